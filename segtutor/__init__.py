@@ -2,6 +2,7 @@
 
 from importlib.metadata import version
 
+from . import exercises
 from .images import SAMPLES, Sample, load_image, sample_names
 from .inference import classes_present, logits_to_labels, predict
 from .models import (
@@ -36,6 +37,7 @@ __all__ = [
     "classes_present",
     "decode_segmap",
     "describe",
+    "exercises",
     "get_palette",
     "get_spec",
     "load_image",

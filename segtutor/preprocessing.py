@@ -102,8 +102,8 @@ def trace_transform(transform: T.Compose, image) -> list[tuple[str, object]]:
     Returns
     -------
     list of (str, object)
-        ``("input", image)`` first, then one ``(repr of the step, result)``
-        pair per step.
+        ``("input", image)`` first, then one ``(class name of the step, result)``
+        pair per step, e.g. ``("Resize", <PIL image>)``.
 
     Raises
     ------
@@ -122,7 +122,7 @@ def trace_transform(transform: T.Compose, image) -> list[tuple[str, object]]:
     steps = [("input", result)]
     for step in transform.transforms:
         result = step(result)
-        steps.append((repr(step).replace("\n", ""), result))
+        steps.append((type(step).__name__, result))
     return steps
 
 
