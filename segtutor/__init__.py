@@ -5,6 +5,7 @@ from importlib.metadata import version
 from . import exercises
 from .images import SAMPLES, Sample, load_image, sample_names
 from .inference import classes_present, logits_to_labels, predict
+from .metrics import confusion_matrix, iou, iou_from_confusion, mean_iou
 from .models import (
     MODEL_NAMES,
     ModelSpec,
@@ -35,15 +36,19 @@ __all__ = [
     "checkpoint_path",
     "class_names",
     "classes_present",
+    "confusion_matrix",
     "decode_segmap",
     "describe",
     "exercises",
     "get_palette",
     "get_spec",
+    "iou",
+    "iou_from_confusion",
     "load_image",
     "load_lesson_model",
     "load_model",
     "logits_to_labels",
+    "mean_iou",
     "offline",
     "predict",
     "preprocess",
