@@ -5,7 +5,20 @@ from importlib.metadata import version
 from . import exercises
 from .images import SAMPLES, Sample, load_image, sample_names
 from .inference import classes_present, logits_to_labels, predict
-from .metrics import confusion_matrix, iou, iou_from_confusion, mean_iou
+from .metrics import (
+    confusion_matrix,
+    dice,
+    dice_from_confusion,
+    iou,
+    iou_from_confusion,
+    mean_iou,
+    pixel_accuracy,
+    pixel_accuracy_from_confusion,
+    precision,
+    precision_from_confusion,
+    recall,
+    recall_from_confusion,
+)
 from .models import (
     MODEL_NAMES,
     ModelSpec,
@@ -27,10 +40,10 @@ __all__ = [
     "IMAGENET_MEAN",
     "IMAGENET_STD",
     "MODEL_NAMES",
-    "PALETTES",
-    "SAMPLES",
     "ModelSpec",
+    "PALETTES",
     "Palette",
+    "SAMPLES",
     "Sample",
     "WeightsUnavailableError",
     "checkpoint_path",
@@ -39,6 +52,8 @@ __all__ = [
     "confusion_matrix",
     "decode_segmap",
     "describe",
+    "dice",
+    "dice_from_confusion",
     "exercises",
     "get_palette",
     "get_spec",
@@ -50,8 +65,14 @@ __all__ = [
     "logits_to_labels",
     "mean_iou",
     "offline",
+    "pixel_accuracy",
+    "pixel_accuracy_from_confusion",
+    "precision",
+    "precision_from_confusion",
     "predict",
     "preprocess",
+    "recall",
+    "recall_from_confusion",
     "sample_names",
     "seed_transform",
     "show_images",

@@ -3,11 +3,32 @@
 Conventions
 -----------
 * ``matrix[t, p]`` counts pixels of true class ``t`` predicted as ``p``
-  (rows: target, columns: prediction), as in scikit-learn.
+  (rows: target, columns: prediction), as in scikit-learn. Every score is a
+  ``*_from_confusion`` function of this matrix, so an evaluator can sum the
+  matrices of many batches and compute every score once at the end.
 * Pixels whose target is `ignore_index` are left out entirely. A prediction
   must hold real class ids only: `ignore_index` in `pred` is an error.
-* A class absent from both target and prediction has no defined score: it
-  gets NaN and is left out of every mean.
+* For class ``c``, with TP the diagonal entry, FP the rest of column ``c``
+  and FN the rest of row ``c``:
+
+  - precision = TP / (TP + FP): of the pixels called ``c``, how many are ``c``;
+  - recall = TP / (TP + FN): of the pixels that are ``c``, how many were found;
+  - IoU = |A∩B| / |A∪B| = TP / (TP + FP + FN);
+  - Dice = 2|A∩B| / (|A| + |B|) = 2TP / (2TP + FP + FN) = 2·IoU / (1 + IoU),
+    so IoU ≤ Dice ≤ 1.
+
+* **Absent classes.** A class absent from both target and prediction has no
+  defined score: it gets NaN in every per-class score and is left out of
+  every mean. A class present in only one of them has all its scores
+  defined; a zero denominator (precision of a class never predicted, recall
+  of a class not in the target) counts as 0, like scikit-learn's
+  ``zero_division=0``.
+* **Micro against macro averaging.** A *micro* average pools the pixels of
+  all classes before dividing: micro precision = micro recall = ΣTP / Σpixels
+  = :func:`pixel_accuracy`, dominated by large classes such as background.
+  A *macro* average (``mean_iou``, and ``numpy.nanmean`` of any per-class
+  score) averages the per-class scores, so every present class weighs the
+  same, however few pixels it has. Segmentation benchmarks report macro mIoU.
 """
 
 from __future__ import annotations
@@ -15,9 +36,22 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from ._checks import describe_array
+from ._checks import _is_integer, describe_array
 
-__all__ = ["confusion_matrix", "iou", "iou_from_confusion", "mean_iou"]
+__all__ = [
+    "confusion_matrix",
+    "dice",
+    "dice_from_confusion",
+    "iou",
+    "iou_from_confusion",
+    "mean_iou",
+    "pixel_accuracy",
+    "pixel_accuracy_from_confusion",
+    "precision",
+    "precision_from_confusion",
+    "recall",
+    "recall_from_confusion",
+]
 
 
 def _check_pair(pred, target, num_classes) -> None:
@@ -26,24 +60,31 @@ def _check_pair(pred, target, num_classes) -> None:
             raise TypeError(f"`{name}` must be an integer array or tensor, got {describe_array(value)}")
     if tuple(pred.shape) != tuple(target.shape):
         raise ValueError(f"`pred` and `target` must have the same shape, got {tuple(pred.shape)} and {tuple(target.shape)}")
-    if not isinstance(num_classes, int) or isinstance(num_classes, bool):
-        raise TypeError(f"`num_classes` must be an int, got {type(num_classes).__name__}")
-    if num_classes < 2:
-        raise ValueError(f"`num_classes` must be at least 2, got {num_classes}")
+    _check_num_classes(num_classes)
     if (pred.numel() if isinstance(pred, torch.Tensor) else pred.size) == 0:
         raise ValueError(f"`pred` and `target` must not be empty, got shape {tuple(pred.shape)}")
 
 
-def _is_integer(value) -> bool:
-    if isinstance(value, torch.Tensor):
-        return not value.is_floating_point() and not value.is_complex() and value.dtype != torch.bool
-    return np.issubdtype(value.dtype, np.integer)
+def _check_num_classes(num_classes) -> None:
+    if not isinstance(num_classes, int) or isinstance(num_classes, bool):
+        raise TypeError(f"`num_classes` must be an int, got {type(num_classes).__name__}")
+    if num_classes < 2:
+        raise ValueError(f"`num_classes` must be at least 2, got {num_classes}")
 
 
-def _check_range(name: str, values: torch.Tensor, num_classes: int, allowed: str) -> None:
-    bad = values[(values < 0) | (values >= num_classes)]
-    if bad.numel():
+def _check_range(name: str, values: torch.Tensor, keep: torch.Tensor, num_classes: int, allowed: str) -> None:
+    """Raise if a kept value lies outside ``0 .. num_classes-1`` (two cheap reductions; slow path only on error)."""
+    low, high = torch.aminmax(torch.where(keep, values, 0))
+    if low < 0 or high >= num_classes:
+        bad = values[keep & ((values < 0) | (values >= num_classes))]
         raise ValueError(f"`{name}` values must be in 0..{num_classes - 1}{allowed}, got {int(bad[0])}")
+
+
+def _widen(values: torch.Tensor) -> torch.Tensor:
+    """Signed int32/int64 copy of narrow or unsigned labels, so that e.g. ``uint8 != -1`` compares right."""
+    if values.dtype in (torch.int32, torch.int64):
+        return values
+    return values.to(torch.int32 if values.element_size() < 4 else torch.int64)
 
 
 def confusion_matrix(pred, target, *, num_classes: int, ignore_index: int = 255) -> np.ndarray:
@@ -53,7 +94,7 @@ def confusion_matrix(pred, target, *, num_classes: int, ignore_index: int = 255)
     ----------
     pred, target : numpy.ndarray or torch.Tensor
         Integer class maps of the same shape, e.g. (H, W) or (N, H, W).
-        Tensors are counted on their own device.
+        Tensors are counted on the device of `target`.
     num_classes : int
         Number of classes, at least 2.
     ignore_index : int, optional
@@ -84,17 +125,79 @@ def confusion_matrix(pred, target, *, num_classes: int, ignore_index: int = 255)
            [0, 0, 1]])
     """
     _check_pair(pred, target, num_classes)
-    pred, target = torch.as_tensor(pred), torch.as_tensor(target)
-    pred, target = pred.to(target.device).reshape(-1).long(), target.reshape(-1).long()
+    target = _widen(torch.as_tensor(target).reshape(-1))
+    pred = _widen(torch.as_tensor(pred).to(target.device).reshape(-1))
     keep = target != ignore_index
-    pred, target = pred[keep], target[keep]
-    _check_range("target", target, num_classes, f" or ignore_index={ignore_index}")
-    _check_range("pred", pred, num_classes, "")
-    counts = torch.bincount(target * num_classes + pred, minlength=num_classes * num_classes)
+    _check_range("target", target, keep, num_classes, f" or ignore_index={ignore_index}")
+    _check_range("pred", pred, keep, num_classes, "")
+    # One flat index per pixel, target * C + pred; ignored pixels go to an extra last bin that is dropped.
+    dtype = torch.int32 if num_classes < 46_000 else torch.int64
+    index = target.to(dtype) * num_classes + pred.to(dtype)
+    index.masked_fill_(~keep, num_classes * num_classes)
+    counts = torch.bincount(index, minlength=num_classes * num_classes + 1)[:-1]
     return counts.reshape(num_classes, num_classes).cpu().numpy()
 
 
-def iou_from_confusion(matrix: np.ndarray) -> np.ndarray:
+def _as_matrix(matrix) -> np.ndarray:
+    if not isinstance(matrix, (np.ndarray, torch.Tensor)):
+        raise TypeError(f"`matrix` must be a confusion matrix array or tensor, got {describe_array(matrix)}")
+    shape = tuple(matrix.shape)
+    if len(shape) != 2 or shape[0] != shape[1] or shape[0] < 2:
+        raise ValueError(f"`matrix` must be square, of shape (C, C) with C >= 2, got {describe_array(matrix)}")
+    values = np.asarray(matrix.cpu() if isinstance(matrix, torch.Tensor) else matrix, dtype=np.float64)
+    if (values < 0).any():
+        raise ValueError(f"`matrix` must hold non-negative counts, got minimum {values.min():g}")
+    return values
+
+
+def _per_class(numerator: np.ndarray, denominator: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    """numerator / denominator per class: 0 where the denominator is 0, NaN where the class is absent."""
+    present = (matrix.sum(axis=0) + matrix.sum(axis=1)) > 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.where(denominator > 0, numerator / denominator, 0.0)
+    return np.where(present, ratio, np.nan)
+
+
+def pixel_accuracy_from_confusion(matrix) -> float:
+    """Fraction of counted pixels whose class is right: trace / sum (the micro average).
+
+    Returns NaN for a matrix without any counted pixel.
+
+    Examples
+    --------
+    >>> pixel_accuracy_from_confusion(np.array([[3, 1], [0, 4]]))
+    0.875
+    """
+    matrix = _as_matrix(matrix)
+    total = matrix.sum()
+    return float(np.trace(matrix) / total) if total > 0 else float("nan")
+
+
+def precision_from_confusion(matrix) -> np.ndarray:
+    """Per-class precision, TP / (TP + FP): float64 (C,); NaN for absent classes.
+
+    Examples
+    --------
+    >>> precision_from_confusion(np.array([[1, 1, 0], [0, 2, 0], [0, 0, 0]]))
+    array([1.        , 0.66666667,        nan])
+    """
+    matrix = _as_matrix(matrix)
+    return _per_class(np.diag(matrix), matrix.sum(axis=0), matrix)
+
+
+def recall_from_confusion(matrix) -> np.ndarray:
+    """Per-class recall, TP / (TP + FN): float64 (C,); NaN for absent classes.
+
+    Examples
+    --------
+    >>> recall_from_confusion(np.array([[1, 1, 0], [0, 2, 0], [0, 0, 0]]))
+    array([0.5, 1. , nan])
+    """
+    matrix = _as_matrix(matrix)
+    return _per_class(np.diag(matrix), matrix.sum(axis=1), matrix)
+
+
+def iou_from_confusion(matrix) -> np.ndarray:
     """Per-class intersection over union, |A∩B| / |A∪B|, from a confusion matrix.
 
     Returns
@@ -103,20 +206,70 @@ def iou_from_confusion(matrix: np.ndarray) -> np.ndarray:
         float64 array of shape (num_classes,); NaN for classes absent from
         both target and prediction.
 
+    Raises
+    ------
+    TypeError
+        If `matrix` is not an array or tensor.
+    ValueError
+        If `matrix` is not square with at least 2 classes, or has a negative count.
+
     Examples
     --------
     >>> iou_from_confusion(np.array([[1, 1, 0], [0, 2, 0], [0, 0, 0]]))
     array([0.5       , 0.66666667,        nan])
     """
-    matrix = np.asarray(matrix, dtype=np.float64)
+    matrix = _as_matrix(matrix)
     intersection = np.diag(matrix)
-    union = matrix.sum(axis=0) + matrix.sum(axis=1) - intersection
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(union > 0, intersection / union, np.nan)
+    return _per_class(intersection, matrix.sum(axis=0) + matrix.sum(axis=1) - intersection, matrix)
+
+
+def dice_from_confusion(matrix) -> np.ndarray:
+    """Per-class Dice, 2|A∩B| / (|A| + |B|): float64 (C,); NaN for absent classes.
+
+    Examples
+    --------
+    >>> dice_from_confusion(np.array([[1, 1, 0], [0, 2, 0], [0, 0, 0]]))
+    array([0.66666667, 0.8       ,        nan])
+    """
+    matrix = _as_matrix(matrix)
+    return _per_class(2 * np.diag(matrix), matrix.sum(axis=0) + matrix.sum(axis=1), matrix)
+
+
+def pixel_accuracy(pred, target, *, num_classes: int, ignore_index: int = 255) -> float:
+    """Fraction of labelled pixels predicted right; inputs and errors as in :func:`confusion_matrix`.
+
+    Examples
+    --------
+    >>> pixel_accuracy(np.array([0, 1, 1, 0]), np.array([0, 0, 1, 255]), num_classes=2)
+    0.6666666666666666
+    """
+    return pixel_accuracy_from_confusion(confusion_matrix(pred, target, num_classes=num_classes, ignore_index=ignore_index))
+
+
+def precision(pred, target, *, num_classes: int, ignore_index: int = 255) -> np.ndarray:
+    """Per-class precision of two class maps, float64 (C,); see :func:`confusion_matrix` for the inputs.
+
+    Examples
+    --------
+    >>> precision(np.array([0, 1, 1]), np.array([0, 0, 1]), num_classes=3)
+    array([1. , 0.5, nan])
+    """
+    return precision_from_confusion(confusion_matrix(pred, target, num_classes=num_classes, ignore_index=ignore_index))
+
+
+def recall(pred, target, *, num_classes: int, ignore_index: int = 255) -> np.ndarray:
+    """Per-class recall of two class maps, float64 (C,); see :func:`confusion_matrix` for the inputs.
+
+    Examples
+    --------
+    >>> recall(np.array([0, 1, 1]), np.array([0, 0, 1]), num_classes=3)
+    array([0.5, 1. , nan])
+    """
+    return recall_from_confusion(confusion_matrix(pred, target, num_classes=num_classes, ignore_index=ignore_index))
 
 
 def iou(pred, target, *, num_classes: int, ignore_index: int = 255) -> np.ndarray:
-    """Per-class IoU of two class maps; see :func:`confusion_matrix` for the inputs.
+    """Per-class IoU of two class maps, float64 (C,); see :func:`confusion_matrix` for the inputs.
 
     Examples
     --------
@@ -124,6 +277,17 @@ def iou(pred, target, *, num_classes: int, ignore_index: int = 255) -> np.ndarra
     array([0.5, 0.5, nan])
     """
     return iou_from_confusion(confusion_matrix(pred, target, num_classes=num_classes, ignore_index=ignore_index))
+
+
+def dice(pred, target, *, num_classes: int, ignore_index: int = 255) -> np.ndarray:
+    """Per-class Dice of two class maps, float64 (C,); see :func:`confusion_matrix` for the inputs.
+
+    Examples
+    --------
+    >>> dice(np.array([0, 1, 1]), np.array([0, 0, 1]), num_classes=3)
+    array([0.66666667, 0.66666667,        nan])
+    """
+    return dice_from_confusion(confusion_matrix(pred, target, num_classes=num_classes, ignore_index=ignore_index))
 
 
 def mean_iou(pred, target, *, num_classes: int, ignore_index: int = 255) -> float:

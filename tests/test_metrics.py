@@ -1,8 +1,25 @@
 import numpy as np
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+from sklearn import metrics as skm
 
-from segtutor import confusion_matrix, iou, iou_from_confusion, mean_iou
+from segtutor import (
+    confusion_matrix,
+    dice,
+    dice_from_confusion,
+    iou,
+    iou_from_confusion,
+    mean_iou,
+    pixel_accuracy,
+    pixel_accuracy_from_confusion,
+    precision,
+    precision_from_confusion,
+    recall,
+    recall_from_confusion,
+)
 
 # A hand-checkable 3x3 example. Target / prediction:
 #   0 0 1      0 1 1
@@ -10,6 +27,8 @@ from segtutor import confusion_matrix, iou, iou_from_confusion, mean_iou
 #   2 2 255    2 0 1     (255: unlabelled, not counted)
 TARGET = np.array([[0, 0, 1], [1, 2, 2], [2, 2, 255]])
 PRED = np.array([[0, 1, 1], [1, 2, 0], [2, 0, 1]])
+PAIR_METRICS = [pixel_accuracy, precision, recall, iou, dice, mean_iou]
+FROM_CONFUSION = [pixel_accuracy_from_confusion, precision_from_confusion, recall_from_confusion, iou_from_confusion, dice_from_confusion]
 
 
 def test_confusion_matrix_by_hand():
@@ -34,17 +53,148 @@ def test_confusion_matrix_agrees_for_torch_and_batches():
     assert np.array_equal(expected, reference)
 
 
-def test_iou_by_hand():
-    # class 0: TP 1, FP 2, FN 1 -> 1/4; class 1: TP 2, FP 1 -> 2/3; class 2: TP 2, FN 2 -> 2/4
+@pytest.mark.parametrize("dtype", [np.uint8, np.int8, np.int16, np.uint16, np.int32, np.uint32, np.int64])
+def test_every_integer_dtype_counts_the_same(dtype):
+    matrix = confusion_matrix(PRED.astype(dtype), np.where(TARGET == 255, 0, TARGET).astype(dtype), num_classes=3, ignore_index=-1)
+    assert matrix.tolist() == [[1, 2, 0], [0, 2, 0], [2, 0, 2]]  # the 255 became a true 0 called 1
+
+
+def test_ignore_index_minus_one_does_not_swallow_255_in_uint8_labels():
+    # A uint8 comparison with -1 would wrap it to 255 and silently drop those pixels.
+    with pytest.raises(ValueError, match=r"`target` values must be in 0..2 or ignore_index=-1, got 255"):
+        confusion_matrix(PRED.astype(np.uint8), TARGET.astype(np.uint8), num_classes=3, ignore_index=-1)
+
+
+def test_ignored_pixels_may_hold_any_prediction():
+    pred = np.array([0, 1, 7])
+    assert confusion_matrix(pred, np.array([0, 1, 255]), num_classes=2).tolist() == [[1, 0], [0, 1]]
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_confusion_matrix_on_cuda_equals_cpu():
+    rng = np.random.default_rng(3)
+    target = torch.as_tensor(rng.integers(0, 5, size=(3, 40, 30)))
+    pred = torch.as_tensor(rng.integers(0, 5, size=(3, 40, 30)))
+    target[0, :5] = 255
+    expected = confusion_matrix(pred, target, num_classes=5)
+    assert np.array_equal(confusion_matrix(pred.cuda(), target.cuda(), num_classes=5), expected)
+
+
+def test_scores_by_hand():
+    # TP per class [1, 2, 2]; target pixels per class (rows) [2, 2, 4]; predicted (columns) [3, 3, 2].
+    assert pixel_accuracy(PRED, TARGET, num_classes=3) == pytest.approx(5 / 8)
+    assert precision(PRED, TARGET, num_classes=3) == pytest.approx([1 / 3, 2 / 3, 2 / 2])
+    assert recall(PRED, TARGET, num_classes=3) == pytest.approx([1 / 2, 2 / 2, 2 / 4])
+    # class 0: TP 1, FP 2, FN 1 -> IoU 1/4; class 1: TP 2, FP 1 -> 2/3; class 2: TP 2, FN 2 -> 2/4
     assert iou(PRED, TARGET, num_classes=3) == pytest.approx([1 / 4, 2 / 3, 1 / 2])
+    assert dice(PRED, TARGET, num_classes=3) == pytest.approx([2 / 5, 4 / 5, 4 / 6])
     assert mean_iou(PRED, TARGET, num_classes=3) == pytest.approx((1 / 4 + 2 / 3 + 1 / 2) / 3)
+
+
+def test_from_confusion_accepts_tensors_and_agrees():
+    matrix = confusion_matrix(PRED, TARGET, num_classes=3)
+    for function in FROM_CONFUSION:
+        assert np.allclose(function(torch.as_tensor(matrix)), function(matrix))
 
 
 def test_absent_class_is_nan_and_left_out_of_the_mean():
     scores = iou(np.array([0, 1]), np.array([0, 1]), num_classes=3)
     assert scores[:2].tolist() == [1.0, 1.0] and np.isnan(scores[2])
     assert mean_iou(np.array([0, 1]), np.array([0, 1]), num_classes=3) == 1.0
-    assert np.isnan(iou_from_confusion(np.zeros((2, 2)))).all()
+    for function in FROM_CONFUSION:
+        assert np.isnan(function(np.zeros((2, 2)))).all(), function.__name__
+
+
+def test_class_present_on_one_side_only_scores_zero_not_nan():
+    # class 1 is in the target only (never predicted), class 2 is predicted only.
+    pred, target = np.array([0, 0, 2]), np.array([0, 1, 0])
+    assert precision(pred, target, num_classes=4).tolist()[:3] == [0.5, 0.0, 0.0]
+    assert recall(pred, target, num_classes=4).tolist()[:3] == [0.5, 0.0, 0.0]
+    assert dice(pred, target, num_classes=4).tolist()[:3] == [0.5, 0.0, 0.0]
+    assert np.isnan(precision(pred, target, num_classes=4)[3])
+
+
+def _random_maps(seed, shape=(4, 23, 17)):
+    """Target with ignored pixels and classes 0..3 of 6; prediction with classes 0..4: class 4 is
+    predicted but never true, class 5 absent from both."""
+    rng = np.random.default_rng(seed)
+    target = rng.integers(0, 4, size=shape)
+    target[rng.random(shape) < 0.1] = 255
+    pred = np.where(rng.random(shape) < 0.6, target, rng.integers(0, 5, size=shape))
+    pred[target == 255] = rng.integers(0, 5, size=int((target == 255).sum()))
+    return pred, target
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_agrees_with_scikit_learn_on_random_maps_with_ignore_index(seed):
+    pred, target = _random_maps(seed)
+    keep = target != 255
+    y_true, y_pred = target[keep], pred[keep]
+    present = [0, 1, 2, 3, 4]
+    matrix = confusion_matrix(torch.as_tensor(pred), torch.as_tensor(target), num_classes=6)
+    assert np.array_equal(matrix, skm.confusion_matrix(y_true, y_pred, labels=range(6)))
+    references = {
+        precision: skm.precision_score, recall: skm.recall_score, iou: skm.jaccard_score, dice: skm.f1_score,
+    }
+    for ours, theirs in references.items():
+        scores = ours(pred, target, num_classes=6)
+        assert np.isnan(scores[5]), ours.__name__
+        expected = theirs(y_true, y_pred, labels=present, average=None, zero_division=0)
+        assert scores[:5] == pytest.approx(expected, abs=1e-12), ours.__name__
+        macro = theirs(y_true, y_pred, labels=present, average="macro", zero_division=0)
+        assert np.nanmean(scores) == pytest.approx(macro, abs=1e-12), ours.__name__
+    micro = skm.precision_score(y_true, y_pred, labels=present, average="micro")
+    assert pixel_accuracy(pred, target, num_classes=6) == pytest.approx(micro) == pytest.approx(skm.accuracy_score(y_true, y_pred))
+
+
+def _label_maps(allow_ignore: bool):
+    """Pairs (pred, target) of small class maps with 2..4 classes; target may hold 255 where allowed."""
+    @st.composite
+    def pairs(draw):
+        num_classes = draw(st.integers(2, 4))
+        shape = draw(st.tuples(st.integers(1, 5), st.integers(1, 5)))
+        values = st.integers(0, num_classes - 1)
+        pred = draw(arrays(np.int64, shape, elements=values))
+        target_values = st.one_of(values, st.just(255)) if allow_ignore else values
+        target = draw(arrays(np.int64, shape, elements=target_values))
+        return pred, target, num_classes
+    return pairs()
+
+
+@settings(max_examples=60, deadline=None)
+@given(_label_maps(allow_ignore=True))
+def test_property_iou_bounded_by_dice_and_dice_from_iou(pair):
+    pred, target, num_classes = pair
+    class_iou, class_dice = iou(pred, target, num_classes=num_classes), dice(pred, target, num_classes=num_classes)
+    assert np.array_equal(np.isnan(class_iou), np.isnan(class_dice))
+    defined = ~np.isnan(class_iou)
+    assert np.all((0 <= class_iou[defined]) & (class_iou[defined] <= class_dice[defined] + 1e-12) & (class_dice[defined] <= 1))
+    assert class_dice[defined] == pytest.approx(2 * class_iou[defined] / (1 + class_iou[defined]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(_label_maps(allow_ignore=False))
+def test_property_iou_and_dice_are_symmetric_and_precision_mirrors_recall(pair):
+    pred, target, n = pair
+    for score in (iou, dice):
+        np.testing.assert_array_equal(score(pred, target, num_classes=n), score(target, pred, num_classes=n))
+    np.testing.assert_array_equal(precision(pred, target, num_classes=n), recall(target, pred, num_classes=n))
+
+
+@settings(max_examples=60, deadline=None)
+@given(_label_maps(allow_ignore=True))
+def test_property_a_perfect_prediction_scores_one(pair):
+    _, target, n = pair
+    pred = np.where(target == 255, 0, target)  # any class may stand at ignored pixels
+    matrix = confusion_matrix(pred, target, num_classes=n)
+    present = np.isin(np.arange(n), target)
+    for function in (precision_from_confusion, recall_from_confusion, iou_from_confusion, dice_from_confusion):
+        scores = function(matrix)
+        assert np.all(scores[present] == 1.0) and np.isnan(scores[~present]).all(), function.__name__
+    if present.any():
+        assert pixel_accuracy_from_confusion(matrix) == 1.0
+    else:
+        assert np.isnan(pixel_accuracy_from_confusion(matrix))
 
 
 def test_bad_input():
@@ -52,10 +202,14 @@ def test_bad_input():
         confusion_matrix(np.zeros((2, 2), int), np.zeros((2, 3), int), num_classes=2)
     with pytest.raises(TypeError, match=r"`pred` must be an integer array or tensor, got float32 of shape \(2,\)"):
         confusion_matrix(np.zeros(2, np.float32), np.zeros(2, int), num_classes=2)
+    with pytest.raises(TypeError, match=r"`target` must be an integer array or tensor, got float32 of shape \(2,\)"):
+        confusion_matrix(torch.zeros(2, dtype=torch.long), torch.zeros(2), num_classes=2)
     with pytest.raises(TypeError, match=r"`target` must be an integer array or tensor, got list"):
         confusion_matrix(np.zeros(2, int), [0, 0], num_classes=2)
     with pytest.raises(ValueError, match=r"`target` values must be in 0..1 or ignore_index=255, got 7"):
         confusion_matrix(np.zeros(2, int), np.array([0, 7]), num_classes=2)
+    with pytest.raises(ValueError, match=r"`target` values must be in 0..1 or ignore_index=255, got -3"):
+        confusion_matrix(np.zeros(2, int), np.array([0, -3]), num_classes=2)
     with pytest.raises(ValueError, match=r"`pred` values must be in 0..1, got 255"):
         confusion_matrix(np.array([0, 255]), np.zeros(2, int), num_classes=2)
     with pytest.raises(ValueError, match=r"`pred` and `target` must not be empty, got shape \(0,\)"):
@@ -64,3 +218,27 @@ def test_bad_input():
         confusion_matrix(np.zeros(2, int), np.zeros(2, int), num_classes=1)
     with pytest.raises(TypeError, match=r"`num_classes` must be an int, got float"):
         confusion_matrix(np.zeros(2, int), np.zeros(2, int), num_classes=2.0)
+
+
+@pytest.mark.parametrize("metric", PAIR_METRICS, ids=lambda f: f.__name__)
+def test_every_metric_refuses_bad_pairs(metric):
+    with pytest.raises(ValueError, match=r"`pred` and `target` must have the same shape"):
+        metric(np.zeros((2, 2), int), np.zeros((2, 3), int), num_classes=2)
+    with pytest.raises(TypeError, match=r"`pred` must be an integer array or tensor, got float64"):
+        metric(np.zeros(2), np.zeros(2, int), num_classes=2)
+    with pytest.raises(ValueError, match=r"`target` values must be in 0..2 or ignore_index=255, got 3"):
+        metric(np.zeros(2, int), np.array([3, 0]), num_classes=3)
+    with pytest.raises(ValueError, match=r"`num_classes` must be at least 2, got 0"):
+        metric(np.zeros(2, int), np.zeros(2, int), num_classes=0)
+
+
+@pytest.mark.parametrize("function", FROM_CONFUSION, ids=lambda f: f.__name__)
+def test_from_confusion_refuses_bad_matrices(function):
+    with pytest.raises(TypeError, match=r"`matrix` must be a confusion matrix array or tensor, got list"):
+        function([[1, 0], [0, 1]])
+    with pytest.raises(ValueError, match=r"`matrix` must be square, of shape \(C, C\) with C >= 2, got int64 of shape \(2, 3\)"):
+        function(np.zeros((2, 3), np.int64))
+    with pytest.raises(ValueError, match=r"`matrix` must be square, .*, got int64 of shape \(1, 1\)"):
+        function(np.zeros((1, 1), np.int64))
+    with pytest.raises(ValueError, match=r"`matrix` must hold non-negative counts, got minimum -1"):
+        function(np.array([[1, -1], [0, 1]]))
