@@ -3,6 +3,7 @@
 from importlib.metadata import version
 
 from . import exercises
+from .average_precision import average_precision, mean_average_precision, precision_recall_curve
 from .images import SAMPLES, Sample, load_image, sample_names
 from .inference import classes_present, logits_to_labels, predict
 from .metrics import (
@@ -46,6 +47,7 @@ __all__ = [
     "SAMPLES",
     "Sample",
     "WeightsUnavailableError",
+    "average_precision",
     "checkpoint_path",
     "class_names",
     "classes_present",
@@ -63,12 +65,14 @@ __all__ = [
     "load_lesson_model",
     "load_model",
     "logits_to_labels",
+    "mean_average_precision",
     "mean_iou",
     "offline",
     "pixel_accuracy",
     "pixel_accuracy_from_confusion",
     "precision",
     "precision_from_confusion",
+    "precision_recall_curve",
     "predict",
     "preprocess",
     "recall",
