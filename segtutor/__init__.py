@@ -3,7 +3,7 @@
 from importlib.metadata import version
 
 from . import exercises
-from .average_precision import average_precision, mean_average_precision, precision_recall_curve
+from .evaluation import Scores, evaluate
 from .images import SAMPLES, Sample, load_image, sample_names
 from .inference import classes_present, logits_to_labels, predict
 from .metrics import (
@@ -32,6 +32,7 @@ from .models import (
     offline,
 )
 from .palettes import PALETTES, Palette, get_palette, voc_colormap
+from .precision_recall import average_precision, mean_average_precision, precision_recall_curve
 from .preprocessing import IMAGENET_MEAN, IMAGENET_STD, describe, preprocess, seed_transform, trace_transform
 from .visualize import decode_segmap, show_images
 
@@ -46,6 +47,7 @@ __all__ = [
     "Palette",
     "SAMPLES",
     "Sample",
+    "Scores",
     "WeightsUnavailableError",
     "average_precision",
     "checkpoint_path",
@@ -56,6 +58,7 @@ __all__ = [
     "describe",
     "dice",
     "dice_from_confusion",
+    "evaluate",
     "exercises",
     "get_palette",
     "get_spec",
