@@ -6,6 +6,7 @@ from . import exercises
 from .evaluation import Scores, evaluate
 from .images import SAMPLES, Sample, load_image, sample_names
 from .inference import classes_present, logits_to_labels, predict
+from .metric_plots import plot_class_scores, plot_confusion_matrix, plot_pr_curves
 from .metrics import (
     confusion_matrix,
     dice,
@@ -73,6 +74,9 @@ __all__ = [
     "offline",
     "pixel_accuracy",
     "pixel_accuracy_from_confusion",
+    "plot_class_scores",
+    "plot_confusion_matrix",
+    "plot_pr_curves",
     "precision",
     "precision_from_confusion",
     "precision_recall_curve",

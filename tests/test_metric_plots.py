@@ -1,0 +1,67 @@
+import numpy as np
+import pytest
+import torch
+from matplotlib.figure import Figure
+
+from segtutor import plot_class_scores, plot_confusion_matrix, plot_pr_curves, precision_recall_curve
+
+MATRIX = np.array([[6, 2, 0], [1, 3, 0], [0, 0, 0]])
+
+
+def test_confusion_matrix_heatmap_labels_counts_and_pixels():
+    fig = plot_confusion_matrix(torch.as_tensor(MATRIX), class_names=["sky", "sea", "boat"])
+    assert isinstance(fig, Figure)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["sky", "sea", "boat"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["sky", "sea", "boat"]
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("predicted class", "true class")
+    assert [t.get_text() for t in ax.texts] == ["6", "2", "0", "1", "3", "0", "0", "0", "0"]
+    assert np.array_equal(ax.get_images()[0].get_array(), MATRIX)
+    assert [t.get_color() for t in ax.texts[:2]] == ["white", "black"]  # dark cells get white text
+
+
+def test_normalized_heatmap_shows_row_fractions():
+    fig = plot_confusion_matrix(MATRIX, normalize=True)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.texts] == ["0.75", "0.25", "0.00", "0.25", "0.75", "0.00", "", "", ""]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0", "1", "2"]
+    assert "rows sum to 1" in ax.get_title()
+
+
+def test_class_score_bars_heights_and_absent_classes():
+    iou, dice = np.array([0.5, 0.25, np.nan]), np.array([2 / 3, 0.4, np.nan])
+    fig = plot_class_scores({"IoU": iou, "Dice": dice}, class_names=["sky", "sea", "boat"])
+    ax = fig.axes[0]
+    heights = [bar.get_height() for bar in ax.patches]
+    assert heights == pytest.approx([0.5, 0.25, 0, 2 / 3, 0.4, 0])
+    centres = [bar.get_x() + bar.get_width() / 2 for bar in ax.patches]
+    assert centres == pytest.approx([-0.2, 0.8, 1.8, 0.2, 1.2, 2.2])
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["sky", "sea", "boat (absent)"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["IoU", "Dice"]
+
+
+def test_pr_curves_draw_the_steps_and_name_the_ap():
+    probs = np.array([[[0.1, 0.2, 0.3, 0.4]], [[0.9, 0.8, 0.7, 0.6]]])
+    curve = precision_recall_curve(probs, np.array([[1, 0, 1, 0]]), class_index=1)
+    fig = plot_pr_curves({"cat": curve, "flat": (np.array([1.0, 0.5]), np.array([0.0, 1.0]))})
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["cat (AP 0.833)", "flat (AP 0.500)"]
+    line = ax.get_lines()[0]
+    assert np.array_equal(line.get_xdata(), curve[1]) and np.array_equal(line.get_ydata(), curve[0])
+    assert line.get_drawstyle() == "steps-pre"  # precision P_n holds over (R_n-1, R_n], as AP sums it
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("recall", "precision")
+
+
+def test_bad_input():
+    with pytest.raises(ValueError, match=r"`class_names` must hold 3 names, one per class, got 2"):
+        plot_confusion_matrix(MATRIX, class_names=["a", "b"])
+    with pytest.raises(ValueError, match=r"`matrix` must be square"):
+        plot_confusion_matrix(np.zeros((2, 3)))
+    with pytest.raises(ValueError, match=r"`scores` must hold at least one score, got an empty dict"):
+        plot_class_scores({})
+    with pytest.raises(ValueError, match=r"`scores` must map names to per-class arrays of one shape \(C,\), got shapes \{'IoU': \(2,\), 'Dice': \(3,\)\}"):
+        plot_class_scores({"IoU": np.zeros(2), "Dice": np.zeros(3)})
+    with pytest.raises(ValueError, match=r"`curves` must hold at least one curve, got an empty dict"):
+        plot_pr_curves({})
+    with pytest.raises(ValueError, match=r"curve 'cat' must have precision and recall of one shape \(K,\), got float64 of shape \(2,\) and float64 of shape \(3,\)"):
+        plot_pr_curves({"cat": (np.ones(2), np.ones(3))})
