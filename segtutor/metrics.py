@@ -73,11 +73,13 @@ def _check_num_classes(num_classes) -> None:
 
 
 def _check_range(name: str, values: torch.Tensor, keep: torch.Tensor, num_classes: int, allowed: str) -> None:
-    """Raise if a kept value lies outside ``0 .. num_classes-1`` (two cheap reductions; slow path only on error)."""
-    low, high = torch.aminmax(torch.where(keep, values, 0))
-    if low < 0 or high >= num_classes:
-        bad = values[keep & ((values < 0) | (values >= num_classes))]
-        raise ValueError(f"`{name}` values must be in 0..{num_classes - 1}{allowed}, got {int(bad[0])}")
+    """Raise if a kept value lies outside ``0 .. num_classes-1``; one cheap reduction when all values are valid."""
+    low, high = torch.aminmax(values)
+    if low >= 0 and high < num_classes:
+        return
+    bad = keep & ((values < 0) | (values >= num_classes))
+    if bad.any():
+        raise ValueError(f"`{name}` values must be in 0..{num_classes - 1}{allowed}, got {int(values[bad][0])}")
 
 
 def _widen(values: torch.Tensor) -> torch.Tensor:
@@ -132,7 +134,7 @@ def confusion_matrix(pred, target, *, num_classes: int, ignore_index: int = 255)
     _check_range("pred", pred, keep, num_classes, "")
     # One flat index per pixel, target * C + pred; ignored pixels go to an extra last bin that is dropped.
     dtype = torch.int32 if num_classes < 46_000 else torch.int64
-    index = target.to(dtype) * num_classes + pred.to(dtype)
+    index = torch.add(pred.to(dtype), target.to(dtype), alpha=num_classes)
     index.masked_fill_(~keep, num_classes * num_classes)
     counts = torch.bincount(index, minlength=num_classes * num_classes + 1)[:-1]
     return counts.reshape(num_classes, num_classes).cpu().numpy()
