@@ -3,10 +3,11 @@
 from importlib.metadata import version
 
 from . import exercises
+from ._notebook import enable_inline_figures
 from .evaluation import Scores, evaluate
 from .images import SAMPLES, Sample, load_image, sample_names
 from .inference import classes_present, logits_to_labels, predict
-from .metric_plots import plot_class_scores, plot_confusion_matrix, plot_pr_curves
+from .metric_plots import plot_class_scores, plot_confusion_matrix, plot_dice_against_iou, plot_pr_curves
 from .metrics import (
     confusion_matrix,
     dice,
@@ -38,6 +39,8 @@ from .preprocessing import IMAGENET_MEAN, IMAGENET_STD, describe, preprocess, se
 from .visualize import decode_segmap, show_images
 
 __version__ = version("segtutor")
+
+enable_inline_figures()
 
 __all__ = [
     "IMAGENET_MEAN",
@@ -76,6 +79,7 @@ __all__ = [
     "pixel_accuracy_from_confusion",
     "plot_class_scores",
     "plot_confusion_matrix",
+    "plot_dice_against_iou",
     "plot_pr_curves",
     "precision",
     "precision_from_confusion",

@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from ._checks import describe_array
 from .metrics import _as_matrix
 
-__all__ = ["plot_class_scores", "plot_confusion_matrix", "plot_pr_curves"]
+__all__ = ["plot_class_scores", "plot_confusion_matrix", "plot_dice_against_iou", "plot_pr_curves"]
 
 
 def _names(class_names, num_classes: int) -> list[str]:
@@ -115,7 +115,7 @@ def plot_class_scores(scores: dict, *, class_names=None) -> Figure:
         ax.bar(np.arange(num_classes) + (offset - (len(arrays) - 1) / 2) * width, np.nan_to_num(values), width, label=label)
     ax.set(ylim=(0, 1.05), ylabel="score", xticks=range(num_classes), title="scores per class")
     ax.set_xticklabels(names, rotation=45 if num_classes > 4 else 0, ha="right" if num_classes > 4 else "center")
-    ax.legend(loc="lower right")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
     return fig
 
 
@@ -157,4 +157,48 @@ def plot_pr_curves(curves: dict) -> Figure:
         ax.fill_between(recall, precision, step="pre", alpha=0.15, color=line.get_color())
     ax.set(xlim=(0, 1), ylim=(0, 1.05), xlabel="recall", ylabel="precision", title="precision–recall curves")
     ax.legend(loc="lower left")
+    return fig
+
+
+def plot_dice_against_iou(iou, dice, *, class_names=None) -> Figure:
+    """Draw the curve Dice = 2·IoU / (1 + IoU) above the diagonal, with one point per class.
+
+    Parameters
+    ----------
+    iou, dice : array
+        Per-class float scores of shape (C,); classes with NaN are not drawn.
+    class_names : sequence of str, optional
+        Labels written next to the points; default the class ids.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axes: IoU across, Dice up; the curve, the line Dice = IoU, the classes.
+
+    Raises
+    ------
+    ValueError
+        If `iou` and `dice` differ in shape, or `class_names` has the wrong length.
+
+    Examples
+    --------
+    >>> fig = plot_dice_against_iou(np.array([0.5, np.nan]), np.array([2 / 3, np.nan]), class_names=["disc", "star"])
+    >>> [t.get_text() for t in fig.axes[0].texts]
+    ['disc']
+    """
+    iou, dice = np.asarray(iou, dtype=np.float64), np.asarray(dice, dtype=np.float64)
+    if iou.shape != dice.shape or iou.ndim != 1:
+        raise ValueError(f"`iou` and `dice` must be per-class arrays of one shape (C,), got {iou.shape} and {dice.shape}")
+    names = _names(class_names, len(iou))
+    grid = np.linspace(0, 1, 101)
+    fig = Figure(figsize=(4.5, 4.5), layout="constrained")
+    ax = fig.subplots()
+    ax.plot(grid, 2 * grid / (1 + grid), label="Dice = 2·IoU / (1 + IoU)")
+    ax.plot(grid, grid, "--", color="grey", label="Dice = IoU")
+    shown = ~np.isnan(iou) & ~np.isnan(dice)
+    ax.scatter(iou[shown], dice[shown], color="tab:red", zorder=3, label="classes")
+    for name, x, y in zip(np.array(names)[shown], iou[shown], dice[shown]):
+        ax.annotate(name, (x, y), xytext=(4, -10), textcoords="offset points")
+    ax.set(xlim=(0, 1), ylim=(0, 1.02), xlabel="IoU", ylabel="Dice", title="Dice ≥ IoU, equal only at 0 and 1")
+    ax.legend(loc="lower right")
     return fig

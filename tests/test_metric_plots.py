@@ -3,7 +3,7 @@ import pytest
 import torch
 from matplotlib.figure import Figure
 
-from segtutor import plot_class_scores, plot_confusion_matrix, plot_pr_curves, precision_recall_curve
+from segtutor import plot_class_scores, plot_confusion_matrix, plot_dice_against_iou, plot_pr_curves, precision_recall_curve
 
 MATRIX = np.array([[6, 2, 0], [1, 3, 0], [0, 0, 0]])
 
@@ -52,6 +52,17 @@ def test_pr_curves_draw_the_steps_and_name_the_ap():
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("recall", "precision")
 
 
+def test_dice_against_iou_draws_the_identity_and_the_present_classes():
+    iou = np.array([0.25, 0.6, np.nan])
+    fig = plot_dice_against_iou(iou, 2 * iou / (1 + iou), class_names=["sky", "sea", "boat"])
+    ax = fig.axes[0]
+    curve, diagonal = ax.get_lines()
+    assert np.allclose(curve.get_ydata(), 2 * curve.get_xdata() / (1 + curve.get_xdata()))
+    assert np.array_equal(diagonal.get_xdata(), diagonal.get_ydata())
+    assert np.allclose(ax.collections[0].get_offsets(), [[0.25, 0.4], [0.6, 0.75]])
+    assert [t.get_text() for t in ax.texts] == ["sky", "sea"]
+
+
 def test_bad_input():
     with pytest.raises(ValueError, match=r"`class_names` must hold 3 names, one per class, got 2"):
         plot_confusion_matrix(MATRIX, class_names=["a", "b"])
@@ -65,3 +76,5 @@ def test_bad_input():
         plot_pr_curves({})
     with pytest.raises(ValueError, match=r"curve 'cat' must have precision and recall of one shape \(K,\), got float64 of shape \(2,\) and float64 of shape \(3,\)"):
         plot_pr_curves({"cat": (np.ones(2), np.ones(3))})
+    with pytest.raises(ValueError, match=r"`iou` and `dice` must be per-class arrays of one shape \(C,\), got \(2,\) and \(3,\)"):
+        plot_dice_against_iou(np.zeros(2), np.zeros(3))
