@@ -12,7 +12,7 @@ ignore index 255. Two workloads:
 * ``stream``: 100 calls on ``[520, 520]`` maps, summed, as an evaluator does.
 
 References: torchmetrics' ``multiclass_confusion_matrix`` (with its default
-input validation) when it is installed (``pip install torchmetrics``), a
+input validation) when it is installed (``pip install -e .[bench]``), a
 plain NumPy ``bincount`` and, for the batch only, scikit-learn. Every result
 is checked equal to segtutor's. Each time is the best of ``--repeat`` runs
 after one warm-up; the ratio is reference time / segtutor time (> 1: segtutor

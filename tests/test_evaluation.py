@@ -109,3 +109,30 @@ def test_bad_input():
         evaluate(model, [(images, labels)], num_classes=1)
     with pytest.raises(ValueError, match=r"`class_names` must hold 2 names, one per class, got 3"):
         evaluate(model, [(images, labels)], num_classes=2, class_names=["a", "b", "c"], progress=False)
+
+
+def test_a_torchvision_model_on_a_folder_in_voc_format(tmp_path):
+    from torchvision.datasets import VOCSegmentation
+    from torchvision.transforms import ToTensor
+
+    from segtutor import get_palette, load_model
+
+    voc = tmp_path / "VOCdevkit" / "VOC2012"
+    for folder in ("JPEGImages", "SegmentationClass", "ImageSets/Segmentation"):
+        (voc / folder).mkdir(parents=True)
+    rng = np.random.default_rng(0)
+    masks = {}
+    for name in ("2007_000001", "2007_000002"):
+        mask = rng.integers(0, 21, size=(24, 32)).astype(np.uint8)
+        mask[0] = 255  # VOC's unlabelled border value
+        masks[name] = mask
+        Image.fromarray(rng.integers(0, 256, size=(24, 32, 3), dtype=np.uint8)).save(voc / "JPEGImages" / f"{name}.jpg")
+        png = Image.fromarray(mask, mode="P")
+        png.putpalette(get_palette("voc").colors.ravel().tolist())
+        png.save(voc / "SegmentationClass" / f"{name}.png")
+    (voc / "ImageSets" / "Segmentation" / "val.txt").write_text("\n".join(masks) + "\n")
+    dataset = VOCSegmentation(tmp_path, year="2012", image_set="val", transform=ToTensor())  # labels stay PIL
+    model = load_model("lraspp_mobilenet_v3_large", weights="random")
+    scores = evaluate(model, dataset, num_classes=21, progress=False)
+    labelled = np.concatenate([m[m != 255] for m in masks.values()])
+    assert np.array_equal(scores.confusion.sum(axis=1), np.bincount(labelled, minlength=21))  # rows: the true classes
