@@ -3,7 +3,6 @@
 from importlib.metadata import version
 
 from . import exercises
-from ._notebook import enable_inline_figures
 from .evaluation import Scores, evaluate
 from .images import SAMPLES, Sample, load_image, sample_names
 from .inference import classes_present, logits_to_labels, predict
@@ -39,8 +38,6 @@ from .preprocessing import IMAGENET_MEAN, IMAGENET_STD, describe, preprocess, se
 from .visualize import decode_segmap, show_images
 
 __version__ = version("segtutor")
-
-enable_inline_figures()
 
 __all__ = [
     "IMAGENET_MEAN",
