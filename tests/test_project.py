@@ -1,5 +1,6 @@
 """The project's files agree with each other, and the README's commands do what it says."""
 
+import importlib
 import json
 import os
 import re
@@ -67,8 +68,8 @@ def test_every_public_name_is_exported():
     assert sorted(segtutor.__all__) == sorted(set(segtutor.__all__))
     for name in segtutor.__all__:
         assert hasattr(segtutor, name), name
-    for module in ("images", "inference", "metrics", "models", "palettes", "preprocessing", "visualize"):
-        for name in getattr(segtutor, module).__all__:
+    for module in ("images", "inference", "metrics", "models", "palettes", "preprocessing", "registry", "segment", "visualize", "weights"):
+        for name in importlib.import_module(f"segtutor.{module}").__all__:
             assert name in segtutor.__all__, f"{module}.{name} is not re-exported"
 
 
