@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
+from functools import cached_property
 from importlib.resources import files
 
 import numpy as np
@@ -94,6 +95,13 @@ class Palette:
     def num_classes(self) -> int:
         """Number of classes."""
         return len(self.names)
+
+    @cached_property
+    def table(self) -> np.ndarray:
+        """uint8 (num_classes + 1, 3) lookup table: the class colours, then the void colour; read-only."""
+        table = np.vstack([self.colors, np.array(self.void_color, dtype=np.uint8)])
+        table.setflags(write=False)
+        return table
 
     def class_ids(self, classes=None) -> list[int]:
         """Turn class names and/or ids into sorted class ids.

@@ -53,8 +53,7 @@ def decode_segmap(labels, palette="voc") -> np.ndarray:
     palette = get_palette(palette)
     if isinstance(labels, torch.Tensor):
         labels = labels.detach().cpu().numpy()
-    table = np.vstack([palette.colors, np.array(palette.void_color, dtype=np.uint8)])
-    return np.take(table, labels, axis=0, mode="clip")
+    return np.take(palette.table, labels, axis=0, mode="clip")
 
 
 def encode_segmap(rgb, palette="voc") -> np.ndarray:
@@ -91,8 +90,7 @@ def encode_segmap(rgb, palette="voc") -> np.ndarray:
     if rgb.ndim not in (3, 4) or rgb.shape[-1] != 3:
         raise ValueError(message)
     palette = get_palette(palette)
-    table = np.vstack([palette.colors, np.array(palette.void_color, dtype=np.uint8)])
-    keys, codes = _color_codes(table), _color_codes(rgb)
+    keys, codes = _color_codes(palette.table), _color_codes(rgb)
     order = np.argsort(keys)
     found = np.minimum(np.searchsorted(keys, codes, sorter=order), len(keys) - 1)
     ids = order[found]
