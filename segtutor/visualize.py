@@ -160,7 +160,9 @@ def show_images(panels: dict, *, width: float = 4.0) -> Figure:
     Returns
     -------
     matplotlib.figure.Figure
-        The figure; Jupyter displays it when it is a cell's last value.
+        The figure, not registered with pyplot. Jupyter draws it when it is a
+        cell's last value, once ``%matplotlib inline`` has run in the kernel;
+        before that it shows only ``<Figure size ...>``.
 
     Raises
     ------
