@@ -74,7 +74,7 @@ class Palette:
     train_ids : numpy.ndarray or None
         int64 lookup table from the label ids stored in the dataset's
         annotation files to class ids (``ignore_index`` for ids that are no
-        class); None where the files already hold class ids (VOC).
+        class), read-only; None where the files already hold class ids (VOC).
     """
 
     name: str
@@ -90,6 +90,8 @@ class Palette:
             raise ValueError(f"`colors` must be a uint8 array of shape ({len(self.names)}, 3), got "
                              f"{self.colors.dtype} of shape {self.colors.shape}")
         self.colors.setflags(write=False)
+        if self.train_ids is not None:
+            self.train_ids.setflags(write=False)
 
     @property
     def num_classes(self) -> int:

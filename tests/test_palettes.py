@@ -68,7 +68,7 @@ def test_cityscapes_train_ids_colours_and_label_id_mapping():
     expected = np.full(34, 255)
     expected[[label_id for label_id, _, _ in CITYSCAPES_TRAIN]] = np.arange(19)
     assert city.train_ids.tolist() == expected.tolist()
-    assert city.void_color == (0, 0, 0)
+    assert city.void_color == (0, 0, 0) and not city.train_ids.flags.writeable
 
 
 def test_ade20k_names_colours_and_zero_is_other():
