@@ -8,8 +8,11 @@ float32 of shape (3, 4, 4)"``.
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 import torch
+from PIL import Image
 
 
 def describe_array(value) -> str:
@@ -62,3 +65,72 @@ def check_batch(batch, *, name: str = "batch") -> None:
         raise TypeError(message)
     if batch.ndim != 4 or batch.shape[1] != 3:
         raise ValueError(message)
+
+
+def check_nonnegative(labels, *, name: str = "labels") -> None:
+    """Check that an integer array or tensor holds no negative value.
+
+    Raises
+    ------
+    ValueError
+        If its minimum is negative.
+    """
+    if labels.size if isinstance(labels, np.ndarray) else labels.numel():
+        minimum = labels.min()
+        if minimum < 0:
+            raise ValueError(f"`{name}` must be non-negative, got minimum {int(minimum)}")
+
+
+def as_image_array(image, *, name: str = "image") -> np.ndarray:
+    """Return an RGB image as a uint8 ``(H, W, 3)`` NumPy array.
+
+    Accepts a PIL image (converted to RGB) or a uint8 ``(H, W, 3)`` array.
+
+    Raises
+    ------
+    TypeError
+        If `image` is neither a PIL image nor a uint8 array.
+    ValueError
+        If the array is not of shape (H, W, 3).
+    """
+    if isinstance(image, Image.Image):
+        return np.asarray(image.convert("RGB"))
+    message = f"`{name}` must be a PIL image or a uint8 array of shape (H, W, 3), got {describe_array(image)}"
+    if not isinstance(image, np.ndarray) or image.dtype != np.uint8:
+        raise TypeError(message)
+    if image.ndim != 3 or image.shape[2] != 3:
+        raise ValueError(message)
+    return image
+
+
+def check_same_size(image: np.ndarray, labels, *, names: tuple[str, str] = ("image", "labels")) -> None:
+    """Check that an ``(H, W, 3)`` image and an ``(H, W)`` class map have the same height and width.
+
+    Raises
+    ------
+    ValueError
+        If their (H, W) differ.
+    """
+    image_hw, labels_hw = tuple(image.shape[:2]), tuple(labels.shape[-2:])
+    if image_hw != labels_hw:
+        raise ValueError(
+            f"`{names[0]}` and `{names[1]}` must have the same height and width, "
+            f"got (H, W) = {image_hw} and {labels_hw}"
+        )
+
+
+def check_fraction(value, *, name: str) -> float:
+    """Check that `value` is a real number in [0, 1] and return it as a float.
+
+    Raises
+    ------
+    TypeError
+        If `value` is not a real number (bools are refused).
+    ValueError
+        If it lies outside [0, 1].
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"`{name}` must be a number in [0, 1], got {type(value).__name__}")
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"`{name}` must be a number in [0, 1], got {value}")
+    return float(value)

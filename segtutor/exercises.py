@@ -10,18 +10,27 @@ import numpy as np
 import torchvision.transforms as T
 from PIL import Image
 
+from .contours import class_contours
 from .metrics import confusion_matrix, iou_from_confusion
 from .models import get_spec
-from .palettes import get_palette
+from .overlays import class_shares, overlay
+from .palettes import get_palette, to_train_ids
 from .precision_recall import precision_recall_curve
+from .superpixels import smooth_labels
 
 __all__ = [
     "check_average_precision",
     "check_class_color",
     "check_dice",
+    "check_grey_value",
+    "check_majority_class",
     "check_mean_iou",
     "check_output_keys",
+    "check_overlay_pixel",
+    "check_pixel_share",
+    "check_polygon_count",
     "check_resize_size",
+    "check_train_id",
 ]
 
 
@@ -83,6 +92,133 @@ def check_class_color(answer, *, class_name: str, palette: str = "voc") -> bool:
     if tuple(answer) == expected:
         return _feedback(True, f"{class_name!r} is class {index} and has colour {expected}.")
     return _feedback(False, f"Look up row {index} ({class_name!r}'s class id) of the palette's colours, not another row.")
+
+
+def check_grey_value(answer, *, class_name: str, palette: str = "voc") -> bool:
+    """Check a guess of the grey value a class gets in a grayscale mask.
+
+    Examples
+    --------
+    >>> check_grey_value(15, class_name="person")
+    Correct! In a grayscale mask the grey value is the class id: 'person' is 15.
+    True
+    """
+    palette = get_palette(palette)
+    expected = palette.class_ids(class_name)[0]
+    if answer == expected:
+        return _feedback(True, f"In a grayscale mask the grey value is the class id: {class_name!r} is {expected}.")
+    if isinstance(answer, (tuple, list)):
+        return _feedback(False, "A grayscale mask has one number per pixel, not an (R, G, B) colour.")
+    if answer == 255:
+        return _feedback(False, "255 (white) marks unlabelled pixels in VOC; the grey value of a class is its id.")
+    return _feedback(False, f"Find {class_name!r} in the palette's names: its position is its id and its grey value.")
+
+
+def check_polygon_count(answer, *, labels, class_name: str, palette: str = "voc") -> bool:
+    """Check a guess of how many polygons :func:`segtutor.class_contours` gives a class.
+
+    Examples
+    --------
+    >>> ring = np.full((5, 5), 8)
+    >>> ring[2, 2] = 0  # a cat ring around one background pixel
+    >>> check_polygon_count(2, labels=ring, class_name="cat")
+    Correct! 'cat' has 2 polygons: every separate region, and every hole, is outlined on its own.
+    True
+    """
+    palette = get_palette(palette)
+    class_id = palette.class_ids(class_name)[0]
+    expected = len(class_contours(labels, classes=class_id, palette=palette).get(class_id, []))
+    if answer == expected:
+        return _feedback(True, f"{class_name!r} has {expected} polygons: every separate region, and every hole, "
+                               "is outlined on its own.")
+    if answer < expected:
+        return _feedback(False, "Count the holes too: a hole's border is a polygon of its own. Pixels that touch "
+                                "only at a corner are separate regions.")
+    return _feedback(False, "Too many: pixels that share an edge belong to one region, which has one outer polygon.")
+
+
+def check_majority_class(answer, *, labels) -> bool:
+    """Check a guess of the class a single superpixel covering `labels` gets by majority vote.
+
+    Examples
+    --------
+    >>> check_majority_class(8, labels=np.array([[8, 8, 15], [0, 8, 15]]))
+    Correct! Class 8 has the most pixels, so the whole superpixel becomes 8.
+    True
+    """
+    labels = np.asarray(labels)
+    expected = int(smooth_labels(labels, np.zeros_like(labels))[0, 0])
+    ids, counts = np.unique(labels, return_counts=True)
+    if answer == expected:
+        return _feedback(True, f"Class {expected} has the most pixels, so the whole superpixel becomes {expected}.")
+    if answer in ids.tolist() and counts[ids.tolist().index(answer)] == counts.max():
+        return _feedback(False, "That class ties for the most pixels; ties go to the smaller class id.")
+    return _feedback(False, "Count the pixels of each class id; the most frequent one wins the vote.")
+
+
+def check_train_id(answer, *, label_id: int, palette: str = "cityscapes") -> bool:
+    """Check a guess of the class id (train id) a dataset's stored label id maps to.
+
+    Examples
+    --------
+    >>> check_train_id(13, label_id=26)
+    Correct! Label id 26 is 'car', train id 13.
+    True
+    """
+    palette = get_palette(palette)
+    expected = int(to_train_ids(np.array([[label_id]]), palette)[0, 0])
+    name = palette.names[expected] if expected < palette.num_classes else "ignored"
+    if answer == expected:
+        return _feedback(True, f"Label id {label_id} is {name!r}, train id {expected}.")
+    if answer == label_id:
+        return _feedback(False, "The files store label ids, the model predicts train ids: they differ. "
+                                "Look it up in palette.train_ids.")
+    return _feedback(False, f"Read entry {label_id} of get_palette({palette.name!r}).train_ids.")
+
+
+def check_overlay_pixel(answer, *, image_color, class_name: str, alpha: float, palette: str = "voc") -> bool:
+    """Check a guess of one overlay pixel: `image_color` under `class_name`'s colour at `alpha`.
+
+    Examples
+    --------
+    >>> check_overlay_pixel((123, 107, 107), image_color=(100, 100, 100), class_name="person", alpha=0.25)
+    Correct! (1 - alpha) * image + alpha * colour, rounded: (123, 107, 107).
+    True
+    """
+    palette = get_palette(palette)
+    image = np.array([[image_color]], dtype=np.uint8)
+    labels = np.array([palette.class_ids(class_name)])
+    expected = tuple(overlay(image, labels, alpha=alpha, palette=palette)[0, 0].tolist())
+    swapped = tuple(overlay(image, labels, alpha=1 - alpha, palette=palette)[0, 0].tolist())
+    if tuple(answer) == expected:
+        return _feedback(True, f"(1 - alpha) * image + alpha * colour, rounded: {expected}.")
+    if tuple(answer) == swapped:
+        return _feedback(False, "alpha weighs the class colour, and 1 - alpha the image: you swapped them.")
+    return _feedback(False, f"Mix channel by channel: (1 - {alpha}) * image + {alpha} * the class colour.")
+
+
+def check_pixel_share(answer, *, labels, class_name: str, palette: str = "voc") -> bool:
+    """Check a guess of a class's share of the pixels, as a fraction between 0 and 1.
+
+    Examples
+    --------
+    >>> check_pixel_share(0.25, labels=np.array([[15, 0, 255, 0]]), class_name="person")
+    Correct! 'person' covers 1 of 4 pixels: 0.25.
+    True
+    """
+    palette = get_palette(palette)
+    labels = np.asarray(labels)
+    class_id = palette.class_ids(class_name)[0]
+    count = int((labels == class_id).sum())
+    expected = count / labels.size
+    if np.isclose(answer, expected):
+        return _feedback(True, f"{class_name!r} covers {count} of {labels.size} pixels: {expected:.3g}.")
+    if np.isclose(answer, 100 * expected):
+        return _feedback(False, "That is a percentage; give the share as a fraction between 0 and 1.")
+    void = sum(s.share for s in class_shares(labels, palette=palette) if s.name == "void")
+    if void and np.isclose(answer, expected / (1 - void)):
+        return _feedback(False, "Shares count all pixels, unlabelled (void) ones too.")
+    return _feedback(False, f"Count the pixels equal to {class_id} and divide by the number of pixels.")
 
 
 def _close(answer, expected: float) -> bool:

@@ -20,7 +20,8 @@ def predict(model: torch.nn.Module, batch: torch.Tensor, *, return_dict: bool = 
     model : torch.nn.Module
         A model that returns an ``OrderedDict`` with an ``'out'`` entry.
     batch : torch.Tensor
-        float ``[N, 3, H, W]`` normalized batch; it is moved to the model's device.
+        float ``[N, 3, H, W]`` normalized batch; it is moved to the model's
+        device and dtype (e.g. float16 for a half-precision model).
     return_dict : bool, optional
         Return the model's whole ``OrderedDict`` (``'out'`` and ``'aux'``)
         instead of only the ``'out'`` logits.
@@ -45,9 +46,9 @@ def predict(model: torch.nn.Module, batch: torch.Tensor, *, return_dict: bool = 
     torch.Size([1, 21, 64, 64])
     """
     check_batch(batch)
-    device = next(model.parameters()).device
+    parameter = next(model.parameters())
     with torch.inference_mode():
-        output: OrderedDict = model(batch.to(device))
+        output: OrderedDict = model(batch.to(parameter.device, parameter.dtype))
     return output if return_dict else output["out"]
 
 

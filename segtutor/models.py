@@ -1,136 +1,53 @@
-"""torchvision's segmentation models: a registry, pretrained weights, and offline fallbacks."""
+"""Building models: pretrained, random or from a local checkpoint, cached in the process."""
 
 from __future__ import annotations
 
-import inspect
-import os
-import socket
-from contextlib import contextmanager
-from dataclasses import dataclass
+import pickle
 from pathlib import Path
-from typing import Callable
-from urllib.parse import urlparse
 
 import torch
-import torchvision
-from torchvision.models import WeightsEnum
 
-__all__ = [
-    "MODEL_NAMES", "ModelSpec", "WeightsUnavailableError", "checkpoint_path", "class_names",
-    "get_spec", "load_lesson_model", "load_model", "offline",
-]
+from .registry import ModelSpec, get_spec
+from .weights import CheckpointError, WeightsUnavailableError, checkpoint_path, download_weights, load_state_dict, read_checkpoint
 
-DOWNLOAD_TIMEOUT = 10.0
-"""Seconds a socket may wait for the weights server before the download gives up."""
+__all__ = ["clear_model_cache", "default_device", "load_lesson_model", "load_model"]
 
-MODEL_NAMES: list[str] = sorted(torchvision.models.list_models(module=torchvision.models.segmentation))
-"""The segmentation models torchvision provides, read from torchvision itself."""
+_CACHE: dict[tuple, torch.nn.Module] = {}
 
 
-class WeightsUnavailableError(RuntimeError):
-    """Pretrained weights are neither in the cache nor downloadable."""
+def default_device() -> torch.device:
+    """CUDA when available, else the CPU."""
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
-@dataclass(frozen=True)
-class ModelSpec:
-    """What segtutor knows about one model; every field comes from torchvision."""
-
-    name: str
-    builder: Callable[..., torch.nn.Module]
-    weights: WeightsEnum
-
-    @property
-    def categories(self) -> list[str]:
-        """Class names, from ``weights.meta["categories"]``."""
-        return list(self.weights.meta["categories"])
-
-    @property
-    def has_aux(self) -> bool:
-        """Whether the architecture has an auxiliary head (then its output has ``'aux'``)."""
-        return "aux_loss" in inspect.signature(self.builder).parameters
+def clear_model_cache() -> None:
+    """Forget every model :func:`load_model` has cached."""
+    _CACHE.clear()
 
 
-def get_spec(name: str) -> ModelSpec:
-    """Look up a model by name.
-
-    Parameters
-    ----------
-    name : str
-        One of :data:`MODEL_NAMES`.
-
-    Returns
-    -------
-    ModelSpec
-        The builder and default weights of that model.
-
-    Raises
-    ------
-    ValueError
-        If `name` is not a known model; the message lists the valid names.
-
-    Examples
-    --------
-    >>> spec = get_spec("fcn_resnet101")
-    >>> spec.weights.name, spec.has_aux, len(spec.categories)
-    ('COCO_WITH_VOC_LABELS_V1', True, 21)
-    """
-    if name not in MODEL_NAMES:
-        raise ValueError(f"`name` must be one of {', '.join(MODEL_NAMES)}, got {name!r}")
-    return ModelSpec(
-        name=name,
-        builder=torchvision.models.get_model_builder(name),
-        weights=torchvision.models.get_model_weights(name).DEFAULT,
-    )
-
-
-def class_names(name: str = "fcn_resnet101") -> list[str]:
-    """Return the class names of a model's pretrained weights.
-
-    Examples
-    --------
-    >>> class_names()[:4]
-    ['__background__', 'aeroplane', 'bicycle', 'bird']
-    """
-    return get_spec(name).categories
-
-
-def checkpoint_path(name: str) -> Path:
-    """Return where torchvision caches a model's pretrained weights.
-
-    That is ``$TORCH_HOME/hub/checkpoints/<file name from the weights URL>``.
-
-    Examples
-    --------
-    >>> checkpoint_path("fcn_resnet101").name
-    'fcn_resnet101_coco-7ecb50ca.pth'
-    """
-    url = get_spec(name).weights.url
-    return Path(torch.hub.get_dir()) / "checkpoints" / os.path.basename(urlparse(url).path)
-
-
-def offline() -> bool:
-    """Whether the ``SEGTUTOR_OFFLINE`` environment variable forbids downloads.
-
-    Set it to ``1`` in classrooms without internet: a missing checkpoint then
-    fails at once instead of trying the network.
-    """
-    return os.environ.get("SEGTUTOR_OFFLINE", "").strip().lower() not in ("", "0", "false", "no")
-
-
-def load_model(name: str, *, weights: str = "pretrained", progress: bool = True) -> torch.nn.Module:
+def load_model(name: str, *, weights="pretrained", device=None, half: bool = False,
+               progress: bool = True, cache: bool = True) -> torch.nn.Module:
     """Build a torchvision segmentation model in eval mode.
 
     Parameters
     ----------
     name : str
-        One of :data:`MODEL_NAMES`, e.g. ``"fcn_resnet101"``.
-    weights : {"pretrained", "random"}, optional
+        One of :data:`segtutor.MODEL_NAMES`, e.g. ``"fcn_resnet101"``.
+    weights : {"pretrained", "random"} or path, optional
         ``"pretrained"`` loads the default weights enum (e.g.
         ``FCN_ResNet101_Weights.DEFAULT``) through torchvision's cache,
         downloading them if needed. ``"random"`` builds the same
-        architecture, auxiliary head included, without any download.
+        architecture, auxiliary head included, without any download. A path
+        loads a local state dict with ``torch.load(..., weights_only=True)``.
+    device : str or torch.device, optional
+        Where to put the model; default CUDA when available, else the CPU.
+    half : bool, optional
+        Convert the model to float16 (CUDA only).
     progress : bool, optional
         Show a progress bar while downloading.
+    cache : bool, optional
+        Reuse the model built by an earlier call with the same arguments (the
+        same object is returned, so switching back and forth costs nothing).
 
     Returns
     -------
@@ -141,64 +58,65 @@ def load_model(name: str, *, weights: str = "pretrained", progress: bool = True)
     Raises
     ------
     ValueError
-        If `name` or `weights` is not a valid choice.
+        If `name` or `weights` is not a valid choice, or `half` is asked for
+        off CUDA.
     WeightsUnavailableError
         If the pretrained weights are not cached and cannot be downloaded.
+    CheckpointError
+        If a checkpoint is corrupt, unsafe, or for another model.
 
     Examples
     --------
-    >>> model = load_model("lraspp_mobilenet_v3_large", weights="random")
-    >>> model.training
-    False
+    >>> model = load_model("lraspp_mobilenet_v3_large", weights="random", device="cpu")
+    >>> model.training, load_model("lraspp_mobilenet_v3_large", weights="random", device="cpu") is model
+    (False, True)
     """
     spec = get_spec(name)
-    if weights not in ("pretrained", "random"):
-        raise ValueError(f"`weights` must be 'pretrained' or 'random', got {weights!r}")
+    device = torch.device(device) if device is not None else default_device()
+    if half and device.type != "cuda":
+        raise ValueError(f"`half` precision needs a CUDA device, got device={str(device)!r}")
+    key = (name, _weights_key(weights), str(device), half)
+    if cache and key in _CACHE:
+        return _CACHE[key]
+    model = _build(spec, weights, progress=progress).to(device)
+    model = (model.half() if half else model).eval()
+    model.segtutor_name = name  # lets segment() find the weights' own transforms
+    if cache:
+        _CACHE[key] = model
+    return model
+
+
+def _weights_key(weights):
+    if weights in ("pretrained", "random"):
+        return weights
+    if isinstance(weights, (str, Path)):
+        path = Path(weights).resolve()
+        return (str(path), path.stat().st_mtime_ns if path.exists() else None)
+    raise TypeError(f"`weights` must be 'pretrained', 'random' or a path, got {type(weights).__name__}")
+
+
+def _random(spec: ModelSpec) -> torch.nn.Module:
+    extra = {"aux_loss": True} if spec.has_aux else {}
+    return spec.builder(weights=None, weights_backbone=None, num_classes=len(spec.categories), **extra)
+
+
+def _build(spec: ModelSpec, weights, *, progress: bool) -> torch.nn.Module:
     if weights == "random":
-        extra = {"aux_loss": True} if spec.has_aux else {}
-        model = spec.builder(weights=None, weights_backbone=None, num_classes=len(spec.categories), **extra)
-    else:
-        _fetch_checkpoint(name, progress=progress)
-        model = spec.builder(weights=spec.weights, progress=progress)
-    return model.eval()
-
-
-def _fetch_checkpoint(name: str, *, progress: bool) -> Path:
-    path = checkpoint_path(name)
-    if path.is_file():
-        return path
-    url = get_spec(name).weights.url
-    if offline():
-        _raise_unavailable(name, path, "SEGTUTOR_OFFLINE is set, so no download was tried")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    hash_prefix = path.stem.rsplit("-", 1)[-1]
-    try:
-        with _socket_timeout(DOWNLOAD_TIMEOUT):
-            torch.hub.download_url_to_file(url, str(path), hash_prefix, progress=progress)
-    except (OSError, RuntimeError) as err:  # URLError, timeouts, a bad hash
-        _raise_unavailable(name, path, f"downloading {url} failed: {type(err).__name__}: {err}")
-    return path
-
-
-def _raise_unavailable(name: str, path: Path, reason: str):
-    raise WeightsUnavailableError(
-        f"Pretrained weights for {name!r} are unavailable: {reason}.\n"
-        f"Wanted file: {path.name}\n"
-        f"Cache folder: {path.parent}  ($TORCH_HOME/hub/checkpoints)\n"
-        "Fixes: run once with internet access so torchvision downloads it; "
-        "or copy the file into the cache folder; "
-        f"or call load_model({name!r}, weights='random')."
-    ) from None
-
-
-@contextmanager
-def _socket_timeout(seconds: float):
-    previous = socket.getdefaulttimeout()
-    socket.setdefaulttimeout(seconds)
-    try:
-        yield
-    finally:
-        socket.setdefaulttimeout(previous)
+        return _random(spec)
+    if weights == "pretrained":
+        path = download_weights(spec.name, progress=progress)
+        try:
+            return spec.builder(weights=spec.weights, progress=progress)
+        except (RuntimeError, EOFError, ValueError, pickle.UnpicklingError) as err:
+            raise CheckpointError(
+                f"cached checkpoint file '{path}' is corrupt or truncated ({type(err).__name__}). "
+                f"Delete it and download it again (python -m segtutor weights download {spec.name})."
+            ) from None
+    if isinstance(weights, str) and not Path(weights).suffix and not Path(weights).exists():
+        raise ValueError(f"`weights` must be 'pretrained', 'random' or a path, got {weights!r}")
+    model = _random(spec)
+    load_state_dict(model, read_checkpoint(weights), source=f"checkpoint file '{weights}'")
+    return model
 
 
 def load_lesson_model(name: str) -> torch.nn.Module:
@@ -210,7 +128,7 @@ def load_lesson_model(name: str) -> torch.nn.Module:
     Parameters
     ----------
     name : str
-        One of :data:`MODEL_NAMES`.
+        One of :data:`segtutor.MODEL_NAMES`.
 
     Returns
     -------
@@ -220,10 +138,10 @@ def load_lesson_model(name: str) -> torch.nn.Module:
     try:
         model = load_model(name, progress=False)
     except WeightsUnavailableError:
+        path = checkpoint_path(name)
         print(
-            f"Pretrained weights for {name} are unavailable offline (no {checkpoint_path(name).name} in "
-            f"{checkpoint_path(name).parent}). FALLING BACK TO RANDOM WEIGHTS: shapes and steps are real, "
-            "the predicted classes are noise."
+            f"Pretrained weights for {name} are unavailable offline (no {path.name} in {path.parent}). "
+            "FALLING BACK TO RANDOM WEIGHTS: shapes and steps are real, the predicted classes are noise."
         )
         return load_model(name, weights="random")
     print(f"Loaded {name} with pretrained weights {get_spec(name).weights}.")

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import torch
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
-from ._checks import check_labels
+from ._checks import check_labels, check_nonnegative, describe_array
 from .palettes import get_palette
 
-__all__ = ["decode_segmap", "show_images"]
+__all__ = ["decode_segmap", "encode_segmap", "grayscale_mask", "show_images", "show_palette"]
 
 
 def decode_segmap(labels, palette="voc") -> np.ndarray:
@@ -17,7 +20,8 @@ def decode_segmap(labels, palette="voc") -> np.ndarray:
 
     One lookup-table indexing replaces the seed's loop over classes: the
     table has one row per class plus a last row for the void colour, and
-    ``table[labels]`` colours every pixel at once.
+    ``np.take(table, labels, axis=0, mode="clip")`` (``table[labels]`` with
+    every id past the end sent to the last row) colours every pixel at once.
 
     Parameters
     ----------
@@ -45,13 +49,101 @@ def decode_segmap(labels, palette="voc") -> np.ndarray:
     [[[0, 0, 0], [64, 0, 0]], [[192, 128, 128], [224, 224, 192]]]
     """
     check_labels(labels)
+    check_nonnegative(labels)
     palette = get_palette(palette)
     if isinstance(labels, torch.Tensor):
         labels = labels.detach().cpu().numpy()
-    if labels.size and labels.min() < 0:
-        raise ValueError(f"`labels` must be non-negative, got minimum {labels.min()}")
-    table = np.vstack([palette.colors, np.array(palette.void_color, dtype=np.uint8)])
-    return table[np.minimum(labels, palette.num_classes)]
+    return np.take(palette.table, labels, axis=0, mode="clip")
+
+
+def encode_segmap(rgb, palette="voc") -> np.ndarray:
+    """Turn a coloured class map back into class ids: the inverse of :func:`decode_segmap`.
+
+    Parameters
+    ----------
+    rgb : numpy.ndarray
+        uint8 colour image of shape (H, W, 3) or (N, H, W, 3).
+    palette : str or Palette, optional
+        The palette, by name or object.
+
+    Returns
+    -------
+    numpy.ndarray
+        int64 class ids of shape ``rgb.shape[:-1]``; the void colour becomes
+        the palette's ``ignore_index``.
+
+    Raises
+    ------
+    TypeError
+        If `rgb` is not a uint8 array.
+    ValueError
+        If `rgb` has the wrong shape, or holds a colour that is not in the palette.
+
+    Examples
+    --------
+    >>> encode_segmap(np.array([[[64, 0, 0], [224, 224, 192]]], dtype=np.uint8)).tolist()
+    [[8, 255]]
+    """
+    message = f"`rgb` must be a uint8 array of shape (H, W, 3) or (N, H, W, 3), got {describe_array(rgb)}"
+    if not isinstance(rgb, np.ndarray) or rgb.dtype != np.uint8:
+        raise TypeError(message)
+    if rgb.ndim not in (3, 4) or rgb.shape[-1] != 3:
+        raise ValueError(message)
+    palette = get_palette(palette)
+    keys, codes = _color_codes(palette.table), _color_codes(rgb)
+    order = np.argsort(keys)
+    found = np.minimum(np.searchsorted(keys, codes, sorter=order), len(keys) - 1)
+    ids = order[found]
+    unknown = keys[ids] != codes
+    if unknown.any():
+        example = tuple(int(c) for c in rgb[unknown][0])
+        raise ValueError(f"`rgb` holds {int(unknown.sum())} pixels whose colour is not in the "
+                         f"{palette.name} palette, e.g. {example}")
+    return np.where(ids == palette.num_classes, palette.ignore_index, ids)
+
+
+def _color_codes(rgb: np.ndarray) -> np.ndarray:
+    """Pack (..., 3) uint8 colours into one int64 per colour: ``R * 65536 + G * 256 + B``."""
+    rgb = rgb.astype(np.int64)
+    return (rgb[..., 0] << 16) | (rgb[..., 1] << 8) | rgb[..., 2]
+
+
+def grayscale_mask(labels) -> np.ndarray:
+    """Write a class map as a grayscale image: the class id is the grey value.
+
+    This is the seed's "grayscale mask" form of a segmentation. The values
+    are the ids themselves, so for VOC's 21 classes the image is very dark;
+    :func:`show_images` stretches the grey range to show it.
+
+    Parameters
+    ----------
+    labels : numpy.ndarray or torch.Tensor
+        Integer class map of shape (H, W) or (N, H, W) with values 0-255.
+
+    Returns
+    -------
+    numpy.ndarray
+        uint8 grey image, same shape as `labels`.
+
+    Raises
+    ------
+    TypeError
+        If `labels` is not an integer array or tensor.
+    ValueError
+        If `labels` has the wrong rank, or values outside 0-255.
+
+    Examples
+    --------
+    >>> grayscale_mask(torch.tensor([[0, 8], [15, 255]]))
+    array([[  0,   8],
+           [ 15, 255]], dtype=uint8)
+    """
+    check_labels(labels)
+    check_nonnegative(labels)
+    labels = labels.detach().cpu().numpy() if isinstance(labels, torch.Tensor) else labels
+    if labels.size and labels.max() > 255:
+        raise ValueError(f"`labels` must fit a uint8 grey value (0-255), got maximum {labels.max()}")
+    return labels.astype(np.uint8)
 
 
 def show_images(panels: dict, *, width: float = 4.0) -> Figure:
@@ -60,14 +152,17 @@ def show_images(panels: dict, *, width: float = 4.0) -> Figure:
     Parameters
     ----------
     panels : dict of str to image
-        Title to PIL image or array (H, W, 3), in display order.
+        Title to PIL image or array, in display order: (H, W, 3) colour
+        images, or (H, W) arrays, shown in grey from their minimum to maximum.
     width : float, optional
         Width of each panel in inches.
 
     Returns
     -------
     matplotlib.figure.Figure
-        The figure; Jupyter displays it when it is a cell's last value.
+        The figure, not registered with pyplot. Jupyter draws it when it is a
+        cell's last value, once ``%matplotlib inline`` has run in the kernel;
+        before that it shows only ``<Figure size ...>``.
 
     Raises
     ------
@@ -84,7 +179,50 @@ def show_images(panels: dict, *, width: float = 4.0) -> Figure:
         raise ValueError("`panels` must hold at least one image, got an empty dict")
     fig = Figure(figsize=(width * len(panels), width), layout="constrained")
     for ax, (title, image) in zip(fig.subplots(1, len(panels), squeeze=False)[0], panels.items()):
-        ax.imshow(np.asarray(image))
+        image = np.asarray(image)
+        ax.imshow(image, cmap="gray" if image.ndim == 2 else None, interpolation="nearest")
         ax.set_title(title)
         ax.axis("off")
+    return fig
+
+
+def show_palette(palette="voc", *, rows: int = 25) -> Figure:
+    """Show a palette: one swatch per class with its id and name, then the void colour.
+
+    Parameters
+    ----------
+    palette : str or Palette, optional
+        The palette, by name or object.
+    rows : int, optional
+        Swatches per column.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axes holding ``num_classes + 1`` rectangles, in class-id order,
+        the last one for the void colour.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If `palette` is neither a known name nor a Palette.
+
+    Examples
+    --------
+    >>> fig = show_palette("cityscapes")
+    >>> len(fig.axes[0].patches), fig.axes[0].texts[0].get_text(), fig.axes[0].texts[-1].get_text()
+    (20, '0 road', '255 void')
+    """
+    palette = get_palette(palette)
+    entries = [*zip(range(palette.num_classes), palette.names, palette.colors),
+               (palette.ignore_index, "void", np.array(palette.void_color))]
+    columns = math.ceil(len(entries) / rows)
+    fig = Figure(figsize=(2.6 * columns, 0.22 * min(rows, len(entries)) + 0.5), layout="constrained")
+    ax = fig.subplots()
+    for position, (class_id, name, color) in enumerate(entries):
+        column, row = divmod(position, rows)
+        ax.add_patch(Rectangle((column, -row), 0.15, 0.8, facecolor=np.asarray(color) / 255, edgecolor="black", linewidth=0.5))
+        ax.text(column + 0.2, -row + 0.4, f"{class_id} {name}", va="center", fontsize=8)
+    ax.set(xlim=(0, columns), ylim=(-min(rows, len(entries)) + 0.9, 0.9), title=f"{palette.name}: {palette.num_classes} classes + void")
+    ax.axis("off")
     return fig

@@ -1,12 +1,9 @@
 """The project's files agree with each other, and the README's commands do what it says."""
 
-import json
-import os
+import importlib
+import pkgutil
 import re
-import signal
-import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -20,6 +17,8 @@ import yaml
 from packaging.requirements import Requirement
 
 import segtutor
+
+from .servers import TOKEN, get_json, running
 
 ROOT = Path(__file__).resolve().parents[1]
 CONDA_NAMES = {"pytorch": "torch"}
@@ -63,49 +62,28 @@ def test_readme_opens_with_exactly_two_commands_and_ci_runs_the_test_one():
     assert ci[-1].split()[-2:] == ["make", "test"]
 
 
+SUBMODULES = {"cli", "exercises", "widgets"}  # used as segtutor.<module>.<name>, not re-exported
+
+
+def _public_modules() -> list[str]:
+    return [m.name for m in pkgutil.iter_modules(segtutor.__path__) if not m.name.startswith("_") and m.name not in SUBMODULES]
+
+
 def test_every_public_name_is_exported():
     assert sorted(segtutor.__all__) == sorted(set(segtutor.__all__))
     for name in segtutor.__all__:
         assert hasattr(segtutor, name), name
-    for module in ("evaluation", "images", "inference", "metric_plots", "metrics", "models", "palettes", "precision_recall", "preprocessing", "visualize"):
-        for name in getattr(segtutor, module).__all__:
+    for module in _public_modules():
+        for name in importlib.import_module(f"segtutor.{module}").__all__:
             assert name in segtutor.__all__, f"{module}.{name} is not re-exported"
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_make_lab_serves_the_notebooks_folder(tmp_path):
-    port = _free_port()
-    flags = f"--no-browser --ip=127.0.0.1 --port={port} --IdentityProvider.token=t0k --ServerApp.runtime_dir={tmp_path}"
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "cfg"), "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "ws")}
-    server = subprocess.Popen(
-        ["make", "-s", "lab", f"VENV={sys.prefix}", "STAMP=", f"LAB_FLAGS={flags}"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
-    )
-    try:
-        listing = _poll_json(f"http://127.0.0.1:{port}/api/contents?token=t0k", server, timeout=60)
-        lab_page = urllib.request.urlopen(f"http://127.0.0.1:{port}/lab?token=t0k", timeout=10).read().decode()
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+    flags = f"--no-browser --ip=127.0.0.1 --port={{port}} --IdentityProvider.token={TOKEN}"
+    command = ["make", "-s", "lab", f"VENV={sys.prefix}", "STAMP=", f"LAB_FLAGS={flags}"]
+    with running(command, tmp_path=tmp_path, ready_path=f"/api/status?token={TOKEN}") as (base, server):
+        listing = get_json(f"{base}/api/contents?token={TOKEN}", server)
+        lab_page = urllib.request.urlopen(f"{base}/lab?token={TOKEN}", timeout=10).read().decode()
     names = {item["name"] for item in listing["content"]}
     assert "01-seed-pipeline.ipynb" in names and "segtutor" not in names
     assert "JupyterLab" in lab_page
-
-
-def _poll_json(url: str, server: subprocess.Popen, *, timeout: float) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"make lab exited early: {server.stderr.read().decode()[-2000:]}")
-        try:
-            return json.loads(urllib.request.urlopen(url, timeout=5).read())
-        except OSError:
-            time.sleep(0.5)
-    pytest.fail(f"JupyterLab did not answer on {url} within {timeout} s")

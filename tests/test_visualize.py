@@ -1,8 +1,11 @@
 import numpy as np
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import array_shapes, arrays
 
-from segtutor import decode_segmap, show_images
+from segtutor import PALETTES, decode_segmap, encode_segmap, get_palette, grayscale_mask, show_images, show_palette
 
 from .test_palettes import SEED_VOC_COLORS
 
@@ -24,7 +27,7 @@ def seed_decode_segmap(image, nc=21):
 def test_equals_the_seed_loop_pixel_for_pixel():
     labels = np.random.default_rng(0).integers(0, 21, size=(64, 80))
     rgb = decode_segmap(labels)
-    assert rgb.dtype == np.uint8 and rgb.shape == (64, 80, 3)
+    assert rgb.dtype == np.uint8 and rgb.shape == (64, 80, 3) and rgb.flags.c_contiguous
     assert np.array_equal(rgb, seed_decode_segmap(labels))
 
 
@@ -39,6 +42,13 @@ def test_batches_and_tensors():
 def test_out_of_palette_ids_get_the_void_colour():
     rgb = decode_segmap(np.array([[21, 255], [1000, 0]], dtype=np.int32))
     assert rgb.tolist() == [[[224, 224, 192]] * 2, [[224, 224, 192], [0, 0, 0]]]
+    assert decode_segmap(np.array([[65535]], dtype=np.uint16)).tolist() == [[[224, 224, 192]]]
+
+
+def test_other_palettes_by_name():
+    assert decode_segmap(np.array([[0, 13, 255]]), "cityscapes").tolist() == [[[128, 64, 128], [0, 0, 142], [0, 0, 0]]]
+    assert decode_segmap(np.array([[0, 149, 150]]), "ade20k").tolist() == [[[120, 120, 120], [92, 0, 255], [0, 0, 0]]]
+    assert decode_segmap(np.array([[0, 170]]), "coco-stuff").tolist() == [[[128, 0, 0], [192, 160, 64]]]  # VOC colours 1 and 171
 
 
 def test_bad_labels_are_refused():
@@ -46,10 +56,57 @@ def test_bad_labels_are_refused():
         decode_segmap(np.zeros((3, 4, 4), np.float32))
     with pytest.raises(TypeError, match=r"`labels` must be an integer array .*, got list"):
         decode_segmap([[0, 1]])
+    with pytest.raises(TypeError, match=r"`labels` must be an integer array .*, got bool of shape \(2, 2\)"):
+        decode_segmap(torch.zeros(2, 2, dtype=torch.bool))
     with pytest.raises(ValueError, match=r"`labels` must be an integer array .*, got int64 of shape \(4,\)"):
         decode_segmap(np.zeros(4, np.int64))
     with pytest.raises(ValueError, match=r"`labels` must be non-negative, got minimum -1"):
         decode_segmap(np.array([[0, -1]]))
+    with pytest.raises(ValueError, match=r"`labels` must be non-negative, got minimum -3"):
+        decode_segmap(torch.tensor([[0, -3]]))
+    with pytest.raises(ValueError, match=r"`palette` must be one of voc, cityscapes, ade20k, coco-stuff, got 'city'"):
+        decode_segmap(np.zeros((2, 2), np.int64), "city")
+
+
+def test_encode_inverts_decode_by_hand():
+    rgb = np.array([[[0, 0, 0], [64, 0, 0]], [[192, 128, 128], [224, 224, 192]]], dtype=np.uint8)
+    labels = encode_segmap(rgb)
+    assert labels.tolist() == [[0, 8], [15, 255]] and labels.dtype == np.int64
+    assert encode_segmap(decode_segmap(np.array([[21, 1000]]))).tolist() == [[255, 255]]  # every void id becomes 255
+
+
+def test_encode_refuses_foreign_colours_and_bad_arrays():
+    rgb = np.zeros((2, 2, 3), np.uint8)
+    rgb[1, 1] = (1, 2, 3)
+    with pytest.raises(ValueError, match=r"`rgb` holds 1 pixels whose colour is not in the voc palette, e.g. \(1, 2, 3\)"):
+        encode_segmap(rgb)
+    with pytest.raises(TypeError, match=r"`rgb` must be a uint8 array of shape \(H, W, 3\) or \(N, H, W, 3\), got float64 of shape \(2, 2, 3\)"):
+        encode_segmap(np.zeros((2, 2, 3)))
+    with pytest.raises(ValueError, match=r"`rgb` must be a uint8 array .*, got uint8 of shape \(2, 2, 4\)"):
+        encode_segmap(np.zeros((2, 2, 4), np.uint8))
+
+
+@pytest.mark.parametrize("name", list(PALETTES))
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_decoding_then_encoding_recovers_the_labels(name, data):
+    palette = get_palette(name)
+    ids = st.sampled_from([*range(palette.num_classes), palette.ignore_index])
+    labels = data.draw(arrays(np.int64, array_shapes(min_dims=2, max_dims=3, max_side=6), elements=ids))
+    assert np.array_equal(encode_segmap(decode_segmap(labels, name), name), labels)
+
+
+def test_grayscale_mask_keeps_the_ids_as_grey_values():
+    gray = grayscale_mask(torch.tensor([[0, 8], [15, 255]]))
+    assert gray.dtype == np.uint8 and gray.tolist() == [[0, 8], [15, 255]]
+    assert grayscale_mask(np.zeros((2, 3, 4), np.int32)).shape == (2, 3, 4)
+
+
+def test_grayscale_mask_refuses_ids_above_255():
+    with pytest.raises(ValueError, match=r"`labels` must fit a uint8 grey value \(0-255\), got maximum 256"):
+        grayscale_mask(np.array([[0, 256]]))
+    with pytest.raises(TypeError, match=r"`labels` must be an integer array .*, got float64 of shape \(1, 2\)"):
+        grayscale_mask(np.array([[0.0, 1.0]]))
 
 
 def test_show_images_titles_and_pixels():
@@ -60,6 +117,20 @@ def test_show_images_titles_and_pixels():
     assert np.array_equal(fig.axes[0].get_images()[0].get_array(), red)
 
 
+def test_show_images_shows_2d_arrays_in_grey():
+    fig = show_images({"gray": grayscale_mask(np.array([[0, 20]])), "rgb": np.zeros((1, 2, 3), np.uint8)})
+    assert fig.axes[0].get_images()[0].get_cmap().name == "gray"
+
+
 def test_show_images_needs_a_panel():
     with pytest.raises(ValueError, match=r"`panels` must hold at least one image, got an empty dict"):
         show_images({})
+
+
+@pytest.mark.parametrize("name", list(PALETTES))
+def test_show_palette_draws_every_class_and_void(name):
+    palette = get_palette(name)
+    ax = show_palette(name).axes[0]
+    colors = [tuple(np.rint(np.array(p.get_facecolor()[:3]) * 255).astype(int)) for p in ax.patches]
+    assert colors == [*map(tuple, palette.colors.tolist()), palette.void_color]
+    assert [t.get_text() for t in ax.texts][:2] == [f"0 {palette.names[0]}", f"1 {palette.names[1]}"]

@@ -56,6 +56,7 @@ def refresh(path: Path, *, timeout: int = 600) -> float:
     NotebookClient(notebook, timeout=timeout, kernel_name="python3",
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     seconds = time.perf_counter() - start
+    notebook.metadata["segtutor"] = {"cpu_seconds": round(seconds, 1)}
     strip_unchecked(notebook)
     nbformat.write(notebook, path)
     return seconds

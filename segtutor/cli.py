@@ -1,0 +1,78 @@
+"""Command line: ``python -m segtutor weights list|download`` and ``python -m segtutor segment``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import numpy as np
+from PIL import Image
+
+from .images import load_image
+from .models import load_model
+from .palettes import voc_colormap
+from .registry import MODEL_NAMES
+from .segment import segment
+from .weights import CheckpointError, WeightsUnavailableError, download_weights, weights_status
+
+__all__ = ["main", "save_label_png"]
+
+
+def save_label_png(labels: np.ndarray, path) -> None:
+    """Write a class map as a palette PNG: pixel values are class ids, colours the VOC map.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> path = os.path.join(tempfile.mkdtemp(), "mask.png")
+    >>> save_label_png(np.array([[0, 15], [255, 8]]), path)
+    >>> np.asarray(Image.open(path)).tolist()
+    [[0, 15], [255, 8]]
+    """
+    labels = np.asarray(labels)
+    if labels.ndim != 2 or labels.min() < 0 or labels.max() > 255:
+        raise ValueError(f"`labels` must be a (H, W) class map with ids in 0..255, got shape {labels.shape}")
+    image = Image.fromarray(labels.astype(np.uint8), mode="L").convert("P")
+    image.putpalette(voc_colormap(256).ravel().tolist())
+    image.save(path)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m segtutor", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    weights = commands.add_parser("weights", help="list or download pretrained weights")
+    actions = weights.add_subparsers(dest="action", required=True)
+    actions.add_parser("list", help="show which weights are cached, their sizes, and which are missing")
+    download = actions.add_parser("download", help="download weights, with a progress bar and hash check")
+    download.add_argument("names", nargs="*", metavar="NAME", help=f"one of: {', '.join(MODEL_NAMES)}")
+    download.add_argument("--all", action="store_true", help="download the weights of every model")
+    seg = commands.add_parser("segment", help="segment an image and write the class map as a palette PNG")
+    seg.add_argument("image", help="image file or sample name")
+    seg.add_argument("--model", required=True, choices=MODEL_NAMES)
+    seg.add_argument("--weights", default="pretrained", help="'pretrained', 'random' or a checkpoint path")
+    seg.add_argument("--preprocessing", default="seed", choices=["seed", "weights"])
+    seg.add_argument("--out", required=True, help="output PNG; pixel values are class ids")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "weights" and args.action == "list":
+            print(weights_status())
+        elif args.command == "weights":
+            if bool(args.names) == args.all:
+                parser.error("name one or more models, or pass --all")
+            for name in MODEL_NAMES if args.all else args.names:
+                print(f"{name}: {download_weights(name, progress=True)}")
+        else:
+            model = load_model(args.model, weights=args.weights, progress=True)
+            labels = segment(load_image(args.image), model=model, preprocessing=args.preprocessing)
+            save_label_png(labels, args.out)
+            print(f"wrote {args.out}: {labels.shape[1]}x{labels.shape[0]} class map, classes {sorted(set(np.unique(labels).tolist()))}")
+    except (WeightsUnavailableError, CheckpointError, FileNotFoundError, ValueError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    return 0

@@ -1,0 +1,105 @@
+"""From a photo to a class map at the photo's own size."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from .images import load_image
+from .inference import predict
+from .models import load_model
+from .preprocessing import seed_transform
+from .registry import MODEL_NAMES, get_spec
+
+__all__ = ["MIN_IMAGE_SIDE", "crop_box", "segment"]
+
+MIN_IMAGE_SIDE = 32
+"""Smallest image side :func:`segment` accepts. The networks' deepest features
+are 1/8 to 1/32 of the input, so a smaller photo holds less than one feature."""
+
+
+def crop_box(size: tuple[int, int], *, resize: int = 256, crop: int = 224) -> tuple[int, int, int, int]:
+    """Where the seed's ``Resize(resize)`` + ``CenterCrop(crop)`` window lies in the original image.
+
+    Parameters
+    ----------
+    size : (int, int)
+        The original image's (width, height).
+    resize, crop : int, optional
+        As in :func:`segtutor.seed_transform`.
+
+    Returns
+    -------
+    (int, int, int, int)
+        ``(left, top, right, bottom)`` in original pixels, rounded.
+
+    Examples
+    --------
+    >>> crop_box((451, 300))  # resized to 384x256, crop starts at (80, 16)
+    (94, 19, 357, 281)
+    """
+    width, height = size
+    short, long = sorted((width, height))
+    new_long = int(resize * long / short)  # torchvision's Resize keeps the ratio and rounds down
+    new_w, new_h = (resize, new_long) if width <= height else (new_long, resize)
+    left, top = int(round((new_w - crop) / 2.0)), int(round((new_h - crop) / 2.0))
+    sx, sy = width / new_w, height / new_h
+    return round(left * sx), round(top * sy), round((left + crop) * sx), round((top + crop) * sy)
+
+
+def segment(image, *, model, preprocessing: str = "seed", return_probs: bool = False, ignore_index: int = 255):
+    """Segment a photo and map the prediction back to the photo's size.
+
+    Parameters
+    ----------
+    image : PIL.Image.Image or anything :func:`segtutor.load_image` accepts
+        The photo.
+    model : str or torch.nn.Module
+        A model name (loaded with :func:`segtutor.load_model`) or a model.
+    preprocessing : {"seed", "weights"}, optional
+        ``"seed"``: Resize 256, CenterCrop 224 (the border outside the crop
+        gets `ignore_index`). ``"weights"``: the weights' own
+        ``transforms()`` (shorter side 520, no crop).
+    return_probs : bool, optional
+        Also return the per-class probabilities.
+    ignore_index : int, optional
+        Label of pixels the model did not see.
+
+    Returns
+    -------
+    labels : numpy.ndarray
+        int64 (H, W) class map, the photo's height and width.
+    probs : numpy.ndarray, only if `return_probs`
+        float32 (C, H, W) softmax probabilities; NaN where the model did not look.
+
+    Raises
+    ------
+    ValueError
+        If `preprocessing` is unknown, or a side of the photo is shorter than
+        :data:`MIN_IMAGE_SIDE`.
+    """
+    if preprocessing not in ("seed", "weights"):
+        raise ValueError(f"`preprocessing` must be 'seed' or 'weights', got {preprocessing!r}")
+    image = load_image(image)
+    if min(image.size) < MIN_IMAGE_SIDE:
+        raise ValueError(f"`image` must be at least {MIN_IMAGE_SIDE}x{MIN_IMAGE_SIDE} pixels, got {image.width}x{image.height}")
+    model = load_model(model) if isinstance(model, str) else model
+    if preprocessing == "seed":
+        logits = predict(model, seed_transform()(image).unsqueeze(0)).float()
+        probs = _place(logits, image.size, crop_box(image.size))
+    else:
+        transform = get_spec(getattr(model, "segtutor_name", MODEL_NAMES[0])).transforms()
+        logits = predict(model, transform(image).unsqueeze(0)).float()
+        probs = _place(logits, image.size, (0, 0, image.width, image.height))
+    labels = np.where(np.isnan(probs[0]), ignore_index, probs.argmax(axis=0)).astype(np.int64)
+    return (labels, probs) if return_probs else labels
+
+
+def _place(logits: torch.Tensor, size: tuple[int, int], box: tuple[int, int, int, int]) -> np.ndarray:
+    """Resize logits to `box`, softmax them, and place them on a NaN canvas of `size`."""
+    left, top, right, bottom = box
+    inside = F.interpolate(logits, size=(bottom - top, right - left), mode="bilinear", align_corners=False)
+    canvas = np.full((logits.shape[1], size[1], size[0]), np.nan, dtype=np.float32)
+    canvas[:, top:bottom, left:right] = inside.softmax(dim=1)[0].cpu().numpy()
+    return canvas

@@ -1,0 +1,62 @@
+"""The generated navigation, Colab badge and install cell, and notebooks/README.md are up to date and right."""
+
+import importlib.util
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+REPO = "https://github.com/segtutor/segtutor"
+
+
+def _tool():
+    spec = importlib.util.spec_from_file_location("make_navigation", ROOT / "tools" / "make_navigation.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _links(markdown: str) -> list[str]:
+    """Relative links to notebooks and the contents page (not the Colab URL)."""
+    return re.findall(r"\]\(([\w.-]+\.(?:ipynb|md))\)", markdown)
+
+
+def test_generated_parts_are_up_to_date(capsys):
+    assert _tool().main(["--check"]) == 0, capsys.readouterr().out
+
+
+def test_repository_url_is_read_from_pyproject_only():
+    assert _tool().repo_url() == REPO
+    readme = (ROOT / "README.md").read_text()
+    assert set(re.findall(r"https://github\.com/[\w-]+/[\w-]+", readme)) == {REPO}
+
+
+@pytest.mark.parametrize("index", range(len(NOTEBOOKS)), ids=[p.name for p in NOTEBOOKS])
+def test_previous_contents_next_links(index):
+    cells = nbformat.read(NOTEBOOKS[index], as_version=4).cells
+    expected = ([NOTEBOOKS[index - 1].name] if index > 0 else []) + ["README.md"]
+    expected += [NOTEBOOKS[index + 1].name] if index + 1 < len(NOTEBOOKS) else []
+    assert _links(cells[0].source) == expected
+    assert _links(cells[-1].source) == expected
+    for link in expected:
+        assert (ROOT / "notebooks" / link).exists()
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_colab_badge_and_install_cell(path):
+    cells = nbformat.read(path, as_version=4).cells
+    colab = f"https://colab.research.google.com/github/segtutor/segtutor/blob/main/notebooks/{path.name}"
+    assert f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({colab})" in cells[0].source
+    first_code = next(c for c in cells if c.cell_type == "code")
+    assert 'if "google.colab" in sys.modules:' in first_code.source
+    assert f'%pip install -q "segtutor @ git+{REPO}"' in first_code.source
+
+
+def test_contents_lists_every_notebook_once_in_order_with_its_run_time():
+    rows = [line for line in (ROOT / "notebooks" / "README.md").read_text().splitlines() if line.startswith("| [")]
+    assert [_links(row)[0] for row in rows] == [p.name for p in NOTEBOOKS]
+    for row in rows:
+        assert re.search(r"\| \d+ s \|$", row), row

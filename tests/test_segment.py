@@ -1,0 +1,90 @@
+from collections import OrderedDict
+
+import numpy as np
+import pytest
+import torch
+import torchvision.transforms as T
+from PIL import Image
+
+from segtutor import checkpoint_path, crop_box, segment
+
+from .test_models import _save_random_state
+
+
+class RedDetector(torch.nn.Module):
+    """Class 1 where the normalized red channel is above 0 (red > ImageNet mean), else class 0."""
+
+    def __init__(self):
+        super().__init__()
+        self.gain = torch.nn.Parameter(torch.tensor(10.0))
+
+    def forward(self, batch):
+        red = batch[:, :1]
+        return OrderedDict(out=torch.cat([-self.gain * red, self.gain * red], dim=1))
+
+
+@pytest.fixture
+def half_red():
+    """64 wide x 48 high: left half pure red, right half black."""
+    pixels = np.zeros((48, 64, 3), np.uint8)
+    pixels[:, :32, 0] = 255
+    return Image.fromarray(pixels)
+
+
+def test_crop_box_by_hand():
+    # 64x48 -> Resize(256) -> 341x256 (int(256*64/48) = 341); crop left = round(58.5) = 58, top = 16.
+    # Back in the original: 58*64/341 = 10.9 -> 11, 16*48/256 = 3, 282*64/341 = 52.9 -> 53, 240*48/256 = 45.
+    assert crop_box((64, 48)) == (11, 3, 53, 45)
+    assert crop_box((48, 64)) == (3, 11, 45, 53)
+    assert crop_box((256, 256)) == (16, 16, 240, 240)
+
+
+@pytest.mark.parametrize("size", [(451, 300), (300, 451), (640, 480), (97, 331)])
+def test_crop_box_matches_torchvisions_transforms(size):
+    # Encode each pixel's x in red and y in green, run the real transforms with
+    # nearest-neighbour resizing, and read where the crop's corners came from.
+    width, height = size
+    xs, ys = np.meshgrid(np.arange(width), np.arange(height))
+    coded = Image.fromarray(np.stack([xs % 256, ys % 256, xs // 256 + 16 * (ys // 256)], -1).astype(np.uint8))
+    crop = np.asarray(T.Compose([T.Resize(256, T.InterpolationMode.NEAREST), T.CenterCrop(224)])(coded)).astype(int)
+    x0 = crop[0, 0, 0] + 256 * (crop[0, 0, 2] % 16)
+    y0 = crop[0, 0, 1] + 256 * (crop[0, 0, 2] // 16)
+    left, top, right, bottom = crop_box(size)
+    assert abs(left - x0) <= 1 and abs(top - y0) <= 1
+    assert abs((right - left) - (bottom - top) * 1.0) <= 1  # the crop is square in the original too
+
+
+def test_seed_preprocessing_marks_the_cropped_border(half_red):
+    labels = segment(half_red, model=RedDetector())
+    assert labels.shape == (48, 64) and labels.dtype == np.int64
+    inside = np.zeros((48, 64), bool)
+    inside[3:45, 11:53] = True
+    assert (labels[~inside] == 255).all()
+    assert (labels[3:45, 11:31] == 1).all() and (labels[3:45, 33:53] == 0).all()
+
+
+def test_weights_preprocessing_covers_the_whole_image(half_red):
+    labels, probs = segment(half_red, model=RedDetector(), preprocessing="weights", return_probs=True)
+    assert (labels[:, :31] == 1).all() and (labels[:, 33:] == 0).all()
+    assert probs.shape == (2, 48, 64) and probs.dtype == np.float32
+    np.testing.assert_allclose(probs.sum(axis=0), 1.0, rtol=1e-6)
+
+
+def test_probabilities_are_nan_where_the_model_did_not_look(half_red):
+    labels, probs = segment(half_red, model=RedDetector(), return_probs=True)
+    assert np.isnan(probs[:, labels == 255]).all()
+    assert not np.isnan(probs[:, labels != 255]).any()
+    assert np.array_equal(labels[labels != 255], probs.argmax(axis=0)[labels != 255])
+
+
+def test_segment_accepts_a_model_name_with_cached_weights(torch_home):
+    _save_random_state("lraspp_mobilenet_v3_large", checkpoint_path("lraspp_mobilenet_v3_large"), marker=0.1)
+    labels = segment(np.zeros((40, 50, 3), np.uint8), model="lraspp_mobilenet_v3_large", preprocessing="weights")
+    assert labels.shape == (40, 50) and labels.max() < 21
+
+
+def test_bad_input(half_red):
+    with pytest.raises(ValueError, match=r"`image` must be at least 32x32 pixels, got 31x40"):
+        segment(np.zeros((40, 31, 3), np.uint8), model=RedDetector())
+    with pytest.raises(ValueError, match=r"`preprocessing` must be 'seed' or 'weights', got 'imagenet'"):
+        segment(half_red, model=RedDetector(), preprocessing="imagenet")
