@@ -19,13 +19,15 @@ from PIL import Image, UnidentifiedImageError
 from .images import SAMPLES, load_image
 from .models import load_model
 from .overlays import class_shares, overlay
+from .palettes import get_palette
 from .registry import MODEL_NAMES
 from .segment import segment
 from .weights import WeightsUnavailableError, checkpoint_path
 
 __all__ = [
-    "MAX_UPLOAD_BYTES", "MAX_UPLOAD_PIXELS", "explorer_image", "explorer_model", "legend_html", "model_label",
-    "read_upload", "register_image", "segment_cached", "to_png",
+    "EXPLORER_MODELS", "MAX_UPLOAD_BYTES", "MAX_UPLOAD_PIXELS", "class_names_for", "explorer_image", "explorer_images",
+    "explorer_model", "legend_html", "model_label", "model_palette", "playground_target", "present_class_names", "read_upload",
+    "register_image", "segment_cached", "to_png",
 ]
 
 MAX_UPLOAD_BYTES = 20_000_000
@@ -33,7 +35,56 @@ MAX_UPLOAD_BYTES = 20_000_000
 MAX_UPLOAD_PIXELS = 25_000_000
 """Largest upload the explorer accepts, in pixels (width x height)."""
 
+EXPLORER_MODELS = ["tiny", *MODEL_NAMES]
+"""Models the explorers offer: segtutor's own tiny model first (it works offline), then torchvision's."""
+
+SCENE_SEED = 2024
+"""Seed of the synthetic scenes the explorers show (never used to train the tiny model)."""
+
 _IMAGES: dict[str, Image.Image] = {}
+
+
+def explorer_images() -> list[tuple[str, str]]:
+    """The image dropdown's (label, key) options: two synthetic scenes, the samples, then uploads.
+
+    Examples
+    --------
+    >>> explorer_images()[:3]
+    [('scene 0 (synthetic shapes)', 'scene-0'), ('scene 1 (synthetic shapes)', 'scene-1'), ('astronaut: astronaut Eileen Collins (a person)', 'astronaut')]
+    """
+    scenes = [(f"scene {i} (synthetic shapes)", f"scene-{i}") for i in range(2)]
+    samples = [(f"{name}: {sample.shows}", name) for name, sample in SAMPLES.items()]
+    uploads = [(f"upload {key.removeprefix('upload-')}", key) for key in _IMAGES if key.startswith("upload-")]
+    return scenes + samples + uploads
+
+
+def _scene(index: int) -> Image.Image:
+    from .scenes import make_scenes
+
+    return Image.fromarray(make_scenes(index + 1, size=160, seed=SCENE_SEED)[0][index])
+
+
+def model_palette(name: str):
+    """The palette of a model's classes: the synthetic scenes' for ``"tiny"``, else PASCAL VOC's."""
+    return "scenes" if name == "tiny" else "voc"
+
+
+def class_names_for(name: str) -> list[str]:
+    """Class names of a model, indexed by class id."""
+    return list(get_palette(model_palette(name)).names)
+
+
+def present_class_names(labels, model_name: str) -> list[str]:
+    """Names of the classes present in a class map (ids outside the model's classes left out)."""
+    names = class_names_for(model_name)
+    return [names[i] for i in np.unique(labels) if 0 <= i < len(names)]
+
+
+def playground_target(*, seed: int = 0) -> np.ndarray:
+    """A ground-truth class map for the metrics playground: one synthetic scene's labels."""
+    from .scenes import make_scenes
+
+    return make_scenes(1, size=128, seed=seed)[1][0]
 
 
 def model_label(name: str) -> str:
@@ -46,7 +97,7 @@ def model_label(name: str) -> str:
     """
     if name in MODEL_NAMES and not checkpoint_path(name).is_file():
         return f"{name} (random weights: pretrained not cached)"
-    return name
+    return "tiny (trained here on synthetic shapes)" if name == "tiny" else name
 
 
 def explorer_model(name: str) -> tuple[torch.nn.Module, str]:
@@ -74,8 +125,10 @@ def register_image(image, *, key: str | None = None) -> str:
 
 
 def explorer_image(key: str) -> Image.Image:
-    """The image registered under `key`; sample names need no registration."""
-    return _IMAGES[key] if key in _IMAGES else _IMAGES.setdefault(key, load_image(key))
+    """The image registered under `key`; sample names and ``scene-<i>`` need no registration."""
+    if key not in _IMAGES:
+        _IMAGES[key] = _scene(int(key.removeprefix("scene-"))) if key.startswith("scene-") else load_image(key)
+    return _IMAGES[key]
 
 
 @lru_cache(maxsize=64)
@@ -143,7 +196,8 @@ def read_upload(value, *, max_bytes: int = MAX_UPLOAD_BYTES, max_pixels: int = M
     except Image.DecompressionBombError:
         raise ValueError(f"the image has far more than {max_pixels:,} pixels") from None
     except (UnidentifiedImageError, OSError):
-        raise ValueError(f"{files[0].get('name', 'the file')!r} is not an image PIL can read") from None
+        name = files[0].get("name") or files[0].get("metadata", {}).get("name", "the file")
+        raise ValueError(f"{name!r} is not an image PIL can read") from None
     if width * height > max_pixels:
         raise ValueError(f"the image has {width}x{height} pixels; the limit is {max_pixels:,} pixels")
     return load_image(content)

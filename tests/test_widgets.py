@@ -1,0 +1,152 @@
+"""Headless tests of the explorers: set controls from code and check what changed.
+
+CI runs this file twice: with ipywidgets 8 (the venv) and with ipywidgets 7.7.1,
+Colab's version (``SEGTUTOR_EXPECT_IPYWIDGETS=7.7.1``, see the Makefile).
+"""
+
+import io
+import os
+
+import ipywidgets
+import numpy as np
+import pytest
+from PIL import Image
+
+from segtutor import dice, explorer, iou, perturb_labels, pixel_accuracy
+from segtutor import widgets as explorers
+
+CHEAP = "lraspp_mobilenet_v3_large"
+
+
+def _pixels(image_widget) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(image_widget.value)))
+
+
+def _png(array) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(array).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def offline_cache(torch_home):
+    """No pretrained weights anywhere: torchvision models fall back to random weights."""
+    explorer.segment_cached.cache_clear()
+    yield
+    explorer.segment_cached.cache_clear()
+
+
+def test_ipywidgets_version_under_test():
+    expected = os.environ.get("SEGTUTOR_EXPECT_IPYWIDGETS")
+    if expected:
+        assert ipywidgets.__version__ == expected
+    assert ipywidgets.__version__.split(".")[0] in ("7", "8")
+
+
+def test_segmentation_explorer_draws_the_overlay_and_says_which_weights():
+    box = explorers.explore_segmentation(model=CHEAP, image="chelsea")
+    assert _pixels(box.views["image"]).shape == (300, 451, 3)
+    assert "random weights" in box.controls["model"].options[[v for _, v in box.controls["model"].options].index(CHEAP)][0]
+    assert box.views["status"].value.startswith(f"{CHEAP}: random weights")
+    assert set(box.controls["classes"].options) <= set(explorer.class_names_for(CHEAP))
+
+
+def test_opacity_and_class_toggles_redraw_without_running_the_model_again():
+    box = explorers.explore_segmentation(model=CHEAP, image="chelsea")
+    misses = explorer.segment_cached.cache_info().misses
+    before = box.views["image"].value
+    box.controls["alpha"].value = 0.0
+    assert box.views["image"].value != before
+    assert np.array_equal(_pixels(box.views["image"]), np.asarray(explorer.explorer_image("chelsea")))
+    box.controls["alpha"].value = 1.0
+    box.controls["classes"].value = ()
+    assert np.array_equal(_pixels(box.views["image"]), np.asarray(explorer.explorer_image("chelsea")))
+    assert box.views["legend"].value.count("<span") == 0
+    assert explorer.segment_cached.cache_info().misses == misses
+
+
+def test_switching_model_and_image_changes_the_picture():
+    box = explorers.explore_segmentation(model=CHEAP, image="chelsea")
+    first = box.views["image"].value
+    box.controls["model"].value = "tiny"
+    assert box.views["status"].value.startswith("tiny: pretrained weights")
+    assert box.views["image"].value != first
+    box.controls["image"].value = "scene-0"
+    assert _pixels(box.views["image"]).shape[:2] == np.asarray(explorer.explorer_image("scene-0")).shape[:2]
+    assert set(box.controls["classes"].options) <= {"disc", "square", "triangle", "ring", "background"}
+
+
+def _upload_value(name: str, content: bytes):
+    """What FileUpload.value holds after one upload, in this ipywidgets version's format."""
+    if ipywidgets.__version__.startswith("7"):
+        return {name: {"metadata": {"name": name, "size": len(content)}, "content": content}}
+    return ({"name": name, "type": "image/png", "size": len(content), "content": memoryview(content)},)
+
+
+def test_upload_of_a_good_and_a_bad_file():
+    box = explorers.explore_segmentation(model=CHEAP, image="chelsea")
+    picture = np.random.default_rng(0).integers(0, 256, (40, 60, 3), dtype=np.uint8)
+    box.controls["upload"].set_trait("value", _upload_value("mine.png", _png(picture)))
+    assert box.controls["image"].value.startswith("upload-")
+    assert np.array_equal(np.asarray(explorer.explorer_image(box.controls["image"].value)), picture)
+    assert _pixels(box.views["image"]).shape == (40, 60, 3)
+    box.controls["upload"].set_trait("value", _upload_value("not.png", b"hello"))
+    assert "upload refused: 'not.png' is not an image PIL can read" in box.views["status"].value
+
+
+def test_read_upload_checks_both_formats_and_the_caps():
+    data = _png(np.zeros((10, 20, 3), np.uint8))
+    assert explorer.read_upload(({"name": "a.png", "content": memoryview(data)},)).size == (20, 10)
+    assert explorer.read_upload({"a.png": {"metadata": {}, "content": data}}).size == (20, 10)
+    with pytest.raises(ValueError, match=r"the file has [\d,]+ bytes; the limit is 100"):
+        explorer.read_upload(({"name": "a.png", "content": data},), max_bytes=100)
+    with pytest.raises(ValueError, match=r"the image has 20x10 pixels; the limit is 199 pixels"):
+        explorer.read_upload(({"name": "a.png", "content": data},), max_pixels=199)
+    with pytest.raises(ValueError, match=r"no file was uploaded"):
+        explorer.read_upload(())
+
+
+def test_preprocessing_stepper_shows_each_step():
+    box = explorers.explore_preprocessing(image="chelsea")
+    seen = {}
+    for _, index in box.controls["step"].options:
+        box.controls["step"].value = index
+        seen[index] = (box.views["image"].value, box.views["stats"].value)
+    assert "(300, 451, 3)" in seen[0][1] and "uint8" in seen[0][1]
+    assert "(3, 224, 224)" in seen[4][1] and "torch.float32" in seen[4][1]
+    assert _pixels(box.views["image"]).shape == (224, 224, 3)
+    assert len({image for image, _ in seen.values()}) == 4  # ToTensor and Normalize look alike once stretched
+
+
+def test_metrics_playground_scores_match_the_metrics_functions():
+    box = explorers.explore_metrics(seed=3)
+    assert "pixel accuracy: <b>1.000</b>" in box.views["scores"].value
+    box.controls["dx"].value = 6
+    box.controls["grow"].value = 2
+    target = explorer.playground_target(seed=3)
+    pred = perturb_labels(target, shift=(6, 0), grow=2)
+    n = int(target.max()) + 1
+    expected_iou = np.nanmean(iou(pred, target, num_classes=n))
+    expected_dice = np.nanmean(dice(pred, target, num_classes=n))
+    assert f"pixel accuracy: <b>{pixel_accuracy(pred, target, num_classes=n):.3f}</b>" in box.views["scores"].value
+    assert f"mean IoU: <b>{expected_iou:.3f}</b>" in box.views["scores"].value
+    assert f"mean Dice: <b>{expected_dice:.3f}</b>" in box.views["scores"].value
+    assert expected_dice >= expected_iou
+
+
+def test_superpixel_explorer_follows_the_sliders():
+    box = explorers.explore_superpixels(image="coffee")
+    first_count = box.views["status"].value
+    first_image = box.views["image"].value
+    box.controls["n_segments"].value = 30
+    assert box.views["status"].value != first_count and box.views["image"].value != first_image
+    assert _pixels(box.views["image"]).shape == (400, 1200, 3)
+
+
+def test_model_comparison_reports_agreement_and_times():
+    box = explorers.explore_comparison(model_a="tiny", model_b=CHEAP, image="scene-1")
+    a = explorer.segment_cached("tiny", "scene-1", "seed")[0]
+    b = explorer.segment_cached(CHEAP, "scene-1", "seed")[0]
+    assert f"agree on <b>{100 * np.mean(a == b):.1f}%</b>" in box.views["status"].value
+    box.controls["model_b"].value = "tiny"
+    assert "agree on <b>100.0%</b>" in box.views["status"].value
