@@ -10,7 +10,17 @@ from .metrics import confusion_matrix, iou, iou_from_confusion, mean_iou
 from .models import clear_model_cache, default_device, load_lesson_model, load_model
 from .overlays import add_legend, class_shares, ClassShare, overlay, show_overlay
 from .palettes import get_palette, Palette, PALETTES, to_train_ids, voc_colormap
-from .preprocessing import describe, IMAGENET_MEAN, IMAGENET_STD, preprocess, seed_transform, trace_transform
+from .preprocessing import (
+    channel_stats,
+    describe,
+    IMAGENET_MEAN,
+    IMAGENET_STD,
+    preprocess,
+    seed_transform,
+    tensor_to_image,
+    trace_transform,
+    unnormalize,
+)
 from .registry import class_names, get_spec, list_models, MODEL_NAMES, ModelSpec, ModelTable
 from .segment import crop_box, MIN_IMAGE_SIDE, segment
 from .superpixels import mean_color_image, slic_superpixels, smooth_labels, superpixel_boundaries
@@ -43,6 +53,7 @@ __all__ = [
     "Sample",
     "WeightsUnavailableError",
     "add_legend",
+    "channel_stats",
     "checkpoint_path",
     "class_contours",
     "class_names",
@@ -85,8 +96,10 @@ __all__ = [
     "slic_superpixels",
     "smooth_labels",
     "superpixel_boundaries",
+    "tensor_to_image",
     "to_train_ids",
     "trace_transform",
+    "unnormalize",
     "voc_colormap",
     "weights_status",
 ]
