@@ -446,10 +446,11 @@ def check_squeeze_shape(answer, *, shape: tuple[int, ...]) -> bool:
     squeezed = tuple(s for s in shape if s != 1)
     expected = squeezed[1:]
     answer = _as_tuple(answer)
-    if answer == expected:
-        return _feedback(True, f"squeeze() drops every axis of size 1, here {tuple(shape)} -> {squeezed}; "
-                               "argmax(dim=0) then drops axis 0.")
     n, _, h, w = shape
+    if answer == expected:
+        which = " (the batch axis: not a class map; use argmax(dim=1))" if n > 1 else ""
+        return _feedback(True, f"squeeze() drops every axis of size 1, here {tuple(shape)} -> {squeezed}; "
+                               f"argmax(dim=0) then drops axis 0{which}.")
     if answer == (h, w) and n > 1:
         return _feedback(False, f"squeeze() removes only axes of size 1: the batch axis N={n} stays, so dim=0 is "
                                 "the batch axis, not the classes.")

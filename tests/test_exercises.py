@@ -237,6 +237,7 @@ def test_class_map_reference_and_typical_mistakes(capsys):
 def test_squeeze_shape_reference_and_typical_mistakes(capsys):
     assert check_squeeze_shape((4, 5), shape=(1, 21, 4, 5)) is True
     assert check_squeeze_shape((21, 4, 5), shape=(2, 21, 4, 5)) is True
+    assert "the batch axis: not a class map" in capsys.readouterr().out
     assert check_squeeze_shape((4, 5), shape=(2, 21, 4, 5)) is False
     assert "batch axis N=2 stays" in capsys.readouterr().out
     assert check_squeeze_shape((5,), shape=(1, 21, 1, 5)) is True
