@@ -6,15 +6,22 @@ from . import exercises
 from .contours import class_contours, show_contours
 from .evaluation import evaluate, Scores
 from .explorer import (
+    class_names_for,
     explorer_image,
+    explorer_images,
     explorer_model,
+    EXPLORER_MODELS,
     legend_html,
     MAX_UPLOAD_BYTES,
     MAX_UPLOAD_PIXELS,
     model_label,
+    model_palette,
+    playground_target,
+    present_class_names,
     read_upload,
     register_image,
     segment_cached,
+    step_view,
     to_png,
 )
 from .images import load_image, Sample, sample_names, SAMPLES
@@ -37,9 +44,19 @@ from .metrics import (
 from .models import clear_model_cache, default_device, load_lesson_model, load_model
 from .overlays import add_legend, class_shares, ClassShare, overlay, show_overlay
 from .palettes import get_palette, Palette, PALETTES, to_train_ids, voc_colormap
-from .playground import agreement_map, displayable, perturb_labels, tensor_statistics
+from .playground import agreement_map, perturb_labels
 from .precision_recall import average_precision, mean_average_precision, precision_recall_curve
-from .preprocessing import describe, IMAGENET_MEAN, IMAGENET_STD, preprocess, seed_transform, trace_transform
+from .preprocessing import (
+    channel_stats,
+    describe,
+    IMAGENET_MEAN,
+    IMAGENET_STD,
+    preprocess,
+    seed_transform,
+    tensor_to_image,
+    trace_transform,
+    unnormalize,
+)
 from .registry import class_names, get_spec, list_models, MODEL_NAMES, ModelSpec, ModelTable
 from .segment import crop_box, MIN_IMAGE_SIDE, segment
 from .superpixels import mean_color_image, slic_superpixels, smooth_labels, superpixel_boundaries
@@ -60,6 +77,7 @@ __version__ = version("segtutor")
 __all__ = [
     "CheckpointError",
     "ClassShare",
+    "EXPLORER_MODELS",
     "IMAGENET_MEAN",
     "IMAGENET_STD",
     "MAX_UPLOAD_BYTES",
@@ -77,9 +95,11 @@ __all__ = [
     "add_legend",
     "agreement_map",
     "average_precision",
+    "channel_stats",
     "checkpoint_path",
     "class_contours",
     "class_names",
+    "class_names_for",
     "class_shares",
     "classes_present",
     "clear_model_cache",
@@ -90,12 +110,12 @@ __all__ = [
     "describe",
     "dice",
     "dice_from_confusion",
-    "displayable",
     "download_weights",
     "encode_segmap",
     "evaluate",
     "exercises",
     "explorer_image",
+    "explorer_images",
     "explorer_model",
     "get_palette",
     "get_spec",
@@ -113,11 +133,13 @@ __all__ = [
     "mean_color_image",
     "mean_iou",
     "model_label",
+    "model_palette",
     "offline",
     "overlay",
     "perturb_labels",
     "pixel_accuracy",
     "pixel_accuracy_from_confusion",
+    "playground_target",
     "plot_class_scores",
     "plot_confusion_matrix",
     "plot_dice_against_iou",
@@ -127,6 +149,7 @@ __all__ = [
     "precision_recall_curve",
     "predict",
     "preprocess",
+    "present_class_names",
     "read_checkpoint",
     "read_upload",
     "recall",
@@ -142,11 +165,13 @@ __all__ = [
     "show_palette",
     "slic_superpixels",
     "smooth_labels",
+    "step_view",
     "superpixel_boundaries",
-    "tensor_statistics",
+    "tensor_to_image",
     "to_png",
     "to_train_ids",
     "trace_transform",
+    "unnormalize",
     "voc_colormap",
     "weights_status",
 ]

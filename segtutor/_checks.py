@@ -58,12 +58,13 @@ def check_logits(logits, *, name: str = "logits") -> None:
         raise ValueError(message)
 
 
-def check_batch(batch, *, name: str = "batch") -> None:
-    """Check that `batch` is a floating-point ``[N, 3, H, W]`` tensor."""
-    message = f"`{name}` must be a float tensor of shape (N, 3, H, W), got {describe_array(batch)}"
+def check_batch(batch, *, name: str = "batch", ndims: tuple[int, ...] = (4,)) -> None:
+    """Check that `batch` is a floating-point ``[N, 3, H, W]`` tensor (or ``[3, H, W]`` if 3 is in `ndims`)."""
+    shapes = " or ".join({3: "(3, H, W)", 4: "(N, 3, H, W)"}[n] for n in ndims)
+    message = f"`{name}` must be a float tensor of shape {shapes}, got {describe_array(batch)}"
     if not isinstance(batch, torch.Tensor) or not batch.is_floating_point():
         raise TypeError(message)
-    if batch.ndim != 4 or batch.shape[1] != 3:
+    if batch.ndim not in ndims or batch.shape[-3] != 3:
         raise ValueError(message)
 
 

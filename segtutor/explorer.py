@@ -20,6 +20,7 @@ from .images import SAMPLES, load_image
 from .models import load_model
 from .overlays import class_shares, overlay
 from .palettes import get_palette
+from .preprocessing import channel_stats, describe, tensor_to_image, unnormalize
 from .registry import MODEL_NAMES
 from .segment import segment
 from .weights import WeightsUnavailableError, checkpoint_path
@@ -27,7 +28,7 @@ from .weights import WeightsUnavailableError, checkpoint_path
 __all__ = [
     "EXPLORER_MODELS", "MAX_UPLOAD_BYTES", "MAX_UPLOAD_PIXELS", "class_names_for", "explorer_image", "explorer_images",
     "explorer_model", "legend_html", "model_label", "model_palette", "playground_target", "present_class_names", "read_upload",
-    "register_image", "segment_cached", "to_png",
+    "register_image", "segment_cached", "step_view", "to_png",
 ]
 
 MAX_UPLOAD_BYTES = 20_000_000
@@ -150,6 +151,32 @@ def segment_cached(model_name: str, image_key: str, preprocessing: str) -> tuple
     model, weights = explorer_model(model_name)
     labels, probs = segment(explorer_image(image_key), model=model, preprocessing=preprocessing, return_probs=True)
     return labels, probs, time.perf_counter() - start, weights
+
+
+def step_view(name: str, result) -> tuple[np.ndarray, str]:
+    """What the preprocessing stepper shows for one step: a picture and an HTML table of statistics.
+
+    PIL steps are shown as they are, with statistics on the 0-255 scale;
+    tensors are shown through :func:`segtutor.tensor_to_image` (after
+    :func:`segtutor.unnormalize` for the ``Normalize`` step), with statistics
+    of the tensor itself.
+
+    Examples
+    --------
+    >>> picture, stats = step_view("ToTensor", torch.zeros(3, 2, 4))
+    >>> picture.shape, stats.startswith("<b>ToTensor</b>: tensor of shape (3, 2, 4), dtype torch.float32")
+    ((2, 4, 3), True)
+    """
+    if isinstance(result, Image.Image):
+        picture = np.asarray(result.convert("RGB"))
+        values = torch.from_numpy(picture.copy()).permute(2, 0, 1).float()
+    else:
+        picture = tensor_to_image(unnormalize(result) if name == "Normalize" else result)
+        values = result
+    rows = channel_stats(values)
+    head = "".join(f"<th>{column}</th>" for column in rows[0])
+    body = "".join("<tr>" + "".join(f"<td>{v}</td>" for v in row.values()) + "</tr>" for row in rows)
+    return picture, f"<b>{html.escape(name)}</b>: {html.escape(describe(result))}<table><tr>{head}</tr>{body}</table>"
 
 
 def to_png(array: np.ndarray) -> bytes:

@@ -1,57 +1,13 @@
-"""Small computations for the teaching widgets: tensor statistics, perturbed masks, agreement maps."""
+"""Small computations for the teaching widgets: perturbed masks and agreement maps."""
 
 from __future__ import annotations
 
 import numpy as np
-import torch
-from PIL import Image
 from scipy import ndimage
 
 from ._checks import check_labels
 
-__all__ = ["agreement_map", "displayable", "perturb_labels", "tensor_statistics"]
-
-
-def tensor_statistics(value) -> list[dict[str, object]]:
-    """Shape, dtype and per-channel min, max and mean of an image or a ``[C, H, W]`` tensor.
-
-    Returns
-    -------
-    list of dict
-        One row per channel: ``channel``, ``shape``, ``dtype``, ``min``, ``max``, ``mean``.
-
-    Examples
-    --------
-    >>> tensor_statistics(torch.tensor([[[0.0, 1.0]], [[2.0, 4.0]]]))[1]
-    {'channel': 1, 'shape': (2, 1, 2), 'dtype': 'torch.float32', 'min': 2.0, 'max': 4.0, 'mean': 3.0}
-    """
-    if isinstance(value, Image.Image):
-        array = np.asarray(value)
-        channels, shape, dtype = np.moveaxis(array.reshape(*array.shape[:2], -1), -1, 0), array.shape, str(array.dtype)
-    else:
-        channels, shape, dtype = value, tuple(value.shape), str(value.dtype)
-    return [{"channel": i, "shape": shape, "dtype": dtype, "min": round(float(c.min()), 4),
-             "max": round(float(c.max()), 4), "mean": round(float(c.astype(np.float64).mean() if isinstance(c, np.ndarray) else c.double().mean()), 4)}
-            for i, c in enumerate(channels)]
-
-
-def displayable(value) -> np.ndarray:
-    """Turn a PIL image or a ``[3, H, W]`` tensor into a uint8 (H, W, 3) picture.
-
-    Tensors are stretched channel by channel from their min to their max, so
-    normalized tensors (which leave [0, 1]) can be looked at.
-
-    Examples
-    --------
-    >>> displayable(torch.tensor([[[-1.0, 1.0]]] * 3))[0].tolist()
-    [[0, 0, 0], [255, 255, 255]]
-    """
-    if isinstance(value, Image.Image):
-        return np.asarray(value.convert("RGB"))
-    low = value.amin(dim=(1, 2), keepdim=True)
-    high = value.amax(dim=(1, 2), keepdim=True)
-    scaled = (value - low) / (high - low).clamp_min(1e-12)
-    return (scaled * 255).round().byte().permute(1, 2, 0).numpy()
+__all__ = ["agreement_map", "perturb_labels"]
 
 
 def perturb_labels(labels, *, shift: tuple[int, int] = (0, 0), grow: int = 0, background: int = 0) -> np.ndarray:

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 import torchvision.transforms as T
 from PIL import Image
 from torchvision.models.segmentation import FCN_ResNet101_Weights
 
+from ._checks import check_batch
 from .images import load_image
+from .registry import ModelTable
 
-__all__ = ["IMAGENET_MEAN", "IMAGENET_STD", "describe", "preprocess", "seed_transform", "trace_transform"]
+__all__ = [
+    "IMAGENET_MEAN",
+    "IMAGENET_STD",
+    "channel_stats",
+    "describe",
+    "preprocess",
+    "seed_transform",
+    "tensor_to_image",
+    "trace_transform",
+    "unnormalize",
+]
 
 _REFERENCE_TRANSFORM = FCN_ResNet101_Weights.DEFAULT.transforms()
 IMAGENET_MEAN: tuple[float, float, float] = tuple(_REFERENCE_TRANSFORM.mean)
@@ -140,3 +153,122 @@ def describe(value) -> str:
         kind = "tensor" if isinstance(value, torch.Tensor) else "array"
         return f"{kind} of shape {tuple(value.shape)}, dtype {value.dtype}"
     return type(value).__name__
+
+
+def unnormalize(tensor: torch.Tensor, *, mean=IMAGENET_MEAN, std=IMAGENET_STD) -> torch.Tensor:
+    """Undo ``Normalize``: multiply by `std` and add `mean`, channel by channel.
+
+    ``Normalize`` computes ``(x - mean) / std``; this computes ``x * std + mean``,
+    which brings a normalized image back to [0, 1] (up to float rounding), ready
+    for :func:`tensor_to_image`.
+
+    Parameters
+    ----------
+    tensor : torch.Tensor
+        float ``[3, H, W]`` image or ``[N, 3, H, W]`` batch.
+    mean, std : sequence of 3 floats, optional
+        What ``Normalize`` used; default :data:`IMAGENET_MEAN` and :data:`IMAGENET_STD`.
+
+    Returns
+    -------
+    torch.Tensor
+        A new tensor of the same shape and dtype.
+
+    Raises
+    ------
+    TypeError
+        If `tensor` is not a float tensor.
+    ValueError
+        If `tensor` is not of shape ``[3, H, W]`` or ``[N, 3, H, W]``.
+
+    Examples
+    --------
+    >>> normalized = T.Normalize(IMAGENET_MEAN, IMAGENET_STD)(torch.full((3, 1, 1), 0.5))
+    >>> normalized.flatten()
+    tensor([0.0655, 0.1964, 0.4178])
+    >>> unnormalize(normalized).flatten()
+    tensor([0.5000, 0.5000, 0.5000])
+    """
+    check_batch(tensor, name="tensor", ndims=(3, 4))
+    mean = torch.as_tensor(mean, dtype=tensor.dtype, device=tensor.device).view(3, 1, 1)
+    std = torch.as_tensor(std, dtype=tensor.dtype, device=tensor.device).view(3, 1, 1)
+    return tensor * std + mean
+
+
+def tensor_to_image(tensor: torch.Tensor) -> np.ndarray:
+    """Turn a ``[3, H, W]`` float tensor with values in [0, 1] into an image array for display.
+
+    The inverse of ``ToTensor``: channels move last (CHW to HWC), values are
+    clipped to [0, 1], scaled to 0..255 and rounded. Values outside [0, 1], as
+    in a normalized tensor that was not passed through :func:`unnormalize`,
+    become black (below 0) or full intensity (above 1).
+
+    Parameters
+    ----------
+    tensor : torch.Tensor
+        float ``[3, H, W]`` image, on any device.
+
+    Returns
+    -------
+    numpy.ndarray
+        uint8 array of shape (H, W, 3).
+
+    Raises
+    ------
+    TypeError
+        If `tensor` is not a float tensor.
+    ValueError
+        If `tensor` is not of shape ``[3, H, W]``.
+
+    Examples
+    --------
+    >>> tensor_to_image(torch.tensor([[[0.0]], [[0.5]], [[1.2]]])).tolist()
+    [[[0, 128, 255]]]
+    """
+    check_batch(tensor, name="tensor", ndims=(3,))
+    scaled = tensor.detach().float().clamp(0, 1).mul(255).round()
+    return scaled.permute(1, 2, 0).to(torch.uint8).cpu().numpy()
+
+
+def channel_stats(tensor: torch.Tensor, *, decimals: int = 3) -> ModelTable:
+    """Tabulate the mean, standard deviation, minimum and maximum of each colour channel.
+
+    Parameters
+    ----------
+    tensor : torch.Tensor
+        float ``[3, H, W]`` image or ``[N, 3, H, W]`` batch; the statistics
+        of a batch are over all its images.
+    decimals : int, optional
+        Round every figure to this many decimals.
+
+    Returns
+    -------
+    ModelTable
+        Three rows, R, G and B, with columns channel, mean, std (the
+        population standard deviation), min and max; prints as a text table.
+
+    Raises
+    ------
+    TypeError
+        If `tensor` is not a float tensor.
+    ValueError
+        If `tensor` is not of shape ``[3, H, W]`` or ``[N, 3, H, W]``.
+
+    Examples
+    --------
+    >>> print(channel_stats(torch.tensor([[[0.0, 1.0]], [[0.5, 0.5]], [[0.25, 0.75]]])))
+    channel  mean  std   min   max
+    R        0.5   0.5   0.0   1.0
+    G        0.5   0.0   0.5   0.5
+    B        0.5   0.25  0.25  0.75
+    """
+    check_batch(tensor, name="tensor", ndims=(3, 4))
+    values = tensor.detach().float().movedim(-3, 0).reshape(3, -1).cpu()
+    figures = {
+        "mean": values.mean(dim=1), "std": values.std(dim=1, correction=0),
+        "min": values.amin(dim=1), "max": values.amax(dim=1),
+    }
+    return ModelTable(
+        {"channel": channel, **{key: round(float(column[i]), decimals) for key, column in figures.items()}}
+        for i, channel in enumerate("RGB")
+    )

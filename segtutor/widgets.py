@@ -10,8 +10,6 @@ Works with ipywidgets 7.7 (Colab) and 8.
 
 from __future__ import annotations
 
-import time
-
 import ipywidgets as widgets
 import numpy as np
 
@@ -19,7 +17,7 @@ from . import explorer
 from .images import SAMPLES
 from .metrics import dice, iou, pixel_accuracy
 from .overlays import overlay
-from .playground import agreement_map, displayable, perturb_labels, tensor_statistics
+from .playground import agreement_map, perturb_labels
 from .preprocessing import seed_transform, trace_transform
 from .registry import MODEL_NAMES
 from .superpixels import mean_color_image, slic_superpixels, superpixel_boundaries
@@ -102,13 +100,6 @@ def explore_segmentation(*, model: str = "tiny", image: str = "scene-0", preproc
     return _box(rows, controls, views)
 
 
-def _stats_html(value) -> str:
-    rows = tensor_statistics(value)
-    head = f"<b>{rows[0]['shape']}</b>, <b>{rows[0]['dtype']}</b><br>"
-    cells = "".join(f"<tr><td>{r['channel']}</td><td>{r['min']}</td><td>{r['max']}</td><td>{r['mean']}</td></tr>" for r in rows)
-    return head + f"<table><tr><th>channel</th><th>min</th><th>max</th><th>mean</th></tr>{cells}</table>"
-
-
 def explore_preprocessing(*, image: str = "chelsea") -> widgets.VBox:
     """Step through the seed's preprocessing: the picture and the tensor's statistics after each step."""
     steps = trace_transform(seed_transform(), image)
@@ -117,9 +108,8 @@ def explore_preprocessing(*, image: str = "chelsea") -> widgets.VBox:
     views = {"image": _image(), "stats": widgets.HTML()}
 
     def show(_=None):
-        _, result = steps[controls["step"].value]
-        views["image"].value = explorer.to_png(displayable(result))
-        views["stats"].value = _stats_html(result)
+        picture, views["stats"].value = explorer.step_view(*steps[controls["step"].value])
+        views["image"].value = explorer.to_png(picture)
 
     controls["step"].observe(show, names="value")
     show()

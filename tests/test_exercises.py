@@ -1,19 +1,30 @@
 import numpy as np
 import pytest
+import torch
 
 from segtutor.exercises import (
     check_average_precision,
     check_class_color,
     check_dice,
+    check_class_channel,
+    check_class_color,
+    check_class_map,
+    check_confidence,
     check_grey_value,
+    check_kept_fraction,
     check_majority_class,
     check_mean_iou,
+    check_normalized_pixel,
     check_output_keys,
+    check_output_shape,
     check_overlay_pixel,
     check_pixel_share,
     check_polygon_count,
+    check_probabilities,
     check_resize_size,
+    check_squeeze_shape,
     check_train_id,
+    check_transform_shape,
 )
 
 
@@ -140,3 +151,151 @@ def test_average_precision_reference_and_typical_mistakes(capsys):
                         (0.9, "Sort the pixels by score")]:
         assert check_average_precision(wrong, scores=scores, positives=positives) is False
         assert hint in capsys.readouterr().out
+def test_normalized_pixel_reference_and_typical_mistakes(capsys):
+    white = (255, 255, 255)
+    assert check_normalized_pixel((2.249, 2.429, 2.640), pixel=white) is True
+    # by hand: (100 / 255 - 0.485) / 0.229 = -0.4054, (50 / 255 - 0.456) / 0.224 = -1.1604, (0 - 0.406) / 0.225 = -1.8044
+    assert check_normalized_pixel([-0.4054, -1.1604, -1.8044], pixel=(100, 50, 0)) is True
+    assert check_normalized_pixel((2.25, 2.43, 2.64), pixel=white) is True  # rounded to 2 decimals
+    assert check_normalized_pixel((1111.4, 1136.4, 1131.5), pixel=white) is False
+    assert "divide the 0-255 values by 255 first" in capsys.readouterr().out
+    assert check_normalized_pixel((1.590, 1.700, 1.908), pixel=white) is False  # (1 - std) / mean
+    assert "You swapped them" in capsys.readouterr().out
+    assert check_normalized_pixel((3.882, 4.008, 4.038), pixel=white) is False  # 1 / std - mean
+    assert "Subtract the mean first" in capsys.readouterr().out
+    assert check_normalized_pixel((2.249, 2.429), pixel=white) is False
+    assert "three numbers" in capsys.readouterr().out
+    assert check_normalized_pixel((2.0, 2.0, 2.0), pixel=white) is False
+    assert "(value / 255 - mean) / std" in capsys.readouterr().out
+
+
+def test_transform_shape_reference_and_typical_mistakes(capsys):
+    assert check_transform_shape((3, 1040, 520), original=(300, 600)) is True
+    assert check_transform_shape(torch.Size([3, 520, 781]), original=(451, 300)) is True
+    assert check_transform_shape([3, 224, 224], original=(300, 600), recipe="seed") is True
+    assert check_transform_shape((3, 520, 1040), original=(300, 600)) is False
+    assert "height first" in capsys.readouterr().out
+    assert check_transform_shape((1040, 520, 3), original=(300, 600)) is False
+    assert "channels first" in capsys.readouterr().out
+    assert check_transform_shape((3, 224, 224), original=(300, 600)) is False
+    assert "does not crop" in capsys.readouterr().out
+    assert check_transform_shape((3, 520, 520), original=(300, 600)) is False
+    assert "keeps the aspect ratio" in capsys.readouterr().out
+    assert check_transform_shape(np.array([3, 600, 300]), original=(300, 600)) is False
+    assert "Resize(520) the shorter side" in capsys.readouterr().out
+    with pytest.raises(ValueError, match=r"`recipe` must be 'weights' or 'seed', got 'crop'"):
+        check_transform_shape((3, 1, 1), original=(1, 1), recipe="crop")
+
+
+def test_kept_fraction_reference_and_typical_mistakes(capsys):
+    # Resize(256): 640x480 -> 341x256; the crop keeps (224 / 341) * (224 / 256) = 0.5748
+    assert check_kept_fraction(0.5748, original=(640, 480)) is True
+    assert check_kept_fraction(224 / 384 * 224 / 256, original=(451, 300)) is True
+    assert check_kept_fraction(57.5, original=(640, 480)) is False
+    assert "percentage" in capsys.readouterr().out
+    assert check_kept_fraction(224 * 224 / (640 * 480), original=(640, 480)) is False
+    assert "after Resize(256)" in capsys.readouterr().out
+    assert check_kept_fraction(0.875, original=(640, 480)) is False
+    assert "341x256" in capsys.readouterr().out
+
+
+def test_output_shape_reference_and_typical_mistakes(capsys):
+    kwargs = {"model_name": "fcn_resnet101", "input_shape": (4, 3, 320, 480)}
+    assert check_output_shape((4, 21, 320, 480), **kwargs) is True
+    assert check_output_shape(torch.Size([2, 21, 8, 8]), model_name="lraspp_mobilenet_v3_large", input_shape=(2, 3, 8, 8))
+    assert check_output_shape((4, 3, 320, 480), **kwargs) is False
+    assert "not the input's 3 colour channels" in capsys.readouterr().out
+    assert check_output_shape((21, 320, 480), **kwargs) is False
+    assert "batch axis N stays" in capsys.readouterr().out
+    assert check_output_shape((4, 320, 480, 21), **kwargs) is False
+    assert "before height and width" in capsys.readouterr().out
+    assert check_output_shape((4, 21, 40, 60), **kwargs) is False
+    assert "upsamples" in capsys.readouterr().out
+    assert check_output_shape((4, 20, 320, 480), **kwargs) is False
+    assert "C from the classes" in capsys.readouterr().out
+
+
+def test_class_channel_reference_and_typical_mistakes(capsys):
+    assert check_class_channel(15, class_name="person") is True
+    assert check_class_channel(0, class_name="__background__", model_name="lraspp_mobilenet_v3_large") is True
+    assert check_class_channel(16, class_name="person") is False
+    assert "Counting starts at 0" in capsys.readouterr().out
+    assert check_class_channel(14, class_name="person") is False
+    assert "start at channel 1" in capsys.readouterr().out
+    assert check_class_channel(3, class_name="person") is False
+    assert "weights.meta['categories']" in capsys.readouterr().out
+    with pytest.raises(ValueError, match=r"`class_name` must be one of __background__, aeroplane, .*, got 'human'"):
+        check_class_channel(15, class_name="human")
+
+
+LOGITS = torch.tensor([  # N=2, C=3, H=1, W=2, small numbers to check by hand
+    [[[2.0, -1.0]], [[0.0, 1.0]], [[1.0, 1.0]]],
+    [[[0.5, 0.0]], [[0.5, 3.0]], [[-2.0, 0.0]]],
+])
+
+
+def test_probabilities_reference_and_typical_mistakes(capsys):
+    e = np.exp(1.0)
+    # first image, first pixel: logits (2, 0, 1) -> e^2, 1, e over their sum
+    expected = np.array([e * e, 1.0, e]) / (e * e + 1 + e)
+    assert check_probabilities(LOGITS.softmax(dim=1), logits=LOGITS) is True
+    assert np.allclose(LOGITS.softmax(dim=1)[0, :, 0, 0].numpy(), expected)
+    assert check_probabilities(LOGITS.softmax(dim=1).numpy().tolist(), logits=LOGITS) is True
+    assert check_probabilities(LOGITS.softmax(dim=0), logits=LOGITS) is False
+    assert "batch axis N (dim=0)" in capsys.readouterr().out
+    assert check_probabilities(LOGITS.softmax(dim=3), logits=LOGITS) is False
+    assert "width axis W (dim=3)" in capsys.readouterr().out
+    assert check_probabilities(LOGITS, logits=LOGITS) is False
+    assert "logits themselves" in capsys.readouterr().out
+    positive = LOGITS.abs() + 1
+    assert check_probabilities(positive / positive.sum(dim=1, keepdim=True), logits=positive) is False
+    assert "exponentiate first" in capsys.readouterr().out
+    assert check_probabilities(LOGITS.softmax(dim=1)[0], logits=LOGITS) is False
+    assert "keep the logits' shape (2, 3, 1, 2)" in capsys.readouterr().out
+
+
+def test_class_map_reference_and_typical_mistakes(capsys):
+    # first image: pixel 0 scores (2, 0, 1) -> 0; pixel 1 scores (-1, 1, 1) -> tie, 1 wins
+    # second image: pixel 0 scores (0.5, 0.5, -2) -> tie, 0 wins; pixel 1 scores (0, 3, 0) -> 1
+    assert check_class_map([[[0, 1]], [[0, 1]]], logits=LOGITS) is True
+    one = LOGITS[:1]
+    assert check_class_map([[0, 1]], logits=one) is True
+    assert check_class_map(np.array([[[0, 1]]]), logits=one) is True
+    assert check_class_map([[0, 2]], logits=one) is False
+    assert "Pixel (row 0, column 1) is a tie, scores [-1.0, 1.0, 1.0]" in capsys.readouterr().out
+    assert check_class_map([[1, 0]], logits=one) is False
+    assert "lowest scores" in capsys.readouterr().out
+    assert check_class_map([[[0, 1]], [[0, 2]]], logits=LOGITS) is False
+    assert "Pixel (row 0, column 1) has class scores [0.0, 3.0, 0.0]" in capsys.readouterr().out
+    assert check_class_map([0, 1], logits=one) is False
+    assert "shape (H, W) = (1, 2)" in capsys.readouterr().out
+
+
+def test_squeeze_shape_reference_and_typical_mistakes(capsys):
+    assert check_squeeze_shape((4, 5), shape=(1, 21, 4, 5)) is True
+    assert check_squeeze_shape((21, 4, 5), shape=(2, 21, 4, 5)) is True
+    assert "the batch axis: not a class map" in capsys.readouterr().out
+    assert check_squeeze_shape((4, 5), shape=(2, 21, 4, 5)) is False
+    assert "batch axis N=2 stays" in capsys.readouterr().out
+    assert check_squeeze_shape((5,), shape=(1, 21, 1, 5)) is True
+    assert check_squeeze_shape((1, 5), shape=(1, 21, 1, 5)) is False
+    assert "includes H or W" in capsys.readouterr().out
+    assert check_squeeze_shape((21, 5), shape=(1, 21, 1, 5)) is False
+    assert "drop every 1" in capsys.readouterr().out
+
+
+def test_confidence_reference_and_typical_mistakes(capsys):
+    # pixel scores (0, 0, 0) -> 1/3; pixel scores (ln 2, 0, 0) -> 2 / (2 + 1 + 1) = 0.5
+    logits = torch.tensor([[[[0.0, float(np.log(2))]], [[0.0, 0.0]], [[0.0, 0.0]]]])
+    assert check_confidence([[1 / 3, 0.5]], logits=logits) is True
+    assert check_confidence(LOGITS.softmax(dim=1).amax(dim=1), logits=LOGITS) is True
+    assert check_confidence(LOGITS.amax(dim=1), logits=LOGITS) is False
+    assert "highest logit" in capsys.readouterr().out
+    assert check_confidence(LOGITS.argmax(dim=1), logits=LOGITS) is False
+    assert "argmax" in capsys.readouterr().out
+    assert check_confidence(LOGITS.softmax(dim=0).amax(dim=1), logits=LOGITS) is False
+    assert "not dim=0" in capsys.readouterr().out
+    assert check_confidence([[0.5, 0.5]], logits=logits) is False
+    assert ".amax(dim=1)" in capsys.readouterr().out
+    assert check_confidence([0.5], logits=logits) is False
+    assert "one number per pixel" in capsys.readouterr().out

@@ -1,25 +1,7 @@
 import numpy as np
 import pytest
-import torch
-from PIL import Image
 
-from segtutor import agreement_map, displayable, perturb_labels, tensor_statistics
-
-
-def test_tensor_statistics_of_an_image_and_a_tensor():
-    image = Image.fromarray(np.array([[[0, 10, 20], [4, 30, 60]]], dtype=np.uint8))
-    rows = tensor_statistics(image)
-    assert [(r["min"], r["max"], r["mean"]) for r in rows] == [(0, 4, 2.0), (10, 30, 20.0), (20, 60, 40.0)]
-    assert rows[0]["shape"] == (1, 2, 3) and rows[0]["dtype"] == "uint8"
-    tensor_rows = tensor_statistics(torch.tensor([[[1.0, 3.0]], [[-1.0, -1.0]]]))
-    assert [(r["min"], r["max"], r["mean"]) for r in tensor_rows] == [(1.0, 3.0, 2.0), (-1.0, -1.0, -1.0)]
-    assert tensor_rows[0]["dtype"] == "torch.float32" and tensor_rows[0]["shape"] == (2, 1, 2)
-
-
-def test_displayable_stretches_each_channel():
-    tensor = torch.tensor([[[0.0, 2.0]], [[-3.0, -1.0]], [[5.0, 5.0]]])
-    assert displayable(tensor).tolist() == [[[0, 0, 0], [255, 255, 0]]]
-    assert displayable(Image.new("L", (2, 1), 7)).tolist() == [[[7, 7, 7], [7, 7, 7]]]
+from segtutor import agreement_map, perturb_labels
 
 
 def test_perturb_shift_by_hand():

@@ -4,7 +4,18 @@ import torch
 import torchvision.transforms as T
 from PIL import Image
 
-from segtutor import IMAGENET_MEAN, IMAGENET_STD, describe, load_image, preprocess, seed_transform, trace_transform
+from segtutor import (
+    channel_stats,
+    describe,
+    IMAGENET_MEAN,
+    IMAGENET_STD,
+    load_image,
+    preprocess,
+    seed_transform,
+    tensor_to_image,
+    trace_transform,
+    unnormalize,
+)
 
 SEED_MEAN = [0.485, 0.456, 0.406]
 SEED_STD = [0.229, 0.224, 0.225]
@@ -67,3 +78,71 @@ def test_bad_sizes_are_refused():
 def test_trace_refuses_a_single_transform():
     with pytest.raises(TypeError, match=r"`transform` must be a torchvision.transforms.Compose, got Resize"):
         trace_transform(T.Resize(8), "chelsea")
+
+
+def test_unnormalize_inverts_normalize_on_an_image_and_a_batch():
+    image = torch.rand(3, 5, 7, generator=torch.Generator().manual_seed(0))
+    normalized = T.Normalize(IMAGENET_MEAN, IMAGENET_STD)(image)
+    torch.testing.assert_close(unnormalize(normalized), image)
+    batch = torch.stack([normalized, normalized.flip(-1)])
+    torch.testing.assert_close(unnormalize(batch), torch.stack([image, image.flip(-1)]))
+
+
+def test_unnormalize_by_hand_with_other_constants():
+    tensor = torch.tensor([[[1.0]], [[-1.0]], [[0.0]]])
+    result = unnormalize(tensor, mean=(0.5, 0.25, 0.125), std=(0.5, 0.25, 2.0))
+    assert result.flatten().tolist() == [1.0, 0.0, 0.125]
+    assert result.dtype == torch.float32 and unnormalize(tensor.double()).dtype == torch.float64
+
+
+def test_unnormalize_refuses_wrong_tensors():
+    with pytest.raises(TypeError, match=r"`tensor` must be a float tensor of shape \(3, H, W\) or \(N, 3, H, W\), got uint8 of shape \(3, 2, 2\)"):
+        unnormalize(torch.zeros(3, 2, 2, dtype=torch.uint8))
+    with pytest.raises(ValueError, match=r"`tensor` must be a float tensor of shape \(3, H, W\) or \(N, 3, H, W\), got float32 of shape \(2, 2, 3\)"):
+        unnormalize(torch.zeros(2, 2, 3))
+
+
+def test_tensor_to_image_inverts_to_tensor_exactly():
+    crop = trace_transform(seed_transform(), "chelsea")[2][1]
+    normalized = preprocess("chelsea")[0]
+    assert np.array_equal(tensor_to_image(unnormalize(normalized)), np.asarray(crop))
+    assert np.array_equal(tensor_to_image(T.ToTensor()(crop)), np.asarray(crop))
+
+
+def test_tensor_to_image_clips_rounds_and_moves_channels_last():
+    tensor = torch.tensor([[[-0.5, 0.0, 0.2]], [[0.5, 1.0, 1.5]], [[0.998, 0.001, 0.003]]])
+    result = tensor_to_image(tensor)
+    assert result.dtype == np.uint8 and result.shape == (1, 3, 3)
+    # 0.2 * 255 = 51; 0.998 * 255 = 254.49 -> 254; 0.003 * 255 = 0.765 -> 1
+    assert result.tolist() == [[[0, 128, 254], [0, 255, 0], [51, 255, 1]]]
+
+
+def test_tensor_to_image_refuses_batches():
+    with pytest.raises(ValueError, match=r"`tensor` must be a float tensor of shape \(3, H, W\), got float32 of shape \(1, 3, 2, 2\)"):
+        tensor_to_image(torch.zeros(1, 3, 2, 2))
+    with pytest.raises(TypeError, match=r"`tensor` must be a float tensor of shape \(3, H, W\), got float64 of shape \(3, 2, 2\)"):
+        tensor_to_image(np.zeros((3, 2, 2)))
+
+
+def test_channel_stats_match_numpy():
+    tensor = torch.rand(2, 3, 4, 5, generator=torch.Generator().manual_seed(1)) * 4 - 2
+    table = channel_stats(tensor, decimals=6)
+    values = tensor.numpy().transpose(1, 0, 2, 3).reshape(3, -1)
+    assert [row["channel"] for row in table] == ["R", "G", "B"]
+    for row, channel in zip(table, values):
+        expected = [channel.mean(), channel.std(), channel.min(), channel.max()]
+        np.testing.assert_allclose([row["mean"], row["std"], row["min"], row["max"]], expected, atol=2e-6)
+
+
+def test_channel_stats_of_the_seed_recipe_show_normalize_at_work():
+    steps = dict(trace_transform(seed_transform(), "chelsea"))
+    before, after = channel_stats(steps["ToTensor"], decimals=6), channel_stats(steps["Normalize"], decimals=6)
+    for i, (b, a) in enumerate(zip(before, after)):
+        assert 0.0 <= b["min"] and b["max"] <= 1.0
+        assert a["mean"] == pytest.approx((b["mean"] - IMAGENET_MEAN[i]) / IMAGENET_STD[i], abs=1e-5)
+        assert a["std"] == pytest.approx(b["std"] / IMAGENET_STD[i], abs=1e-5)
+
+
+def test_channel_stats_refuses_integer_tensors():
+    with pytest.raises(TypeError, match=r"`tensor` must be a float tensor of shape \(3, H, W\) or \(N, 3, H, W\), got int64 of shape \(3, 1, 1\)"):
+        channel_stats(torch.zeros(3, 1, 1, dtype=torch.int64))

@@ -112,10 +112,12 @@ def test_preprocessing_stepper_shows_each_step():
     for _, index in box.controls["step"].options:
         box.controls["step"].value = index
         seen[index] = (box.views["image"].value, box.views["stats"].value)
-    assert "(300, 451, 3)" in seen[0][1] and "uint8" in seen[0][1]
-    assert "(3, 224, 224)" in seen[4][1] and "torch.float32" in seen[4][1]
+    assert "<b>input</b>: PIL RGB image, 451x300 (W x H)" in seen[0][1]
+    assert "<b>Normalize</b>: tensor of shape (3, 224, 224), dtype torch.float32" in seen[4][1]
     assert _pixels(box.views["image"]).shape == (224, 224, 3)
-    assert len({image for image, _ in seen.values()}) == 4  # ToTensor and Normalize look alike once stretched
+    # Normalize is shown un-normalized, so it looks like ToTensor's picture, but its statistics differ.
+    assert seen[3][0] == seen[4][0] and seen[3][1] != seen[4][1]
+    assert len({image for image, _ in seen.values()}) == 4
 
 
 def test_metrics_playground_scores_match_the_metrics_functions():
