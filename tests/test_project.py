@@ -67,7 +67,7 @@ def test_every_public_name_is_exported():
     assert sorted(segtutor.__all__) == sorted(set(segtutor.__all__))
     for name in segtutor.__all__:
         assert hasattr(segtutor, name), name
-    for module in ("images", "inference", "metrics", "models", "palettes", "preprocessing", "visualize"):
+    for module in ("images", "inference", "metrics", "models", "palettes", "preprocessing", "scenes", "tiny", "training", "visualize", "voc"):
         for name in getattr(segtutor, module).__all__:
             assert name in segtutor.__all__, f"{module}.{name} is not re-exported"
 

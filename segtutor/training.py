@@ -1,0 +1,226 @@
+"""Training a segmenter: a seeded loop with a progress bar, validation mIoU, and its curves."""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from matplotlib.figure import Figure
+from tqdm.auto import tqdm
+
+from .metrics import confusion_matrix, iou_from_confusion
+
+__all__ = ["History", "evaluate", "plot_history", "train"]
+
+
+@dataclass
+class History:
+    """What happened during :func:`train`, one entry per epoch.
+
+    Attributes
+    ----------
+    loss : list of float
+        Mean training cross-entropy of each epoch.
+    miou : list of float
+        Validation mean IoU after each epoch.
+    seconds : float
+        Wall-clock training time, validation included.
+    """
+
+    loss: list[float] = field(default_factory=list)
+    miou: list[float] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def _check_positive_int(name: str, value) -> None:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"`{name}` must be an int, got {type(value).__name__}")
+    if value < 1:
+        raise ValueError(f"`{name}` must be at least 1, got {value}")
+
+
+@torch.no_grad()
+def evaluate(model: torch.nn.Module, data, *, batch_size: int = 32, ignore_index: int = 255) -> float:
+    """Mean IoU of a model over a dataset, from one confusion matrix summed over batches.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        Returns an ``OrderedDict`` with ``'out'`` logits; it is put in eval mode.
+    data : torch.utils.data.Dataset
+        Yields (normalized float image [3, H, W], int64 labels [H, W]).
+    batch_size : int, optional
+        Images per forward pass.
+    ignore_index : int, optional
+        Label of pixels left out of the score.
+
+    Returns
+    -------
+    float
+        The mean over classes of :func:`segtutor.iou_from_confusion`; classes
+        absent from both labels and predictions are left out.
+
+    Examples
+    --------
+    >>> from segtutor import SceneDataset, load_tiny_model
+    >>> round(evaluate(load_tiny_model(), SceneDataset(4, size=64, seed=99)), 2) > 0.5
+    True
+    """
+    _check_positive_int("batch_size", batch_size)
+    model.eval()
+    device = next(model.parameters()).device
+    total = 0
+    for batch, labels in torch.utils.data.DataLoader(data, batch_size=batch_size):
+        logits = model(batch.to(device))["out"]
+        total = total + confusion_matrix(logits.argmax(dim=1), labels.to(device), num_classes=logits.shape[1],
+                                         ignore_index=ignore_index)
+    return float(np.nanmean(iou_from_confusion(total)))
+
+
+@contextmanager
+def _deterministic():
+    previous = torch.are_deterministic_algorithms_enabled()
+    torch.use_deterministic_algorithms(True, warn_only=True)
+    try:
+        yield
+    finally:
+        torch.use_deterministic_algorithms(previous)
+
+
+def train(model: torch.nn.Module, train_data, val_data, *, epochs: int = 5, batch_size: int = 16, lr: float = 3e-3,
+          seed: int = 0, progress: bool = True) -> History:
+    """Train a segmenter with AdamW and a one-cycle schedule; score it after every epoch.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        Returns an ``OrderedDict`` with ``'out'`` logits [N, C, H, W]; it is
+        trained in place on its own device and left in eval mode.
+    train_data, val_data : torch.utils.data.Dataset
+        Yield (normalized float image [3, H, W], int64 labels [H, W]), e.g.
+        :class:`segtutor.SceneDataset`; labels of 255 are ignored.
+    epochs : int, optional
+        Passes over `train_data`.
+    batch_size : int, optional
+        Images per step.
+    lr : float, optional
+        Peak learning rate of the one-cycle schedule.
+    seed : int, optional
+        Seeds the shuffling and the random flips and quarter turns applied to
+        each batch. Seed the model's initial weights yourself, with
+        ``torch.manual_seed``, before building it.
+    progress : bool, optional
+        Show a progress bar over all steps.
+
+    Returns
+    -------
+    History
+        Mean training loss and validation mIoU per epoch, and the time taken.
+
+    Raises
+    ------
+    TypeError
+        If `epochs`, `batch_size` or `seed` is not an int.
+    ValueError
+        If `epochs` or `batch_size` is below 1, or `train_data` is empty.
+
+    Examples
+    --------
+    >>> from segtutor import SceneDataset, TinySegNet
+    >>> _ = torch.manual_seed(0)
+    >>> history = train(TinySegNet(), SceneDataset(4, size=48), SceneDataset(2, size=48, seed=1),
+    ...                 epochs=2, batch_size=2, progress=False)
+    >>> len(history.loss), len(history.miou)
+    (2, 2)
+    """
+    for name, value in (("epochs", epochs), ("batch_size", batch_size)):
+        _check_positive_int(name, value)
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise TypeError(f"`seed` must be an int, got {type(seed).__name__}")
+    if len(train_data) == 0:
+        raise ValueError("`train_data` must hold at least one sample, got an empty dataset")
+    generator = torch.Generator().manual_seed(seed)
+    loader = torch.utils.data.DataLoader(train_data, batch_size=batch_size, shuffle=True, generator=generator)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=epochs * len(loader))
+    history, start = History(), time.perf_counter()
+    with _deterministic(), tqdm(total=epochs * len(loader), desc="training", disable=not progress) as bar:
+        for _ in range(epochs):
+            losses = [_step(model, batch, labels, optimizer, schedule, generator) for batch, labels in _ticks(loader, bar)]
+            history.loss.append(float(np.mean(losses)))
+            history.miou.append(evaluate(model, val_data))
+            bar.set_postfix(loss=f"{history.loss[-1]:.3f}", val_mIoU=f"{history.miou[-1]:.3f}")
+    history.seconds = time.perf_counter() - start
+    return history
+
+
+def _ticks(loader, bar):
+    for item in loader:
+        yield item
+        bar.update()
+
+
+def _step(model, batch, labels, optimizer, schedule, generator) -> float:
+    model.train()
+    device = next(model.parameters()).device
+    batch, labels = _flip_and_turn(batch.to(device), labels.to(device), generator)
+    loss = F.cross_entropy(model(batch)["out"], labels, ignore_index=255)
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+    schedule.step()
+    return loss.item()
+
+
+def _flip_and_turn(batch: torch.Tensor, labels: torch.Tensor, generator: torch.Generator):
+    """The same random flip and quarter turn for the whole batch and its labels."""
+    turns, flip = torch.randint(0, 4, (2,), generator=generator).tolist()
+    batch, labels = batch.rot90(turns, dims=(-2, -1)), labels.rot90(turns, dims=(-2, -1))
+    if flip % 2:
+        batch, labels = batch.flip(-1), labels.flip(-1)
+    return batch, labels
+
+
+def plot_history(history: History) -> Figure:
+    """Plot training loss and validation mIoU per epoch, side by side.
+
+    Parameters
+    ----------
+    history : History
+        What :func:`train` returned.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two axes: loss per epoch, and mIoU per epoch (y from 0 to 1).
+
+    Raises
+    ------
+    TypeError
+        If `history` is not a :class:`History`.
+    ValueError
+        If it holds no epoch.
+
+    Examples
+    --------
+    >>> fig = plot_history(History(loss=[1.0, 0.5], miou=[0.4, 0.7]))
+    >>> [ax.get_title() for ax in fig.axes]
+    ['training loss', 'validation mIoU']
+    """
+    if not isinstance(history, History):
+        raise TypeError(f"`history` must be a History, got {type(history).__name__}")
+    if not history.loss:
+        raise ValueError("`history` must hold at least one epoch, got none")
+    fig = Figure(figsize=(9, 3.5), layout="constrained")
+    loss_ax, miou_ax = fig.subplots(1, 2)
+    epochs = np.arange(1, len(history.loss) + 1)
+    for ax, values, title in ((loss_ax, history.loss, "training loss"), (miou_ax, history.miou, "validation mIoU")):
+        ax.plot(epochs, values, marker="o")
+        ax.set(title=title, xlabel="epoch")
+        ax.grid(alpha=0.3)
+    miou_ax.set_ylim(0, 1)
+    return fig
