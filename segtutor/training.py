@@ -92,7 +92,7 @@ def _deterministic():
 
 
 def train(model: torch.nn.Module, train_data, val_data, *, epochs: int = 5, batch_size: int = 16, lr: float = 3e-3,
-          seed: int = 0, progress: bool = True) -> History:
+          seed: int = 0, scale_range: tuple[float, float] = (1.0, 1.0), progress: bool = True) -> History:
     """Train a segmenter with AdamW and a one-cycle schedule; score it after every epoch.
 
     Parameters
@@ -110,9 +110,13 @@ def train(model: torch.nn.Module, train_data, val_data, *, epochs: int = 5, batc
     lr : float, optional
         Peak learning rate of the one-cycle schedule.
     seed : int, optional
-        Seeds the shuffling and the random flips and quarter turns applied to
-        each batch. Seed the model's initial weights yourself, with
+        Seeds the shuffling and the random flips, quarter turns and rescaling
+        applied to each batch. Seed the model's initial weights yourself, with
         ``torch.manual_seed``, before building it.
+    scale_range : (float, float), optional
+        Each batch is resized by a random factor from this range (images
+        bilinearly, labels by nearest neighbour), so the model learns shapes
+        at several sizes. ``(1.0, 1.0)`` keeps the batches as they are.
     progress : bool, optional
         Show a progress bar over all steps.
 
@@ -126,7 +130,8 @@ def train(model: torch.nn.Module, train_data, val_data, *, epochs: int = 5, batc
     TypeError
         If `epochs`, `batch_size` or `seed` is not an int.
     ValueError
-        If `epochs` or `batch_size` is below 1, or `train_data` is empty.
+        If `epochs` or `batch_size` is below 1, `scale_range` is not
+        ``(low, high)`` with ``0 < low <= high``, or `train_data` is empty.
 
     Examples
     --------
@@ -141,6 +146,8 @@ def train(model: torch.nn.Module, train_data, val_data, *, epochs: int = 5, batc
         _check_positive_int(name, value)
     if not isinstance(seed, int) or isinstance(seed, bool):
         raise TypeError(f"`seed` must be an int, got {type(seed).__name__}")
+    if len(scale_range) != 2 or not 0 < scale_range[0] <= scale_range[1]:
+        raise ValueError(f"`scale_range` must be (low, high) with 0 < low <= high, got {tuple(scale_range)}")
     if len(train_data) == 0:
         raise ValueError("`train_data` must hold at least one sample, got an empty dataset")
     generator = torch.Generator().manual_seed(seed)
@@ -150,7 +157,8 @@ def train(model: torch.nn.Module, train_data, val_data, *, epochs: int = 5, batc
     history, start = History(), time.perf_counter()
     with _deterministic(), tqdm(total=epochs * len(loader), desc="training", disable=not progress) as bar:
         for _ in range(epochs):
-            losses = [_step(model, batch, labels, optimizer, schedule, generator) for batch, labels in _ticks(loader, bar)]
+            losses = [_step(model, *_augment(batch, labels, generator, scale_range), optimizer, schedule)
+                      for batch, labels in _ticks(loader, bar)]
             history.loss.append(float(np.mean(losses)))
             history.miou.append(evaluate(model, val_data))
             bar.set_postfix(loss=f"{history.loss[-1]:.3f}", val_mIoU=f"{history.miou[-1]:.3f}")
@@ -164,11 +172,10 @@ def _ticks(loader, bar):
         bar.update()
 
 
-def _step(model, batch, labels, optimizer, schedule, generator) -> float:
+def _step(model, batch, labels, optimizer, schedule) -> float:
     model.train()
     device = next(model.parameters()).device
-    batch, labels = _flip_and_turn(batch.to(device), labels.to(device), generator)
-    loss = F.cross_entropy(model(batch)["out"], labels, ignore_index=255)
+    loss = F.cross_entropy(model(batch.to(device))["out"], labels.to(device), ignore_index=255)
     optimizer.zero_grad()
     loss.backward()
     optimizer.step()
@@ -176,13 +183,19 @@ def _step(model, batch, labels, optimizer, schedule, generator) -> float:
     return loss.item()
 
 
-def _flip_and_turn(batch: torch.Tensor, labels: torch.Tensor, generator: torch.Generator):
-    """The same random flip and quarter turn for the whole batch and its labels."""
+def _augment(batch: torch.Tensor, labels: torch.Tensor, generator: torch.Generator, scale_range):
+    """The same random quarter turn, flip and rescaling for the whole batch and its labels."""
     turns, flip = torch.randint(0, 4, (2,), generator=generator).tolist()
+    low, high = scale_range
+    scale = low + (high - low) * torch.rand((), generator=generator).item()
     batch, labels = batch.rot90(turns, dims=(-2, -1)), labels.rot90(turns, dims=(-2, -1))
     if flip % 2:
         batch, labels = batch.flip(-1), labels.flip(-1)
-    return batch, labels
+    if scale != 1.0:
+        size = [max(8, round(side * scale)) for side in batch.shape[-2:]]
+        batch = F.interpolate(batch, size=size, mode="bilinear", align_corners=False, antialias=True)
+        labels = F.interpolate(labels[:, None].float(), size=size, mode="nearest-exact")[:, 0].long()
+    return batch.contiguous(), labels.contiguous()
 
 
 def plot_history(history: History) -> Figure:
