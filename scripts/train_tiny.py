@@ -32,7 +32,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=segtutor.TINY_CHECKPOINT)
     parser.add_argument("--scenes", type=int, default=3000, help="training scenes")
     parser.add_argument("--size", type=int, default=128, help="scene side in pixels")
-    parser.add_argument("--epochs", type=int, default=16)
+    parser.add_argument("--epochs", type=int, default=24)
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--lr", type=float, default=1e-2)
     parser.add_argument("--min-scale", type=float, default=0.5, help="batches are resized by a factor in [min-scale, 1]")
@@ -55,7 +55,7 @@ def main() -> None:
     minutes = (time.perf_counter() - start) / 60
     settings = {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items() if k != "out"}
     meta = {"script": "scripts/train_tiny.py", "settings": settings, "val_seed": VAL_SEED, "loss": history.loss,
-            "val_miou": history.miou, "minutes": round(minutes, 1), "torch": torch.__version__}
+            "val_miou": history.miou, "minutes": round(minutes, 1), "torch": str(torch.__version__)}
     path = segtutor.save_tiny_model(model, args.out, meta=meta)
     print(f"{'epoch':>5} {'loss':>8} {'val mIoU':>9}")
     for epoch, (loss, miou) in enumerate(zip(history.loss, history.miou), start=1):

@@ -8,6 +8,8 @@ float32 of shape (3, 4, 4)"``.
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 import torch
 
@@ -62,3 +64,12 @@ def check_batch(batch, *, name: str = "batch") -> None:
         raise TypeError(message)
     if batch.ndim != 4 or batch.shape[1] != 3:
         raise ValueError(message)
+
+
+def check_int(value, *, name: str, minimum: int | None = None) -> int:
+    """Check that `value` is an integer (Python or NumPy, not bool), at least `minimum`; return it as int."""
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool):
+        raise TypeError(f"`{name}` must be an int, got {type(value).__name__}")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"`{name}` must be at least {minimum}, got {value}")
+    return int(value)

@@ -8,13 +8,11 @@ too, so a model must look at shapes, not colours.
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 import torch
 from skimage import draw
 
-from ._checks import describe_array
+from ._checks import check_int, describe_array
 from .preprocessing import IMAGENET_MEAN, IMAGENET_STD
 
 __all__ = ["MIN_SCENE_SIZE", "SCENE_CLASSES", "SceneDataset", "images_to_batch", "make_scenes"]
@@ -28,14 +26,6 @@ MIN_SCENE_SIZE = 48
 _RADIUS = (0.09, 0.22)  # shape radius as a fraction of the scene size
 _SHAPES = (2, 6)  # shapes per scene: at least 2, fewer than 6
 _MIN_CONTRAST = 90.0  # smallest RGB distance between a shape and the background's mean colour
-
-
-def _check_int(name: str, value, *, minimum: int) -> int:
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool):
-        raise TypeError(f"`{name}` must be an int, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"`{name}` must be at least {minimum}, got {value}")
-    return int(value)
 
 
 def make_scenes(n: int, *, size: int = 128, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -78,9 +68,9 @@ def make_scenes(n: int, *, size: int = 128, seed: int = 0) -> tuple[np.ndarray, 
     >>> images.shape, images.dtype, labels.shape, labels.dtype
     ((2, 64, 64, 3), dtype('uint8'), (2, 64, 64), dtype('int64'))
     """
-    n = _check_int("n", n, minimum=1)
-    size = _check_int("size", size, minimum=MIN_SCENE_SIZE)
-    seed = _check_int("seed", seed, minimum=0)
+    n = check_int(n, name="n", minimum=1)
+    size = check_int(size, name="size", minimum=MIN_SCENE_SIZE)
+    seed = check_int(seed, name="seed", minimum=0)
     images = np.empty((n, size, size, 3), dtype=np.uint8)
     labels = np.empty((n, size, size), dtype=np.int64)
     for i, child in enumerate(np.random.SeedSequence(seed).spawn(n)):

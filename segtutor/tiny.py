@@ -10,7 +10,10 @@ without any download.
 
 from __future__ import annotations
 
+import io
 import os
+import pickle
+import re
 from collections import OrderedDict
 from pathlib import Path
 
@@ -42,8 +45,9 @@ class TinySegNet(nn.Module):
 
     The encoder halves the resolution four times (down to 1/16) and widens
     its view with dilated convolutions; the decoder upsamples and merges each
-    encoder scale back in, up to 1/2. The logits are then bilinearly
-    upsampled to the input size, as in torchvision's models.
+    encoder scale back in, up to 1/2. A last, light stage at the input's
+    full resolution sharpens the edges with features taken straight from the
+    image, and a 1x1 convolution gives one score per class.
 
     Parameters
     ----------
@@ -60,7 +64,7 @@ class TinySegNet(nn.Module):
     (['out'], (2, 5, 50, 70))
     """
 
-    def __init__(self, num_classes: int = len(SCENE_CLASSES), widths: tuple[int, int, int, int] = (16, 32, 64, 96)):
+    def __init__(self, num_classes: int = len(SCENE_CLASSES), widths: tuple[int, int, int, int] = (16, 32, 80, 128)):
         super().__init__()
         self.num_classes, self.widths = num_classes, tuple(widths)
         w0, w1, w2, w3 = widths
@@ -71,6 +75,8 @@ class TinySegNet(nn.Module):
             nn.Sequential(_conv(w2, w3, stride=2), _conv(w3, w3, dilation=2), _conv(w3, w3, dilation=4)),
         ])
         self.decoder = nn.ModuleList([_conv(w3 + w2, w2), _conv(w2 + w1, w1), _conv(w1 + w0, w0)])
+        self.full_resolution = _conv(3, w0 // 2)
+        self.head = _conv(w0 + w0 // 2, w0)
         self.classifier = nn.Conv2d(w0, num_classes, 1)
 
     def forward(self, batch: torch.Tensor) -> OrderedDict:
@@ -85,7 +91,8 @@ class TinySegNet(nn.Module):
         for stage in self.decoder:
             skip = skips.pop()
             x = stage(torch.cat([_resize(x, skip.shape[-2:]), skip], dim=1))
-        return OrderedDict(out=_resize(self.classifier(x), batch.shape[-2:]))
+        x = self.head(torch.cat([_resize(x, batch.shape[-2:]), self.full_resolution(batch)], dim=1))
+        return OrderedDict(out=self.classifier(x))
 
 
 def _resize(x: torch.Tensor, size) -> torch.Tensor:
@@ -104,7 +111,8 @@ def save_tiny_model(model: TinySegNet, path, *, classes=SCENE_CLASSES, meta: dic
     classes : sequence of str, optional
         Class names, one per output channel.
     meta : dict, optional
-        Extra plain data to keep, e.g. how the model was trained.
+        Extra plain data to keep (str, int, float, bool, None, and lists
+        and dicts of them), e.g. how the model was trained.
 
     Returns
     -------
@@ -116,7 +124,8 @@ def save_tiny_model(model: TinySegNet, path, *, classes=SCENE_CLASSES, meta: dic
     TypeError
         If `model` is not a :class:`TinySegNet`.
     ValueError
-        If `classes` does not name one class per output channel.
+        If `classes` does not name one class per output channel, or `meta`
+        holds something ``torch.load(..., weights_only=True)`` would refuse.
     """
     if not isinstance(model, TinySegNet):
         raise TypeError(f"`model` must be a TinySegNet, got {type(model).__name__}")
@@ -125,7 +134,15 @@ def save_tiny_model(model: TinySegNet, path, *, classes=SCENE_CLASSES, meta: dic
     state = {k: v.half() if v.is_floating_point() else v for k, v in model.state_dict().items()}
     checkpoint = {"format": _FORMAT, "num_classes": model.num_classes, "widths": list(model.widths),
                   "classes": list(classes), "state_dict": state, "meta": dict(meta or {})}
-    torch.save(checkpoint, path)
+    buffer = io.BytesIO()
+    torch.save(checkpoint, buffer)
+    try:  # refuse now what load_tiny_model could not read later
+        torch.load(io.BytesIO(buffer.getvalue()), weights_only=True)
+    except pickle.UnpicklingError as err:
+        found = re.search(r"Unsupported global: GLOBAL (\S+)", str(err))
+        raise ValueError("`meta` must hold plain data only (str, int, float, bool, None, lists, dicts), "
+                         f"got a {found.group(1) if found else 'Python object'}") from None
+    Path(path).write_bytes(buffer.getvalue())
     return Path(path)
 
 

@@ -12,6 +12,7 @@ import torch.nn.functional as F
 from matplotlib.figure import Figure
 from tqdm.auto import tqdm
 
+from ._checks import check_int
 from .metrics import confusion_matrix, iou_from_confusion
 
 __all__ = ["History", "evaluate", "plot_history", "train"]
@@ -34,13 +35,6 @@ class History:
     loss: list[float] = field(default_factory=list)
     miou: list[float] = field(default_factory=list)
     seconds: float = 0.0
-
-
-def _check_positive_int(name: str, value) -> None:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise TypeError(f"`{name}` must be an int, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"`{name}` must be at least 1, got {value}")
 
 
 @torch.no_grad()
@@ -70,7 +64,7 @@ def evaluate(model: torch.nn.Module, data, *, batch_size: int = 32, ignore_index
     >>> round(evaluate(load_tiny_model(), SceneDataset(4, size=64, seed=99)), 2) > 0.5
     True
     """
-    _check_positive_int("batch_size", batch_size)
+    check_int(batch_size, name="batch_size", minimum=1)
     model.eval()
     device = next(model.parameters()).device
     total = 0
@@ -142,10 +136,8 @@ def train(model: torch.nn.Module, train_data, val_data, *, epochs: int = 5, batc
     >>> len(history.loss), len(history.miou)
     (2, 2)
     """
-    for name, value in (("epochs", epochs), ("batch_size", batch_size)):
-        _check_positive_int(name, value)
-    if not isinstance(seed, int) or isinstance(seed, bool):
-        raise TypeError(f"`seed` must be an int, got {type(seed).__name__}")
+    epochs, batch_size = check_int(epochs, name="epochs", minimum=1), check_int(batch_size, name="batch_size", minimum=1)
+    seed = check_int(seed, name="seed")
     if len(scale_range) != 2 or not 0 < scale_range[0] <= scale_range[1]:
         raise ValueError(f"`scale_range` must be (low, high) with 0 < low <= high, got {tuple(scale_range)}")
     if len(train_data) == 0:

@@ -21,7 +21,7 @@ import numpy as np
 from PIL import Image
 from skimage.morphology import dilation, erosion
 
-from ._checks import check_labels, describe_array
+from ._checks import check_int, check_labels, describe_array
 from .palettes import voc_colormap
 
 __all__ = ["add_void_border", "read_voc", "write_voc"]
@@ -63,10 +63,7 @@ def add_void_border(labels: np.ndarray, *, border: int = 1, ignore_index: int = 
     array([[  0,   0, 255, 255,   1,   1]])
     """
     check_labels(labels, ndims=(2,))
-    if not isinstance(border, int) or isinstance(border, bool):
-        raise TypeError(f"`border` must be an int, got {type(border).__name__}")
-    if border < 1:
-        raise ValueError(f"`border` must be at least 1, got {border}")
+    border = check_int(border, name="border", minimum=1)
     footprint = np.ones((2 * border + 1, 2 * border + 1), dtype=bool)
     near_boundary = dilation(labels, footprint) != erosion(labels, footprint)
     return np.where(near_boundary, ignore_index, labels)

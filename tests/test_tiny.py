@@ -41,7 +41,7 @@ def test_shipped_checkpoint_is_small_and_loads_with_weights_only():
 
 
 def test_held_out_miou_of_the_shipped_model():
-    images, labels = make_scenes(24, size=128, seed=HELD_OUT_SEED)
+    images, labels = make_scenes(64, size=128, seed=HELD_OUT_SEED)
     pred = logits_to_labels(predict(load_tiny_model(), images_to_batch(images)))
     assert mean_iou(pred, labels, num_classes=5) >= 0.85
 
@@ -93,6 +93,9 @@ def test_bad_weights_are_refused(tmp_path):
         load_tiny_model(weights=tmp_path / "other.pt")
     with pytest.raises(ValueError, match=r"`classes` must name 5 classes, one per output channel, got 2"):
         save_tiny_model(TinySegNet(), tmp_path / "x.pt", classes=["a", "b"])
+    with pytest.raises(ValueError, match=r"`meta` must hold plain data only \(str, int, float, bool, None, lists, dicts\), got a pathlib.PosixPath"):
+        save_tiny_model(TinySegNet(), tmp_path / "x.pt", meta={"data": tmp_path})
+    assert not (tmp_path / "x.pt").exists()
     with pytest.raises(TypeError, match=r"`model` must be a TinySegNet, got Linear"):
         save_tiny_model(torch.nn.Linear(2, 2), tmp_path / "x.pt")
 
