@@ -41,7 +41,7 @@ from .metrics import (
     recall,
     recall_from_confusion,
 )
-from .models import clear_model_cache, default_device, load_lesson_model, load_model
+from .models import clear_model_cache, default_device, load_lesson_model, load_model, LOADABLE_MODELS
 from .overlays import add_legend, class_shares, ClassShare, overlay, show_overlay
 from .palettes import get_palette, Palette, PALETTES, to_train_ids, voc_colormap
 from .playground import agreement_map, perturb_labels
@@ -58,9 +58,13 @@ from .preprocessing import (
     unnormalize,
 )
 from .registry import class_names, get_spec, list_models, MODEL_NAMES, ModelSpec, ModelTable
+from .scenes import images_to_batch, make_scenes, MIN_SCENE_SIZE, SCENE_CLASSES, SceneDataset
 from .segment import crop_box, MIN_IMAGE_SIDE, segment
 from .superpixels import mean_color_image, slic_superpixels, smooth_labels, superpixel_boundaries
+from .tiny import load_tiny_model, save_tiny_model, TINY_CHECKPOINT, TinySegNet
+from .training import History, plot_history, train
 from .visualize import decode_segmap, encode_segmap, grayscale_mask, show_images, show_palette
+from .voc import add_void_border, read_voc, write_voc
 from .weights import (
     checkpoint_path,
     CheckpointError,
@@ -78,21 +82,29 @@ __all__ = [
     "CheckpointError",
     "ClassShare",
     "EXPLORER_MODELS",
+    "History",
     "IMAGENET_MEAN",
     "IMAGENET_STD",
+    "LOADABLE_MODELS",
     "MAX_UPLOAD_BYTES",
     "MAX_UPLOAD_PIXELS",
     "MIN_IMAGE_SIDE",
+    "MIN_SCENE_SIZE",
     "MODEL_NAMES",
     "ModelSpec",
     "ModelTable",
     "PALETTES",
     "Palette",
     "SAMPLES",
+    "SCENE_CLASSES",
     "Sample",
+    "SceneDataset",
     "Scores",
+    "TINY_CHECKPOINT",
+    "TinySegNet",
     "WeightsUnavailableError",
     "add_legend",
+    "add_void_border",
     "agreement_map",
     "average_precision",
     "channel_stats",
@@ -120,6 +132,7 @@ __all__ = [
     "get_palette",
     "get_spec",
     "grayscale_mask",
+    "images_to_batch",
     "iou",
     "iou_from_confusion",
     "legend_html",
@@ -128,7 +141,9 @@ __all__ = [
     "load_lesson_model",
     "load_model",
     "load_state_dict",
+    "load_tiny_model",
     "logits_to_labels",
+    "make_scenes",
     "mean_average_precision",
     "mean_color_image",
     "mean_iou",
@@ -143,6 +158,7 @@ __all__ = [
     "plot_class_scores",
     "plot_confusion_matrix",
     "plot_dice_against_iou",
+    "plot_history",
     "plot_pr_curves",
     "precision",
     "precision_from_confusion",
@@ -152,10 +168,12 @@ __all__ = [
     "present_class_names",
     "read_checkpoint",
     "read_upload",
+    "read_voc",
     "recall",
     "recall_from_confusion",
     "register_image",
     "sample_names",
+    "save_tiny_model",
     "seed_transform",
     "segment",
     "segment_cached",
@@ -171,7 +189,9 @@ __all__ = [
     "to_png",
     "to_train_ids",
     "trace_transform",
+    "train",
     "unnormalize",
     "voc_colormap",
     "weights_status",
+    "write_voc",
 ]

@@ -135,3 +135,10 @@ def check_fraction(value, *, name: str) -> float:
     if not 0.0 <= value <= 1.0:
         raise ValueError(f"`{name}` must be a number in [0, 1], got {value}")
     return float(value)
+def check_int(value, *, name: str, minimum: int | None = None) -> int:
+    """Check that `value` is an integer (Python or NumPy, not bool), at least `minimum`; return it as int."""
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool):
+        raise TypeError(f"`{name}` must be an int, got {type(value).__name__}")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"`{name}` must be at least {minimum}, got {value}")
+    return int(value)

@@ -7,10 +7,14 @@ from pathlib import Path
 
 import torch
 
-from .registry import ModelSpec, get_spec
+from .registry import MODEL_NAMES, ModelSpec, get_spec
+from .tiny import load_tiny_model
 from .weights import CheckpointError, WeightsUnavailableError, checkpoint_path, download_weights, load_state_dict, read_checkpoint
 
-__all__ = ["clear_model_cache", "default_device", "load_lesson_model", "load_model"]
+__all__ = ["LOADABLE_MODELS", "clear_model_cache", "default_device", "load_lesson_model", "load_model"]
+
+LOADABLE_MODELS = [*MODEL_NAMES, "tiny"]
+"""Names :func:`load_model` accepts: torchvision's models and segtutor's tiny model."""
 
 _CACHE: dict[tuple, torch.nn.Module] = {}
 
@@ -32,7 +36,9 @@ def load_model(name: str, *, weights="pretrained", device=None, half: bool = Fal
     Parameters
     ----------
     name : str
-        One of :data:`segtutor.MODEL_NAMES`, e.g. ``"fcn_resnet101"``.
+        One of :data:`segtutor.MODEL_NAMES`, e.g. ``"fcn_resnet101"``, or
+        ``"tiny"``: segtutor's own model, trained on synthetic scenes and
+        shipped with the package (its ``"pretrained"`` weights need no download).
     weights : {"pretrained", "random"} or path, optional
         ``"pretrained"`` loads the default weights enum (e.g.
         ``FCN_ResNet101_Weights.DEFAULT``) through torchvision's cache,
@@ -71,14 +77,19 @@ def load_model(name: str, *, weights="pretrained", device=None, half: bool = Fal
     >>> model.training, load_model("lraspp_mobilenet_v3_large", weights="random", device="cpu") is model
     (False, True)
     """
-    spec = get_spec(name)
+    if name not in LOADABLE_MODELS:
+        raise ValueError(f"`name` must be one of {', '.join(LOADABLE_MODELS)}, got {name!r}")
     device = torch.device(device) if device is not None else default_device()
     if half and device.type != "cuda":
         raise ValueError(f"`half` precision needs a CUDA device, got device={str(device)!r}")
     key = (name, _weights_key(weights), str(device), half)
     if cache and key in _CACHE:
         return _CACHE[key]
-    model = _build(spec, weights, progress=progress).to(device)
+    if name == "tiny":
+        model = load_tiny_model(weights=weights if isinstance(weights, str) else str(weights))
+    else:
+        model = _build(get_spec(name), weights, progress=progress)
+    model = model.to(device)
     model = (model.half() if half else model).eval()
     model.segtutor_name = name  # lets segment() find the weights' own transforms
     if cache:

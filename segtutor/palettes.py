@@ -208,7 +208,18 @@ def _coco_stuff() -> Palette:
     )
 
 
-PALETTES: dict[str, Palette] = {p.name: p for p in (_voc(), _cityscapes(), _ade20k(), _coco_stuff())}
+def _scenes() -> Palette:
+    from .scenes import SCENE_CLASSES
+
+    cmap = voc_colormap(256)
+    return Palette(
+        name="scenes", names=SCENE_CLASSES, colors=cmap[: len(SCENE_CLASSES)],
+        void_color=tuple(int(c) for c in cmap[255]), ignore_index=255,
+        source="segtutor's synthetic scenes (segtutor.SCENE_CLASSES); colours: the VOC map",
+    )
+
+
+PALETTES: dict[str, Palette] = {p.name: p for p in (_voc(), _cityscapes(), _ade20k(), _coco_stuff(), _scenes())}
 """Palettes by name: ``"voc"``, ``"cityscapes"``, ``"ade20k"``, ``"coco-stuff"``."""
 
 

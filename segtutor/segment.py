@@ -5,11 +5,12 @@ from __future__ import annotations
 import numpy as np
 import torch
 import torch.nn.functional as F
+import torchvision.transforms as T
 
 from .images import load_image
 from .inference import predict
 from .models import load_model
-from .preprocessing import seed_transform
+from .preprocessing import IMAGENET_MEAN, IMAGENET_STD, seed_transform
 from .registry import MODEL_NAMES, get_spec
 
 __all__ = ["MIN_IMAGE_SIDE", "crop_box", "segment"]
@@ -60,7 +61,8 @@ def segment(image, *, model, preprocessing: str = "seed", return_probs: bool = F
     preprocessing : {"seed", "weights"}, optional
         ``"seed"``: Resize 256, CenterCrop 224 (the border outside the crop
         gets `ignore_index`). ``"weights"``: the weights' own
-        ``transforms()`` (shorter side 520, no crop).
+        ``transforms()`` (shorter side 520, no crop); for the tiny model,
+        only ToTensor and Normalize, at the photo's own size.
     return_probs : bool, optional
         Also return the per-class probabilities.
     ignore_index : int, optional
@@ -89,11 +91,18 @@ def segment(image, *, model, preprocessing: str = "seed", return_probs: bool = F
         logits = predict(model, seed_transform()(image).unsqueeze(0)).float()
         probs = _place(logits, image.size, crop_box(image.size))
     else:
-        transform = get_spec(getattr(model, "segtutor_name", MODEL_NAMES[0])).transforms()
+        transform = _weights_transform(getattr(model, "segtutor_name", MODEL_NAMES[0]))
         logits = predict(model, transform(image).unsqueeze(0)).float()
         probs = _place(logits, image.size, (0, 0, image.width, image.height))
     labels = np.where(np.isnan(probs[0]), ignore_index, probs.argmax(axis=0)).astype(np.int64)
     return (labels, probs) if return_probs else labels
+
+
+def _weights_transform(name: str):
+    """torchvision's ``weights.transforms()``; the tiny model was trained at full size, normalized only."""
+    if name in MODEL_NAMES:
+        return get_spec(name).transforms()
+    return T.Compose([T.ToTensor(), T.Normalize(IMAGENET_MEAN, IMAGENET_STD)])
 
 
 def _place(logits: torch.Tensor, size: tuple[int, int], box: tuple[int, int, int, int]) -> np.ndarray:

@@ -77,7 +77,7 @@ def explore_segmentation(*, model: str = "tiny", image: str = "scene-0", preproc
         picked = list(controls["classes"].value)
         views["image"].value = explorer.to_png(overlay(image, state["labels"], alpha=controls["alpha"].value,
                                                        classes=picked, palette=palette))
-        views["legend"].value = explorer.legend_html(state["labels"], classes=picked or None, palette=palette)
+        views["legend"].value = explorer.legend_html(state["labels"], classes=picked, palette=palette)
 
     def upload(change):
         try:

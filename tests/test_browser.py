@@ -77,7 +77,7 @@ def test_voila_serves_the_explorer_ten_times_out_of_ten(tmp_path, browser):
                "--port={port}", "--Voila.ip=127.0.0.1", "--ServerApp.allow_root=True"]
     OUTPUT.mkdir(parents=True, exist_ok=True)
     loaded = []
-    with running(command, tmp_path=tmp_path, ready_path="/api/status") as (base, _):
+    with running(command, tmp_path=tmp_path, ready_path="/voila/static/voila.js") as (base, _):
         for attempt in range(10):
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             start = time.monotonic()

@@ -4,13 +4,14 @@ import torch
 
 from segtutor.exercises import (
     check_average_precision,
-    check_class_color,
-    check_dice,
+    check_background_only_miou,
     check_class_channel,
     check_class_color,
     check_class_map,
     check_confidence,
+    check_dice,
     check_grey_value,
+    check_initial_loss,
     check_kept_fraction,
     check_majority_class,
     check_mean_iou,
@@ -24,6 +25,7 @@ from segtutor.exercises import (
     check_resize_size,
     check_squeeze_shape,
     check_train_id,
+    check_training_steps,
     check_transform_shape,
 )
 
@@ -299,3 +301,46 @@ def test_confidence_reference_and_typical_mistakes(capsys):
     assert ".amax(dim=1)" in capsys.readouterr().out
     assert check_confidence([0.5], logits=logits) is False
     assert "one number per pixel" in capsys.readouterr().out
+def test_initial_loss_reference_and_typical_mistakes(capsys):
+    assert check_initial_loss(1.6094, num_classes=5) is True
+    assert check_initial_loss(3.0445, num_classes=21) is True
+    assert check_initial_loss(0.2, num_classes=5) is False
+    assert "minus its natural logarithm" in capsys.readouterr().out
+    assert check_initial_loss(0.699, num_classes=5) is False
+    assert "not log10" in capsys.readouterr().out
+    assert check_initial_loss(0.0, num_classes=5) is False
+    assert "equally likely" in capsys.readouterr().out
+
+
+def test_background_only_miou_reference_and_typical_mistakes(capsys):
+    assert check_background_only_miou(0.2667, background_fraction=0.8, num_present=2) is True
+    assert check_background_only_miou(0.8, background_fraction=0.8, num_present=2) is False
+    assert "pixel accuracy" in capsys.readouterr().out
+    assert check_background_only_miou(0.16, background_fraction=0.8, num_present=2) is False  # 0.8 / 5 classes
+    assert "left out of the mean" in capsys.readouterr().out
+    assert check_background_only_miou(0.4, background_fraction=0.8, num_present=2) is False
+    assert "share of all pixels" in capsys.readouterr().out
+
+
+def test_training_steps_reference_and_typical_mistakes(capsys):
+    assert check_training_steps(256, num_samples=512, batch_size=16, epochs=8) is True
+    assert check_training_steps(14, num_samples=100, batch_size=16, epochs=2) is True
+    assert check_training_steps(12, num_samples=100, batch_size=16, epochs=2) is False
+    assert "round up" in capsys.readouterr().out
+    assert check_training_steps(7, num_samples=100, batch_size=16, epochs=2) is False
+    assert "once per epoch" in capsys.readouterr().out
+    assert check_training_steps(200, num_samples=100, batch_size=16, epochs=2) is False
+    assert "One step per batch" in capsys.readouterr().out
+
+
+def test_explorer_checkers(capsys):
+    from segtutor.exercises import check_least_affected_score, check_tiny_classes
+
+    assert check_least_affected_score("pixel accuracy") is True
+    assert check_least_affected_score("mean Dice") is False
+    assert "Dice is always at least IoU" in capsys.readouterr().out
+    assert check_least_affected_score("mean IoU") is False
+    assert "Compare the three numbers" in capsys.readouterr().out
+    assert check_tiny_classes(5) is True
+    assert check_tiny_classes(4) is False and "background is a class too" in capsys.readouterr().out
+    assert check_tiny_classes(21) is False and "PASCAL VOC" in capsys.readouterr().out

@@ -133,3 +133,21 @@ def test_lesson_model_uses_pretrained_weights_when_cached(torch_home, capsys):
 def test_offline_switch(monkeypatch, value, expected):
     monkeypatch.setenv("SEGTUTOR_OFFLINE", value)
     assert segtutor.offline() is expected
+
+
+def test_tiny_model_loads_through_load_model_and_is_cached():
+    model = load_model("tiny", device="cpu")
+    assert load_model("tiny", device="cpu") is model
+    assert model.classes == ("background", "disc", "square", "triangle", "ring") and not model.training
+    assert load_model("tiny", weights="random", device="cpu") is not model
+
+
+def test_tiny_model_segments_a_held_out_scene():
+    images, labels = segtutor.make_scenes(1, size=160, seed=2024)
+    pred = segtutor.segment(images[0], model=load_model("tiny"), preprocessing="weights")
+    assert (pred == labels[0]).mean() > 0.95
+
+
+def test_unknown_name_lists_tiny_too():
+    with pytest.raises(ValueError, match=r"`name` must be one of deeplabv3_mobilenet_v3_large, .*, lraspp_mobilenet_v3_large, tiny, got 'tiny2'"):
+        load_model("tiny2")

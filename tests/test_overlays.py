@@ -71,7 +71,7 @@ def test_alpha_must_be_a_number(alpha):
 
 
 def test_unknown_palette_and_class_are_refused():
-    with pytest.raises(ValueError, match=r"`palette` must be one of voc, cityscapes, ade20k, coco-stuff, got 'pascal'"):
+    with pytest.raises(ValueError, match=r"`palette` must be one of voc, cityscapes, ade20k, coco-stuff, scenes, got 'pascal'"):
         overlay(GREY, LABELS, palette="pascal")
     with pytest.raises(ValueError, match=r"`classes` must hold names or ids \(0-20\) of the voc palette's classes, got 'kitten'"):
         overlay(GREY, LABELS, classes=["kitten"])

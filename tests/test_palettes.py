@@ -47,8 +47,9 @@ def test_voc_palette_reads_names_from_the_weights():
 
 
 def test_the_four_datasets_by_name():
-    assert list(PALETTES) == ["voc", "cityscapes", "ade20k", "coco-stuff"]
-    assert [get_palette(name).num_classes for name in PALETTES] == [21, 19, 150, 171]
+    assert list(PALETTES) == ["voc", "cityscapes", "ade20k", "coco-stuff", "scenes"]
+    assert [get_palette(name).num_classes for name in PALETTES] == [21, 19, 150, 171, 5]
+    assert get_palette("scenes").names == ("background", "disc", "square", "triangle", "ring")
     assert all(get_palette(name).source for name in PALETTES)
 
 
@@ -133,7 +134,7 @@ def test_palette_checks_its_colours():
 
 
 def test_unknown_palette_lists_the_valid_names():
-    with pytest.raises(ValueError, match=r"`palette` must be one of voc, cityscapes, ade20k, coco-stuff, got 'vok'"):
+    with pytest.raises(ValueError, match=r"`palette` must be one of voc, cityscapes, ade20k, coco-stuff, scenes, got 'vok'"):
         get_palette("vok")
     with pytest.raises(TypeError, match=r"`palette` must be a palette name or a Palette, got int"):
         get_palette(21)

@@ -64,7 +64,7 @@ def test_bad_labels_are_refused():
         decode_segmap(np.array([[0, -1]]))
     with pytest.raises(ValueError, match=r"`labels` must be non-negative, got minimum -3"):
         decode_segmap(torch.tensor([[0, -3]]))
-    with pytest.raises(ValueError, match=r"`palette` must be one of voc, cityscapes, ade20k, coco-stuff, got 'city'"):
+    with pytest.raises(ValueError, match=r"`palette` must be one of voc, cityscapes, ade20k, coco-stuff, scenes, got 'city'"):
         decode_segmap(np.zeros((2, 2), np.int64), "city")
 
 

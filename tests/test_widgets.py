@@ -4,6 +4,7 @@ CI runs this file twice: with ipywidgets 8 (the venv) and with ipywidgets 7.7.1,
 Colab's version (``SEGTUTOR_EXPECT_IPYWIDGETS=7.7.1``, see the Makefile).
 """
 
+import datetime
 import io
 import os
 
@@ -80,7 +81,8 @@ def _upload_value(name: str, content: bytes):
     """What FileUpload.value holds after one upload, in this ipywidgets version's format."""
     if ipywidgets.__version__.startswith("7"):
         return {name: {"metadata": {"name": name, "size": len(content)}, "content": content}}
-    return ({"name": name, "type": "image/png", "size": len(content), "content": memoryview(content)},)
+    return ({"name": name, "type": "image/png", "size": len(content), "content": memoryview(content),
+             "last_modified": datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)},)
 
 
 def test_upload_of_a_good_and_a_bad_file():
@@ -95,7 +97,7 @@ def test_upload_of_a_good_and_a_bad_file():
 
 
 def test_read_upload_checks_both_formats_and_the_caps():
-    data = _png(np.zeros((10, 20, 3), np.uint8))
+    data = _png(np.random.default_rng(1).integers(0, 256, (10, 20, 3), dtype=np.uint8))
     assert explorer.read_upload(({"name": "a.png", "content": memoryview(data)},)).size == (20, 10)
     assert explorer.read_upload({"a.png": {"metadata": {}, "content": data}}).size == (20, 10)
     with pytest.raises(ValueError, match=r"the file has [\d,]+ bytes; the limit is 100"):
@@ -115,9 +117,11 @@ def test_preprocessing_stepper_shows_each_step():
     assert "<b>input</b>: PIL RGB image, 451x300 (W x H)" in seen[0][1]
     assert "<b>Normalize</b>: tensor of shape (3, 224, 224), dtype torch.float32" in seen[4][1]
     assert _pixels(box.views["image"]).shape == (224, 224, 3)
-    # Normalize is shown un-normalized, so it looks like ToTensor's picture, but its statistics differ.
-    assert seen[3][0] == seen[4][0] and seen[3][1] != seen[4][1]
-    assert len({image for image, _ in seen.values()}) == 4
+    # CenterCrop, ToTensor and Normalize (shown un-normalized) are the same picture: a round trip
+    # through ToTensor and Normalize loses nothing. Their statistics differ.
+    assert seen[2][0] == seen[3][0] == seen[4][0]
+    assert len({stats for _, stats in seen.values()}) == 5
+    assert len({image for image, _ in seen.values()}) == 3
 
 
 def test_metrics_playground_scores_match_the_metrics_functions():

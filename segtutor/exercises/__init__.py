@@ -5,7 +5,9 @@ answer, ``False`` otherwise. One module per lesson.
 """
 
 from .pipeline import check_class_color, check_output_keys, check_resize_size
+from .explorer import check_least_affected_score, check_tiny_classes
 from .forms import check_grey_value, check_majority_class, check_polygon_count
+from .training import check_background_only_miou, check_initial_loss, check_training_steps
 from .preprocessing import check_kept_fraction, check_normalized_pixel, check_transform_shape
 from .model_output import check_class_channel, check_output_shape, check_probabilities
 from .argmax import check_class_map, check_confidence, check_squeeze_shape
@@ -14,13 +16,16 @@ from .metrics import check_average_precision, check_dice, check_mean_iou
 
 __all__ = [
     "check_average_precision",
+    "check_background_only_miou",
     "check_class_channel",
     "check_class_color",
     "check_class_map",
     "check_confidence",
     "check_dice",
     "check_grey_value",
+    "check_initial_loss",
     "check_kept_fraction",
+    "check_least_affected_score",
     "check_majority_class",
     "check_mean_iou",
     "check_normalized_pixel",
@@ -32,6 +37,8 @@ __all__ = [
     "check_probabilities",
     "check_resize_size",
     "check_squeeze_shape",
+    "check_tiny_classes",
     "check_train_id",
+    "check_training_steps",
     "check_transform_shape",
 ]

@@ -1,0 +1,210 @@
+"""A tiny fully convolutional segmenter that segtutor trains itself and ships.
+
+It has the interface of torchvision's segmentation models: a normalized
+``[N, 3, H, W]`` batch in, an ``OrderedDict`` with ``'out'`` logits
+``[N, C, H, W]`` at the same H x W out. Its weights come with the package
+(``segtutor/data/tiny.pt``, trained by ``scripts/train_tiny.py`` on
+:func:`segtutor.make_scenes` scenes), so lessons get meaningful predictions
+without any download.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import pickle
+import re
+from collections import OrderedDict
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from ._checks import check_batch
+from .scenes import SCENE_CLASSES
+
+__all__ = ["TINY_CHECKPOINT", "TinySegNet", "load_tiny_model", "save_tiny_model"]
+
+TINY_CHECKPOINT = Path(__file__).parent / "data" / "tiny.pt"
+"""The shipped checkpoint, trained by ``scripts/train_tiny.py``."""
+
+_FORMAT = "segtutor-tiny/1"
+
+
+def _conv(in_channels: int, out_channels: int, *, stride: int = 1, dilation: int = 1) -> nn.Sequential:
+    return nn.Sequential(
+        nn.Conv2d(in_channels, out_channels, 3, stride, padding=dilation, dilation=dilation, bias=False),
+        nn.BatchNorm2d(out_channels),
+        nn.ReLU(inplace=True),
+    )
+
+
+class TinySegNet(nn.Module):
+    """A small U-Net-like encoder-decoder: four scales down, skip connections up.
+
+    The encoder halves the resolution four times (down to 1/16) and widens
+    its view with dilated convolutions; the decoder upsamples and merges each
+    encoder scale back in, up to 1/2. A last, light stage at the input's
+    full resolution sharpens the edges with features taken straight from the
+    image, and a 1x1 convolution gives one score per class.
+
+    Parameters
+    ----------
+    num_classes : int, optional
+        Number of output channels, one per class.
+    widths : tuple of 4 ints, optional
+        Channels at 1/2, 1/4, 1/8 and 1/16 of the input resolution.
+
+    Examples
+    --------
+    >>> model = TinySegNet().eval()
+    >>> output = model(torch.zeros(2, 3, 50, 70))
+    >>> list(output), tuple(output["out"].shape)
+    (['out'], (2, 5, 50, 70))
+    """
+
+    def __init__(self, num_classes: int = len(SCENE_CLASSES), widths: tuple[int, int, int, int] = (16, 32, 80, 128)):
+        super().__init__()
+        self.num_classes, self.widths = num_classes, tuple(widths)
+        w0, w1, w2, w3 = widths
+        self.encoder = nn.ModuleList([
+            nn.Sequential(_conv(3, w0, stride=2), _conv(w0, w0)),
+            nn.Sequential(_conv(w0, w1, stride=2), _conv(w1, w1)),
+            nn.Sequential(_conv(w1, w2, stride=2), _conv(w2, w2)),
+            nn.Sequential(_conv(w2, w3, stride=2), _conv(w3, w3, dilation=2), _conv(w3, w3, dilation=4)),
+        ])
+        self.decoder = nn.ModuleList([_conv(w3 + w2, w2), _conv(w2 + w1, w1), _conv(w1 + w0, w0)])
+        self.full_resolution = _conv(3, w0 // 2)
+        self.head = _conv(w0 + w0 // 2, w0)
+        self.classifier = nn.Conv2d(w0, num_classes, 1)
+
+    def forward(self, batch: torch.Tensor) -> OrderedDict:
+        """Return ``OrderedDict(out=logits)``, logits float of shape [N, num_classes, H, W]."""
+        check_batch(batch)
+        skips = []
+        x = batch
+        for stage in self.encoder:
+            x = stage(x)
+            skips.append(x)
+        x = skips.pop()
+        for stage in self.decoder:
+            skip = skips.pop()
+            x = stage(torch.cat([_resize(x, skip.shape[-2:]), skip], dim=1))
+        x = self.head(torch.cat([_resize(x, batch.shape[-2:]), self.full_resolution(batch)], dim=1))
+        return OrderedDict(out=self.classifier(x))
+
+
+def _resize(x: torch.Tensor, size) -> torch.Tensor:
+    return F.interpolate(x, size=tuple(size), mode="bilinear", align_corners=False)
+
+
+def save_tiny_model(model: TinySegNet, path, *, classes=SCENE_CLASSES, meta: dict | None = None) -> Path:
+    """Save a :class:`TinySegNet` compactly: float16 weights plus what the loader checks.
+
+    Parameters
+    ----------
+    model : TinySegNet
+        The model to save.
+    path : str or os.PathLike
+        Where to write the checkpoint.
+    classes : sequence of str, optional
+        Class names, one per output channel.
+    meta : dict, optional
+        Extra plain data to keep (str, int, float, bool, None, and lists
+        and dicts of them), e.g. how the model was trained.
+
+    Returns
+    -------
+    pathlib.Path
+        `path`.
+
+    Raises
+    ------
+    TypeError
+        If `model` is not a :class:`TinySegNet`.
+    ValueError
+        If `classes` does not name one class per output channel, or `meta`
+        holds something ``torch.load(..., weights_only=True)`` would refuse.
+    """
+    if not isinstance(model, TinySegNet):
+        raise TypeError(f"`model` must be a TinySegNet, got {type(model).__name__}")
+    if len(classes) != model.num_classes:
+        raise ValueError(f"`classes` must name {model.num_classes} classes, one per output channel, got {len(classes)}")
+    state = {k: v.half() if v.is_floating_point() else v for k, v in model.state_dict().items()}
+    checkpoint = {"format": _FORMAT, "num_classes": model.num_classes, "widths": list(model.widths),
+                  "classes": list(classes), "state_dict": state, "meta": dict(meta or {})}
+    buffer = io.BytesIO()
+    torch.save(checkpoint, buffer)
+    try:  # refuse now what load_tiny_model could not read later
+        torch.load(io.BytesIO(buffer.getvalue()), weights_only=True)
+    except pickle.UnpicklingError as err:
+        found = re.search(r"Unsupported global: GLOBAL (\S+)", str(err))
+        raise ValueError("`meta` must hold plain data only (str, int, float, bool, None, lists, dicts), "
+                         f"got a {found.group(1) if found else 'Python object'}") from None
+    Path(path).write_bytes(buffer.getvalue())
+    return Path(path)
+
+
+def load_tiny_model(*, weights="pretrained", num_classes: int = len(SCENE_CLASSES)) -> TinySegNet:
+    """Build the tiny segmenter in eval mode, with the shipped, random or your own weights.
+
+    Parameters
+    ----------
+    weights : {"pretrained", "random"} or str or os.PathLike, optional
+        ``"pretrained"`` loads the checkpoint shipped with segtutor
+        (:data:`TINY_CHECKPOINT`); ``"random"`` keeps the initial weights
+        (seed them with ``torch.manual_seed``); any other string or path is a
+        checkpoint written by :func:`save_tiny_model`. Checkpoints are read
+        with ``torch.load(..., weights_only=True)``: they hold tensors and
+        plain data, never code.
+    num_classes : int, optional
+        Number of classes the model must predict; a checkpoint with another
+        class count is refused.
+
+    Returns
+    -------
+    TinySegNet
+        The model in eval mode; ``model.classes`` holds the class names.
+
+    Raises
+    ------
+    TypeError
+        If `weights` is neither a string nor a path.
+    FileNotFoundError
+        If the checkpoint file does not exist.
+    ValueError
+        If the file is not a tiny-model checkpoint, or its class count
+        differs from `num_classes`.
+
+    Examples
+    --------
+    >>> model = load_tiny_model()
+    >>> model.classes
+    ('background', 'disc', 'square', 'triangle', 'ring')
+    """
+    if not isinstance(weights, (str, os.PathLike)):
+        raise TypeError(f"`weights` must be 'pretrained', 'random' or a checkpoint path, got {type(weights).__name__}")
+    if weights == "random":
+        model = TinySegNet(num_classes)
+        model.classes = SCENE_CLASSES if num_classes == len(SCENE_CLASSES) else tuple(map(str, range(num_classes)))
+        return model.eval()
+    path = TINY_CHECKPOINT if weights == "pretrained" else Path(weights)
+    checkpoint = _read_checkpoint(path)
+    if checkpoint["num_classes"] != num_classes:
+        raise ValueError(
+            f"checkpoint {path} predicts {checkpoint['num_classes']} classes ({', '.join(checkpoint['classes'])}), "
+            f"but num_classes={num_classes}; pass num_classes={checkpoint['num_classes']} to load it")
+    model = TinySegNet(num_classes, widths=tuple(checkpoint["widths"]))
+    model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in checkpoint["state_dict"].items()})
+    model.classes = tuple(checkpoint["classes"])
+    return model.eval()
+
+
+def _read_checkpoint(path: Path) -> dict:
+    if not path.is_file():
+        raise FileNotFoundError(f"`weights` checkpoint not found: {path}")
+    checkpoint = torch.load(path, map_location="cpu", weights_only=True)
+    if not isinstance(checkpoint, dict) or checkpoint.get("format") != _FORMAT:
+        raise ValueError(f"`weights` must be a checkpoint written by save_tiny_model ({_FORMAT}), but {path} is not")
+    return checkpoint

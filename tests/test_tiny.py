@@ -1,0 +1,112 @@
+import pickle
+from collections import OrderedDict
+
+import pytest
+import torch
+
+from segtutor import (
+    SCENE_CLASSES, TINY_CHECKPOINT, TinySegNet, images_to_batch, load_tiny_model, logits_to_labels, make_scenes,
+    mean_iou, predict, save_tiny_model,
+)
+
+# scripts/train_tiny.py trains on make_scenes(..., seed=0) and validates on seed 10_000; the
+# notebooks use small seeds. This seed is used nowhere else.
+HELD_OUT_SEED = 2_000_000
+
+
+def test_output_is_an_ordered_dict_at_the_input_size():
+    model = TinySegNet().eval()
+    for shape in [(2, 3, 64, 64), (1, 3, 50, 70), (1, 3, 224, 224), (1, 3, 17, 33)]:
+        with torch.no_grad():
+            output = model(torch.zeros(shape))
+        assert isinstance(output, OrderedDict) and list(output) == ["out"]
+        assert output["out"].shape == (shape[0], len(SCENE_CLASSES), *shape[2:])
+        assert output["out"].dtype == torch.float32
+
+
+def test_forward_refuses_an_unnormalized_image():
+    with pytest.raises(TypeError, match=r"`batch` must be a float tensor of shape \(N, 3, H, W\), got uint8 of shape \(1, 3, 8, 8\)"):
+        TinySegNet()(torch.zeros(1, 3, 8, 8, dtype=torch.uint8))
+    with pytest.raises(ValueError, match=r"`batch` must be a float tensor .*, got float32 of shape \(3, 8, 8\)"):
+        TinySegNet()(torch.zeros(3, 8, 8))
+
+
+def test_shipped_checkpoint_is_small_and_loads_with_weights_only():
+    assert TINY_CHECKPOINT.stat().st_size <= 2 * 1024 * 1024
+    checkpoint = torch.load(TINY_CHECKPOINT, weights_only=True)
+    assert checkpoint["classes"] == list(SCENE_CLASSES) and checkpoint["num_classes"] == 5
+    model = load_tiny_model()
+    assert not model.training and model.classes == SCENE_CLASSES
+    assert all(p.dtype == torch.float32 for p in model.parameters())
+
+
+def test_held_out_miou_of_the_shipped_model():
+    images, labels = make_scenes(64, size=128, seed=HELD_OUT_SEED)
+    pred = logits_to_labels(predict(load_tiny_model(), images_to_batch(images)))
+    assert mean_iou(pred, labels, num_classes=5) >= 0.85
+
+
+def test_shipped_model_beats_random_weights_by_far():
+    images, labels = make_scenes(4, size=96, seed=HELD_OUT_SEED + 1)
+    torch.manual_seed(0)
+    random_pred = logits_to_labels(predict(load_tiny_model(weights="random"), images_to_batch(images)))
+    trained_pred = logits_to_labels(predict(load_tiny_model(), images_to_batch(images)))
+    assert mean_iou(trained_pred, labels, num_classes=5) > mean_iou(random_pred, labels, num_classes=5) + 0.4
+
+
+def test_save_and_load_round_trip_in_float16(tmp_path):
+    torch.manual_seed(1)
+    model = TinySegNet(widths=(8, 8, 16, 16))
+    path = save_tiny_model(model, tmp_path / "mine.pt", meta={"note": "test"})
+    loaded = load_tiny_model(weights=str(path))
+    assert loaded.widths == (8, 8, 16, 16)
+    for (name, original), (_, restored) in zip(model.state_dict().items(), loaded.state_dict().items()):
+        expected = original.half().float() if original.is_floating_point() else original
+        assert torch.equal(restored, expected), name
+    assert torch.load(path, weights_only=True)["meta"] == {"note": "test"}
+
+
+def test_random_weights_follow_the_torch_seed():
+    torch.manual_seed(3)
+    first = load_tiny_model(weights="random").state_dict()
+    torch.manual_seed(3)
+    second = load_tiny_model(weights="random").state_dict()
+    assert all(torch.equal(first[k], second[k]) for k in first)
+    assert not torch.equal(first["classifier.weight"], load_tiny_model().state_dict()["classifier.weight"])
+
+
+def test_a_checkpoint_with_another_class_count_is_refused(tmp_path):
+    path = save_tiny_model(TinySegNet(num_classes=3), tmp_path / "three.pt", classes=["sky", "sea", "boat"])
+    with pytest.raises(ValueError, match=r"checkpoint .*three.pt predicts 3 classes \(sky, sea, boat\), but num_classes=5; pass num_classes=3 to load it"):
+        load_tiny_model(weights=path)
+    model = load_tiny_model(weights=path, num_classes=3)
+    assert model.classes == ("sky", "sea", "boat") and model.classifier.out_channels == 3
+
+
+def test_bad_weights_are_refused(tmp_path):
+    with pytest.raises(TypeError, match=r"`weights` must be 'pretrained', 'random' or a checkpoint path, got int"):
+        load_tiny_model(weights=3)
+    with pytest.raises(FileNotFoundError, match=r"`weights` checkpoint not found: .*missing.pt"):
+        load_tiny_model(weights=tmp_path / "missing.pt")
+    torch.save({"state_dict": {}}, tmp_path / "other.pt")
+    with pytest.raises(ValueError, match=r"`weights` must be a checkpoint written by save_tiny_model \(segtutor-tiny/1\), but .*other.pt is not"):
+        load_tiny_model(weights=tmp_path / "other.pt")
+    with pytest.raises(ValueError, match=r"`classes` must name 5 classes, one per output channel, got 2"):
+        save_tiny_model(TinySegNet(), tmp_path / "x.pt", classes=["a", "b"])
+    with pytest.raises(ValueError, match=r"`meta` must hold plain data only \(str, int, float, bool, None, lists, dicts\), got a pathlib.PosixPath"):
+        save_tiny_model(TinySegNet(), tmp_path / "x.pt", meta={"data": tmp_path})
+    assert not (tmp_path / "x.pt").exists()
+    with pytest.raises(TypeError, match=r"`model` must be a TinySegNet, got Linear"):
+        save_tiny_model(torch.nn.Linear(2, 2), tmp_path / "x.pt")
+
+
+class _Payload:
+    def __reduce__(self):
+        return (print, ("this must never run",))
+
+
+def test_checkpoints_holding_code_are_not_unpickled(tmp_path, capsys):
+    torch.save({"format": "segtutor-tiny/1", "evil": _Payload()}, tmp_path / "evil.pt")
+    with pytest.raises(pickle.UnpicklingError, match="Weights only load failed"):
+        load_tiny_model(weights=tmp_path / "evil.pt")
+    assert "this must never run" not in capsys.readouterr().out

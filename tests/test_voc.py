@@ -1,0 +1,97 @@
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+from torchvision.datasets import VOCSegmentation
+
+from segtutor import add_void_border, make_scenes, read_voc, voc_colormap, write_voc
+
+
+def test_void_border_by_hand():
+    labels = np.zeros((6, 6), np.int64)
+    labels[2:4, 2:4] = 3
+    expected = np.zeros((6, 6), np.int64)
+    expected[1:5, 1:5] = 255  # every pixel within one step (diagonals too) of the other class
+    assert np.array_equal(add_void_border(labels), expected)
+    assert np.array_equal(add_void_border(labels, border=2), np.full((6, 6), 255))
+    assert np.array_equal(add_void_border(labels, border=1, ignore_index=9)[1], [0, 9, 9, 9, 9, 0])
+    assert np.array_equal(add_void_border(np.full((3, 3), 4)), np.full((3, 3), 4))
+
+
+def test_void_border_refuses_bad_input():
+    with pytest.raises(ValueError, match=r"`labels` must be an integer array of shape \(H, W\), got int64 of shape \(1, 2, 2\)"):
+        add_void_border(np.zeros((1, 2, 2), np.int64))
+    with pytest.raises(ValueError, match=r"`border` must be at least 1, got 0"):
+        add_void_border(np.zeros((2, 2), np.int64), border=0)
+    with pytest.raises(TypeError, match=r"`border` must be an int, got float"):
+        add_void_border(np.zeros((2, 2), np.int64), border=1.0)
+
+
+@pytest.fixture(scope="module")
+def scenes():
+    return make_scenes(8, size=64, seed=21)
+
+
+def test_layout_split_lists_and_palette_pngs(tmp_path, scenes):
+    root = write_voc(tmp_path / "VOC", *scenes, val_fraction=0.25)
+    ids = [f"scene_{i:06d}" for i in range(8)]
+    splits = root / "ImageSets" / "Segmentation"
+    assert (splits / "train.txt").read_text().split() == ids[:6]
+    assert (splits / "val.txt").read_text().split() == ids[6:]
+    assert (splits / "trainval.txt").read_text().split() == ids
+    assert sorted(p.name for p in (root / "JPEGImages").iterdir()) == [f"{i}.jpg" for i in ids]
+    png = Image.open(root / "SegmentationClass" / "scene_000003.png")
+    assert png.format == "PNG" and png.mode == "P"
+    assert np.array_equal(np.array(png.getpalette()).reshape(-1, 3), voc_colormap(256))
+    assert Image.open(root / "JPEGImages" / "scene_000003.jpg").format == "JPEG"
+
+
+def test_round_trip_gives_class_ids_with_void_borders(tmp_path, scenes):
+    images, labels = scenes
+    root = write_voc(tmp_path, images, labels, val_fraction=0.25, border=1)
+    read_images, read_labels = read_voc(root, split="trainval")
+    assert read_labels.dtype == np.int64 and read_images.dtype == np.uint8
+    for i in range(8):
+        assert np.array_equal(read_labels[i], add_void_border(labels[i]))
+    inside = read_labels != 255
+    assert np.array_equal(read_labels[inside], labels[inside])
+    assert 0.03 < (~inside).mean() < 0.3
+    assert np.abs(read_images.astype(int) - images).mean() < 15  # JPEG is lossy, and the pixel noise suffers most
+    buffer = io.BytesIO()
+    Image.fromarray(images[0]).save(buffer, format="JPEG", quality=90)
+    assert np.array_equal(read_images[0], np.array(Image.open(buffer)))
+    val_images, val_labels = read_voc(root, split="val")
+    assert np.array_equal(val_labels, read_labels[6:]) and np.array_equal(val_images, read_images[6:])
+
+
+def test_torchvision_reads_it_as_voc(tmp_path, scenes):
+    images, labels = scenes
+    write_voc(tmp_path / "VOCdevkit" / "VOC2012", images, labels, val_fraction=0.5)
+    dataset = VOCSegmentation(str(tmp_path), year="2012", image_set="val", download=False)
+    assert len(dataset) == 4
+    image, target = dataset[1]
+    assert image.size == (64, 64) and target.mode == "P"
+    assert np.array_equal(np.array(target), add_void_border(labels[5]))
+
+
+def test_write_refuses_bad_input(tmp_path, scenes):
+    images, labels = scenes
+    with pytest.raises(TypeError, match=r"`images` must be a uint8 array of shape \(N, H, W, 3\), got float64 of shape \(8, 64, 64, 3\)"):
+        write_voc(tmp_path, images.astype(float), labels)
+    with pytest.raises(ValueError, match=r"`labels` must have shape \(8, 64, 64\) to match `images`, got \(8, 64, 63\)"):
+        write_voc(tmp_path, images, labels[..., :63])
+    with pytest.raises(TypeError, match=r"`labels` must be an integer array of shape \(N, H, W\), got float32"):
+        write_voc(tmp_path, images, labels.astype(np.float32))
+    with pytest.raises(ValueError, match=r"`labels` values must be class ids in 0..254, got 0..255"):
+        write_voc(tmp_path, images, np.where(labels == 4, 255, labels))
+    with pytest.raises(ValueError, match=r"`val_fraction` must be in \[0, 1\), got 1.0"):
+        write_voc(tmp_path, images, labels, val_fraction=1.0)
+
+
+def test_read_refuses_a_missing_split(tmp_path, scenes):
+    root = write_voc(tmp_path, *scenes)
+    with pytest.raises(FileNotFoundError, match=r"no split list .*test.txt; the splits there are: train, trainval, val"):
+        read_voc(root, split="test")
+    with pytest.raises(FileNotFoundError, match=r"the splits there are: none"):
+        read_voc(tmp_path / "elsewhere")
