@@ -18,10 +18,11 @@ from PIL import Image, UnidentifiedImageError
 
 from .images import SAMPLES, load_image
 from .models import load_model
-from .overlays import class_shares, overlay
+from .overlays import class_shares
 from .palettes import get_palette
 from .preprocessing import channel_stats, describe, tensor_to_image, unnormalize
 from .registry import MODEL_NAMES
+from .scenes import make_scenes
 from .segment import segment
 from .weights import WeightsUnavailableError, checkpoint_path
 
@@ -60,8 +61,6 @@ def explorer_images() -> list[tuple[str, str]]:
 
 
 def _scene(index: int) -> Image.Image:
-    from .scenes import make_scenes
-
     return Image.fromarray(make_scenes(index + 1, size=160, seed=SCENE_SEED)[0][index])
 
 
@@ -83,8 +82,6 @@ def present_class_names(labels, model_name: str) -> list[str]:
 
 def playground_target(*, seed: int = 0) -> np.ndarray:
     """A ground-truth class map for the metrics playground: one synthetic scene's labels."""
-    from .scenes import make_scenes
-
     return make_scenes(1, size=128, seed=seed)[1][0]
 
 

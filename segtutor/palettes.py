@@ -236,7 +236,7 @@ def get_palette(palette) -> Palette:
     Examples
     --------
     >>> [get_palette(name).num_classes for name in PALETTES]
-    [21, 19, 150, 171]
+    [21, 19, 150, 171, 5]
     """
     if isinstance(palette, Palette):
         return palette

@@ -14,12 +14,10 @@ import ipywidgets as widgets
 import numpy as np
 
 from . import explorer
-from .images import SAMPLES
 from .metrics import dice, iou, pixel_accuracy
 from .overlays import overlay
 from .playground import agreement_map, perturb_labels
 from .preprocessing import seed_transform, trace_transform
-from .registry import MODEL_NAMES
 from .superpixels import mean_color_image, slic_superpixels, superpixel_boundaries
 from .visualize import decode_segmap
 

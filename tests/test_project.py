@@ -7,7 +7,6 @@ import sys
 import urllib.request
 from pathlib import Path
 
-import pytest
 
 try:
     import tomllib

@@ -1,12 +1,10 @@
-from collections import OrderedDict
 
-import numpy as np
 import pytest
 import torch
 from matplotlib.figure import Figure
 
 from segtutor import (
-    History, SceneDataset, TinySegNet, evaluate, images_to_batch, load_tiny_model, logits_to_labels, mean_iou,
+    History, SceneDataset, TinySegNet, evaluate, images_to_batch, logits_to_labels, mean_iou,
     plot_history, predict, train,
 )
 

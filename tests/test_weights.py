@@ -1,4 +1,3 @@
-import pickle
 import socket
 import time
 import urllib.error
