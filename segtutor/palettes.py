@@ -1,4 +1,4 @@
-"""Colour palettes: which colour stands for which class, for four datasets.
+"""Colour palettes: which colour stands for which class, for four datasets and the synthetic scenes.
 
 The names, colours and label-id mappings are data: VOC's come from
 torchvision and the VOC devkit's colour map; Cityscapes', ADE20K's and
