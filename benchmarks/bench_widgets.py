@@ -31,7 +31,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=20)
     args = parser.parse_args()
-    key = explorer.register_image(load_image("chelsea").resize((520, 520)), key="chelsea-520")
+    key = explorer.register_image(load_image("chelsea").resize((520, 520)))  # listed like an upload
     box = explorers.explore_segmentation(model="tiny", image=key)
     alpha, model = box.controls["alpha"], box.controls["model"]
     redraws = [_time(lambda v=v: setattr(alpha, "value", v)) for v in [0.2, 0.8] * (args.repeats // 2)]

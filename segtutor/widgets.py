@@ -30,8 +30,8 @@ def _box(children, controls: dict, views: dict) -> widgets.VBox:
     return box
 
 
-def _image() -> widgets.Image:
-    return widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+def _image(format: str = "png") -> widgets.Image:
+    return widgets.Image(format=format, layout=widgets.Layout(max_width="100%"))
 
 
 def _model_dropdown(value: str, description: str = "model") -> widgets.Dropdown:
@@ -54,7 +54,7 @@ def explore_segmentation(*, model: str = "tiny", image: str = "scene-0", preproc
         "alpha": widgets.FloatSlider(value=0.6, min=0.0, max=1.0, step=0.05, description="opacity"),
         "classes": widgets.SelectMultiple(options=[], description="classes", rows=6),
     }
-    views = {"image": _image(), "legend": widgets.HTML(), "status": widgets.HTML()}
+    views = {"image": _image("jpeg"), "legend": widgets.HTML(), "status": widgets.HTML()}
     state = {}
 
     def run(_=None):
@@ -73,8 +73,8 @@ def explore_segmentation(*, model: str = "tiny", image: str = "scene-0", preproc
         model = controls["model"].value
         palette = explorer.model_palette(model)
         picked = list(controls["classes"].value)
-        views["image"].value = explorer.to_png(overlay(image, state["labels"], alpha=controls["alpha"].value,
-                                                       classes=picked, palette=palette))
+        views["image"].value = explorer.to_jpeg(overlay(image, state["labels"], alpha=controls["alpha"].value,
+                                                        classes=picked, palette=palette))
         views["legend"].value = explorer.legend_html(state["labels"], classes=picked, palette=palette)
 
     def upload(change):

@@ -23,6 +23,13 @@ def _pixels(image_widget) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(image_widget.value)))
 
 
+def _close_to_photo(image_widget, key: str) -> bool:
+    """The widget shows the plain photo, up to JPEG's small losses."""
+    shown = _pixels(image_widget).astype(int)
+    photo = np.asarray(explorer.explorer_image(key)).astype(int)
+    return shown.shape == photo.shape and np.abs(shown - photo).mean() < 2
+
+
 def _png(array) -> bytes:
     buffer = io.BytesIO()
     Image.fromarray(array).save(buffer, format="PNG")
@@ -58,10 +65,11 @@ def test_opacity_and_class_toggles_redraw_without_running_the_model_again():
     before = box.views["image"].value
     box.controls["alpha"].value = 0.0
     assert box.views["image"].value != before
-    assert np.array_equal(_pixels(box.views["image"]), np.asarray(explorer.explorer_image("chelsea")))
+    assert _close_to_photo(box.views["image"], "chelsea")
     box.controls["alpha"].value = 1.0
+    assert not _close_to_photo(box.views["image"], "chelsea")
     box.controls["classes"].value = ()
-    assert np.array_equal(_pixels(box.views["image"]), np.asarray(explorer.explorer_image("chelsea")))
+    assert _close_to_photo(box.views["image"], "chelsea")
     assert box.views["legend"].value.count("<span") == 0
     assert explorer.segment_cached.cache_info().misses == misses
 
