@@ -63,7 +63,8 @@ def check_feature_size(answer, *, input_size: int, model_name: str = "fcn_resnet
     if answer[0] == input_size:
         return _feedback(False, "The input size comes back only after the head's final upsampling; the backbone's "
                                 "features are much coarser.")
-    return _feedback(False, "Run `model.backbone` on a zero batch of that size and read the last dimension of its 'out'.")
+    return _feedback(False, "Divide the input side by the backbone's total stride (the product of the strides that are "
+                            "left). To check, run `model.backbone` on a zero batch of that size and read its 'out'.")
 
 
 def check_miou_gap(answer, *, better: str = "deeplabv3_resnet101", worse: str = "fcn_resnet101") -> bool:
