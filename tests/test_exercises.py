@@ -344,3 +344,73 @@ def test_explorer_checkers(capsys):
     assert check_tiny_classes(5) is True
     assert check_tiny_classes(4) is False and "background is a class too" in capsys.readouterr().out
     assert check_tiny_classes(21) is False and "PASCAL VOC" in capsys.readouterr().out
+
+
+def test_aspp_rates_reference_and_typical_mistakes(capsys):
+    from segtutor.exercises import check_aspp_rates
+
+    assert check_aspp_rates((12, 24, 36), model_name="deeplabv3_resnet50") is True
+    assert check_aspp_rates([12, 24, 36]) is True
+    assert check_aspp_rates((6, 12, 18)) is False
+    assert "output stride 16" in capsys.readouterr().out
+    assert check_aspp_rates((1, 12, 24, 36)) is False
+    assert "only the 3x3 atrous branches" in capsys.readouterr().out
+    assert check_aspp_rates((2, 4)) is False
+    assert "model.classifier[0]" in capsys.readouterr().out
+
+
+def test_feature_size_reference_and_typical_mistakes(capsys):
+    from segtutor.exercises import check_feature_size
+
+    assert check_feature_size(8, input_size=64, model_name="fcn_resnet50") is True
+    assert check_feature_size((8, 8), input_size=64, model_name="fcn_resnet50") is True
+    assert check_feature_size(2, input_size=64, model_name="fcn_resnet50") is False
+    assert "1/32 is the plain classification ResNet" in capsys.readouterr().out
+    assert check_feature_size(64, input_size=64, model_name="fcn_resnet50") is False
+    assert "final upsampling" in capsys.readouterr().out
+    assert check_feature_size(16, input_size=64, model_name="fcn_resnet50") is False
+    assert "zero batch" in capsys.readouterr().out
+
+
+def test_miou_gap_reference_and_typical_mistakes(capsys):
+    from segtutor.exercises import check_miou_gap
+
+    assert check_miou_gap(3.7) is True
+    assert "67.4 - 63.7 = 3.7" in capsys.readouterr().out
+    assert check_miou_gap(-3.7) is False
+    assert "wrong sign" in capsys.readouterr().out
+    assert check_miou_gap(0.5) is False  # 92.4 - 91.9: the pixel accuracy gap
+    assert "pixel accuracy" in capsys.readouterr().out
+    assert check_miou_gap(10) is False
+    assert "list_models" in capsys.readouterr().out
+
+
+def test_void_pixels_reference_and_typical_mistakes(capsys):
+    from segtutor.exercises import check_void_pixels
+
+    halves = np.zeros((6, 6), np.int64)
+    halves[:, 3:] = 1
+    assert check_void_pixels(12, labels=halves) is True
+    assert check_void_pixels(6, labels=halves) is False
+    assert "BOTH sides" in capsys.readouterr().out
+    assert check_void_pixels(24, labels=halves, border=2) is True
+    assert check_void_pixels(5, labels=halves) is False
+    assert "diagonals included" in capsys.readouterr().out
+
+
+def test_voc_path_reference_and_typical_mistakes(capsys):
+    from segtutor.exercises import check_voc_path
+
+    assert check_voc_path("SegmentationClass/scene_000003.png", image_id="scene_000003") is True
+    assert check_voc_path("./SegmentationClass\\scene_000003.png", image_id="scene_000003") is True
+    assert check_voc_path("JPEGImages/scene_000003.jpg", image_id="scene_000003", kind="image") is True
+    assert check_voc_path("SegmentationClass/scene_000003.jpg", image_id="scene_000003") is False
+    assert "lossy compression" in capsys.readouterr().out
+    assert check_voc_path("JPEGImages/scene_000003.png", image_id="scene_000003") is False
+    assert "live in SegmentationClass/" in capsys.readouterr().out
+    assert check_voc_path("SegmentationClass/scene_000003.png", image_id="scene_000003", kind="image") is False
+    assert "live in JPEGImages/" in capsys.readouterr().out
+    assert check_voc_path("scene_000003.png", image_id="scene_000003") is False
+    assert "relative to the root" in capsys.readouterr().out
+    with pytest.raises(ValueError, match=r"`kind` must be 'image' or 'class map', got 'mask'"):
+        check_voc_path("x", image_id="y", kind="mask")

@@ -13,8 +13,11 @@ from .model_output import check_class_channel, check_output_shape, check_probabi
 from .argmax import check_class_map, check_confidence, check_squeeze_shape
 from .colouring import check_overlay_pixel, check_pixel_share, check_train_id
 from .metrics import check_average_precision, check_dice, check_mean_iou
+from .comparison import check_aspp_rates, check_feature_size, check_miou_gap
+from .datasets import check_void_pixels, check_voc_path
 
 __all__ = [
+    "check_aspp_rates",
     "check_average_precision",
     "check_background_only_miou",
     "check_class_channel",
@@ -22,12 +25,14 @@ __all__ = [
     "check_class_map",
     "check_confidence",
     "check_dice",
+    "check_feature_size",
     "check_grey_value",
     "check_initial_loss",
     "check_kept_fraction",
     "check_least_affected_score",
     "check_majority_class",
     "check_mean_iou",
+    "check_miou_gap",
     "check_normalized_pixel",
     "check_output_keys",
     "check_output_shape",
@@ -41,4 +46,6 @@ __all__ = [
     "check_train_id",
     "check_training_steps",
     "check_transform_shape",
+    "check_voc_path",
+    "check_void_pixels",
 ]
