@@ -220,7 +220,7 @@ def _scenes() -> Palette:
 
 
 PALETTES: dict[str, Palette] = {p.name: p for p in (_voc(), _cityscapes(), _ade20k(), _coco_stuff(), _scenes())}
-"""Palettes by name: ``"voc"``, ``"cityscapes"``, ``"ade20k"``, ``"coco-stuff"``."""
+"""Palettes by name: ``"voc"``, ``"cityscapes"``, ``"ade20k"``, ``"coco-stuff"``, ``"scenes"``."""
 
 
 def get_palette(palette) -> Palette:
@@ -236,7 +236,7 @@ def get_palette(palette) -> Palette:
     Examples
     --------
     >>> [get_palette(name).num_classes for name in PALETTES]
-    [21, 19, 150, 171]
+    [21, 19, 150, 171, 5]
     """
     if isinstance(palette, Palette):
         return palette
