@@ -220,7 +220,7 @@ def _scenes() -> Palette:
 
 
 PALETTES: dict[str, Palette] = {p.name: p for p in (_voc(), _cityscapes(), _ade20k(), _coco_stuff(), _scenes())}
-"""Palettes by name: ``"voc"``, ``"cityscapes"``, ``"ade20k"``, ``"coco-stuff"``."""
+"""Palettes by name: ``"voc"``, ``"cityscapes"``, ``"ade20k"``, ``"coco-stuff"``, ``"scenes"``."""
 
 
 def get_palette(palette) -> Palette:

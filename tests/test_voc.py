@@ -5,7 +5,7 @@ import pytest
 from PIL import Image
 from torchvision.datasets import VOCSegmentation
 
-from segtutor import add_void_border, make_scenes, read_voc, voc_colormap, write_voc
+from segtutor import add_void_border, decode_segmap, make_scenes, read_voc, voc_colormap, write_voc
 
 
 def test_void_border_by_hand():
@@ -95,3 +95,10 @@ def test_read_refuses_a_missing_split(tmp_path, scenes):
         read_voc(root, split="test")
     with pytest.raises(FileNotFoundError, match=r"the splits there are: none"):
         read_voc(tmp_path / "elsewhere")
+
+
+def test_png_colours_are_the_scenes_palette(tmp_path, scenes):
+    """Opened as RGB, a written class map looks exactly as decode_segmap colours it with the "scenes" palette."""
+    root = write_voc(tmp_path, *scenes)
+    png = Image.open(root / "SegmentationClass" / "scene_000002.png")
+    assert np.array_equal(np.array(png.convert("RGB")), decode_segmap(np.array(png), "scenes"))
