@@ -22,6 +22,7 @@ from .explorer import (
     register_image,
     segment_cached,
     step_view,
+    to_jpeg,
     to_png,
 )
 from .images import load_image, Sample, sample_names, SAMPLES
@@ -186,6 +187,7 @@ __all__ = [
     "step_view",
     "superpixel_boundaries",
     "tensor_to_image",
+    "to_jpeg",
     "to_png",
     "to_train_ids",
     "trace_transform",
