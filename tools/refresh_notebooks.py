@@ -36,6 +36,7 @@ def strip_unchecked(notebook) -> None:
     Checked cells keep their execution count: nbval refuses stored outputs
     of a cell that looks unrun.
     """
+    notebook.metadata.pop("widgets", None)  # widget state saved by the run: noise, not checked
     for cell in notebook.cells:
         if cell.cell_type != "code":
             continue
