@@ -12,7 +12,9 @@ predict's overhead against the bare ``model(batch)["out"]`` call under
 logit difference from fp32 and the share of pixels whose argmax changed.
 Variants are interleaved within each repeat, so machine noise hits them alike.
 Random weights give realistic compute cost; their logit differences are only
-indicative of pretrained ones.
+indicative of pretrained ones (random ResNet logits reach about 1e4, so compare
+differences with that scale). ``load_model`` adopts channels_last on the CPU
+after this comparison; the baseline here is the plain contiguous layout.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ def _variants(model, batch):
 def bench(name: str, size: int, repeats: int) -> dict:
     torch.manual_seed(0)
     load_s, model = _timed(lambda: segtutor.load_model(name, weights="random", device="cpu", cache=False))
+    model = model.to(memory_format=torch.contiguous_format)  # the fp32 baseline: plain (contiguous) layout
     batch = torch.randn(1, 3, size, size)
     variants = _variants(model, batch)
     reference = variants["predict"]()  # also warms up

@@ -8,8 +8,10 @@ import sys
 import numpy as np
 from PIL import Image
 
+from .explorer import model_palette
 from .images import load_image
-from .models import load_model
+from .models import LOADABLE_MODELS, load_model
+from .overlays import overlay
 from .palettes import voc_colormap
 from .registry import MODEL_NAMES
 from .segment import segment
@@ -48,10 +50,12 @@ def _parser() -> argparse.ArgumentParser:
     download.add_argument("--all", action="store_true", help="download the weights of every model")
     seg = commands.add_parser("segment", help="segment an image and write the class map as a palette PNG")
     seg.add_argument("image", help="image file or sample name")
-    seg.add_argument("--model", required=True, choices=MODEL_NAMES)
+    seg.add_argument("--model", required=True, choices=LOADABLE_MODELS)
     seg.add_argument("--weights", default="pretrained", help="'pretrained', 'random' or a checkpoint path")
     seg.add_argument("--preprocessing", default="seed", choices=["seed", "weights"])
     seg.add_argument("--out", required=True, help="output PNG; pixel values are class ids")
+    seg.add_argument("--overlay", help="also write the class colours blended over the photo (PNG)")
+    seg.add_argument("--alpha", type=float, default=0.5, help="opacity of the overlay's colours (default 0.5)")
     return parser
 
 
@@ -69,8 +73,12 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{name}: {download_weights(name, progress=True)}")
         else:
             model = load_model(args.model, weights=args.weights, progress=True)
-            labels = segment(load_image(args.image), model=model, preprocessing=args.preprocessing)
+            image = load_image(args.image)
+            labels = segment(image, model=model, preprocessing=args.preprocessing)
             save_label_png(labels, args.out)
+            if args.overlay:
+                palette = model_palette(args.model)
+                Image.fromarray(overlay(image, labels, alpha=args.alpha, palette=palette)).save(args.overlay)
             print(f"wrote {args.out}: {labels.shape[1]}x{labels.shape[0]} class map, classes {sorted(set(np.unique(labels).tolist()))}")
     except (WeightsUnavailableError, CheckpointError, FileNotFoundError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)

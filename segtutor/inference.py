@@ -21,7 +21,8 @@ def predict(model: torch.nn.Module, batch: torch.Tensor, *, return_dict: bool = 
         A model that returns an ``OrderedDict`` with an ``'out'`` entry.
     batch : torch.Tensor
         float ``[N, 3, H, W]`` normalized batch; it is moved to the model's
-        device and dtype (e.g. float16 for a half-precision model).
+        device, dtype (e.g. float16 for a half-precision model) and memory
+        format (channels-last for models :func:`segtutor.load_model` put on the CPU).
     return_dict : bool, optional
         Return the model's whole ``OrderedDict`` (``'out'`` and ``'aux'``)
         instead of only the ``'out'`` logits.
@@ -47,9 +48,17 @@ def predict(model: torch.nn.Module, batch: torch.Tensor, *, return_dict: bool = 
     """
     check_batch(batch)
     parameter = next(model.parameters())
+    batch = batch.to(parameter.device, parameter.dtype, memory_format=_memory_format(model))
     with torch.inference_mode():
-        output: OrderedDict = model(batch.to(parameter.device, parameter.dtype))
+        output: OrderedDict = model(batch)
     return output if return_dict else output["out"]
+
+
+def _memory_format(model: torch.nn.Module) -> torch.memory_format:
+    """Channels-last when the model's first convolution weights are stored that way."""
+    weight = next((p for p in model.parameters() if p.dim() == 4), None)
+    channels_last = weight is not None and weight.is_contiguous(memory_format=torch.channels_last) and not weight.is_contiguous()
+    return torch.channels_last if channels_last else torch.contiguous_format
 
 
 def logits_to_labels(logits: torch.Tensor) -> torch.Tensor:

@@ -48,7 +48,8 @@ def load_model(name: str, *, weights="pretrained", device=None, half: bool = Fal
     device : str or torch.device, optional
         Where to put the model; default CUDA when available, else the CPU.
     half : bool, optional
-        Convert the model to float16 (CUDA only).
+        Convert the model to float16 (CUDA only). On the CPU the model is
+        stored channels-last, which :func:`segtutor.predict` matches.
     progress : bool, optional
         Show a progress bar while downloading.
     cache : bool, optional
@@ -89,7 +90,10 @@ def load_model(name: str, *, weights="pretrained", device=None, half: bool = Fal
         model = load_tiny_model(weights=weights if isinstance(weights, str) else str(weights))
     else:
         model = _build(get_spec(name), weights, progress=progress)
-    model = model.to(device)
+    # On the CPU, channels-last convolutions ran 1.1-1.8x faster in benchmarks/bench_models.py, with logits
+    # equal up to float rounding (max abs diff <= 1e-4 on random weights) and no argmax change.
+    memory_format = torch.channels_last if device.type == "cpu" else torch.preserve_format
+    model = model.to(device, memory_format=memory_format)
     model = (model.half() if half else model).eval()
     model.segtutor_name = name  # lets segment() find the weights' own transforms
     if cache:

@@ -6,7 +6,7 @@ import pytest
 import torch
 from PIL import Image
 
-from segtutor import checkpoint_path, load_model
+from segtutor import checkpoint_path, load_image, load_model, voc_colormap
 from segtutor.cli import main, save_label_png
 
 
@@ -64,6 +64,19 @@ def test_segment_writes_a_palette_png_of_class_ids(tmp_path, capsys):
     assert values[0, 0] == 255 and values[150, 225] < 21  # cropped-away corner, centre
     assert mask.getpalette()[3 * 15: 3 * 16] == [192, 128, 128]  # person's VOC colour
     assert capsys.readouterr().out.startswith(f"wrote {out}: 451x300 class map")
+
+
+def test_segment_writes_an_overlay_too(tmp_path):
+    out, over = tmp_path / "mask.png", tmp_path / "overlay.png"
+    assert main(["segment", "chelsea", "--model", "tiny", "--out", str(out), "--overlay", str(over), "--alpha", "1"]) == 0
+    labels = np.asarray(Image.open(out))
+    blended = np.asarray(Image.open(over))
+    photo = np.asarray(load_image("chelsea"))
+    assert blended.shape == (300, 451, 3)
+    # outside the crop (255) the photo is untouched; inside, alpha=1 paints the VOC colour of each id
+    assert np.array_equal(blended[labels == 255], photo[labels == 255])
+    inside = labels != 255
+    assert np.array_equal(blended[inside], voc_colormap(256)[labels[inside]])
 
 
 def test_segment_without_weights_fails_cleanly(torch_home, tmp_path, capsys):

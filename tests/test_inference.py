@@ -37,6 +37,8 @@ def test_predict_refuses_a_bad_batch():
         predict(Doubler(), torch.zeros(1, 3, 2, 2, dtype=torch.uint8))
     with pytest.raises(ValueError, match=r"`batch` must be a float tensor of shape \(N, 3, H, W\), got float32 of shape \(3, 2, 2\)"):
         predict(Doubler(), torch.zeros(3, 2, 2))
+    with pytest.raises(ValueError, match=r"`batch` must be a float tensor of shape \(N, 3, H, W\), got float32 of shape \(1, 4, 2, 2\)"):
+        predict(Doubler(), torch.zeros(1, 4, 2, 2))
 
 
 def test_argmax_over_the_class_axis_by_hand():

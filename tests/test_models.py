@@ -1,3 +1,4 @@
+import copy
 import time
 
 import pytest
@@ -151,3 +152,17 @@ def test_tiny_model_segments_a_held_out_scene():
 def test_unknown_name_lists_tiny_too():
     with pytest.raises(ValueError, match=r"`name` must be one of deeplabv3_mobilenet_v3_large, .*, lraspp_mobilenet_v3_large, tiny, got 'tiny2'"):
         load_model("tiny2")
+
+
+@pytest.mark.parametrize("name", ["lraspp_mobilenet_v3_large", "fcn_resnet50", "tiny"])
+def test_channels_last_on_the_cpu_keeps_the_logits_and_the_argmax(name):
+    torch.manual_seed(0)
+    model = load_model(name, weights="random", device="cpu", cache=False)
+    weight = next(p for p in model.parameters() if p.dim() == 4)
+    assert weight.is_contiguous(memory_format=torch.channels_last) and not weight.is_contiguous()
+    reference = copy.deepcopy(model).to(memory_format=torch.contiguous_format)
+    batch = torch.randn(2, 3, 64, 80, generator=torch.Generator().manual_seed(1))
+    fast, plain = segtutor.predict(model, batch), segtutor.predict(reference, batch)
+    assert fast.is_contiguous(memory_format=torch.channels_last) and plain.is_contiguous()
+    assert (fast - plain).abs().max() <= 1e-3 * plain.abs().max()
+    assert (fast.argmax(1) != plain.argmax(1)).float().mean() <= 1e-4
