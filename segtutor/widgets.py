@@ -61,14 +61,17 @@ def explore_segmentation(*, model: str = "tiny", image: str = "scene-0", preproc
         views["status"].value = f"⏳ running {controls['model'].value} …"
         labels, _, seconds, weights = explorer.segment_cached(controls["model"].value, controls["image"].value,
                                                               controls["preprocessing"].value)
-        state["labels"] = labels
+        state["labels"], state["quiet"] = labels, True  # new options fire the observers: one redraw suffices
         names = explorer.present_class_names(labels, controls["model"].value)
         controls["classes"].options = names
         controls["classes"].value = tuple(names)
+        state["quiet"] = False
         views["status"].value = f"{controls['model'].value}: {weights} weights, {seconds:.2f} s (cached afterwards)"
         redraw()
 
     def redraw(_=None):
+        if state.get("quiet"):
+            return
         image = explorer.explorer_image(controls["image"].value)
         model = controls["model"].value
         palette = explorer.model_palette(model)

@@ -164,3 +164,12 @@ def test_model_comparison_reports_agreement_and_times():
     assert f"agree on <b>{100 * np.mean(a == b):.1f}%</b>" in box.views["status"].value
     box.controls["model_b"].value = "tiny"
     assert "agree on <b>100.0%</b>" in box.views["status"].value
+
+
+def test_a_model_switch_redraws_once(monkeypatch):
+    box = explorers.explore_segmentation(model=CHEAP, image="chelsea")
+    calls = []
+    real = explorer.to_jpeg
+    monkeypatch.setattr(explorer, "to_jpeg", lambda array, **kw: calls.append(1) or real(array, **kw))
+    box.controls["model"].value = "tiny"
+    assert len(calls) == 1
