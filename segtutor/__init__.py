@@ -65,7 +65,7 @@ from .superpixels import mean_color_image, slic_superpixels, smooth_labels, supe
 from .tiny import load_tiny_model, save_tiny_model, TINY_CHECKPOINT, TinySegNet
 from .training import History, plot_history, train
 from .visualize import decode_segmap, encode_segmap, grayscale_mask, show_images, show_palette
-from .voc import add_void_border, read_voc, write_voc
+from .voc import add_void_border, read_voc, save_label_png, write_voc
 from .weights import (
     checkpoint_path,
     CheckpointError,
@@ -174,6 +174,7 @@ __all__ = [
     "recall_from_confusion",
     "register_image",
     "sample_names",
+    "save_label_png",
     "save_tiny_model",
     "seed_transform",
     "segment",

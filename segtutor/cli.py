@@ -12,31 +12,12 @@ from .explorer import model_palette
 from .images import load_image
 from .models import LOADABLE_MODELS, load_model
 from .overlays import overlay
-from .palettes import voc_colormap
 from .registry import MODEL_NAMES
 from .segment import segment
+from .voc import save_label_png
 from .weights import CheckpointError, WeightsUnavailableError, download_weights, weights_status
 
-__all__ = ["main", "save_label_png"]
-
-
-def save_label_png(labels: np.ndarray, path) -> None:
-    """Write a class map as a palette PNG: pixel values are class ids, colours the VOC map.
-
-    Examples
-    --------
-    >>> import tempfile, os
-    >>> path = os.path.join(tempfile.mkdtemp(), "mask.png")
-    >>> save_label_png(np.array([[0, 15], [255, 8]]), path)
-    >>> np.asarray(Image.open(path)).tolist()
-    [[0, 15], [255, 8]]
-    """
-    labels = np.asarray(labels)
-    if labels.ndim != 2 or labels.min() < 0 or labels.max() > 255:
-        raise ValueError(f"`labels` must be a (H, W) class map with ids in 0..255, got shape {labels.shape}")
-    image = Image.fromarray(labels.astype(np.uint8), mode="L").convert("P")
-    image.putpalette(voc_colormap(256).ravel().tolist())
-    image.save(path)
+__all__ = ["main"]
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -170,10 +170,7 @@ def step_view(name: str, result) -> tuple[np.ndarray, str]:
     else:
         picture = tensor_to_image(unnormalize(result) if name == "Normalize" else result)
         values = result
-    rows = channel_stats(values)
-    head = "".join(f"<th>{column}</th>" for column in rows[0])
-    body = "".join("<tr>" + "".join(f"<td>{v}</td>" for v in row.values()) + "</tr>" for row in rows)
-    return picture, f"<b>{html.escape(name)}</b>: {html.escape(describe(result))}<table><tr>{head}</tr>{body}</table>"
+    return picture, f"<b>{html.escape(name)}</b>: {html.escape(describe(result))}{channel_stats(values)._repr_html_()}"
 
 
 def to_jpeg(array: np.ndarray, *, quality: int = 90) -> bytes:

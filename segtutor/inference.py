@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-import numpy as np  # used by the doctests
+import numpy as np  # noqa: F401  (used by the doctests)
 import torch
 
 from ._checks import check_batch, check_labels, check_logits

@@ -24,7 +24,7 @@ from skimage.morphology import dilation, erosion
 from ._checks import check_int, check_labels, describe_array
 from .palettes import voc_colormap
 
-__all__ = ["add_void_border", "read_voc", "write_voc"]
+__all__ = ["add_void_border", "read_voc", "save_label_png", "write_voc"]
 
 _SPLITS = Path("ImageSets") / "Segmentation"
 
@@ -119,13 +119,10 @@ def write_voc(root, images: np.ndarray, labels: np.ndarray, *, val_fraction: flo
     root = Path(root)
     for folder in ("JPEGImages", "SegmentationClass", _SPLITS):
         (root / folder).mkdir(parents=True, exist_ok=True)
-    palette = voc_colormap(256).ravel().tolist()
     ids = [f"scene_{i:06d}" for i in range(len(images))]
     for image_id, image, class_map in zip(ids, images, labels):
         Image.fromarray(image).save(root / "JPEGImages" / f"{image_id}.jpg", quality=quality)
-        png = Image.fromarray(add_void_border(class_map, border=border).astype(np.uint8))
-        png.putpalette(palette)  # turns the grey image into a palette ("P") image
-        png.save(root / "SegmentationClass" / f"{image_id}.png")
+        save_label_png(add_void_border(class_map, border=border), root / "SegmentationClass" / f"{image_id}.png")
     num_train = len(ids) - round(len(ids) * val_fraction)
     for split, members in (("train", ids[:num_train]), ("val", ids[num_train:]), ("trainval", ids)):
         (root / _SPLITS / f"{split}.txt").write_text("".join(f"{i}\n" for i in members))
@@ -192,3 +189,22 @@ def read_voc(root, *, split: str = "train") -> tuple[np.ndarray, np.ndarray]:
     if len({image.shape for image in images}) > 1:
         raise ValueError(f"`split` {split!r} holds images of different sizes; read_voc stacks only equal sizes")
     return np.stack(images), np.stack(labels)
+
+
+def save_label_png(labels: np.ndarray, path) -> None:
+    """Write a class map as a palette PNG: pixel values are class ids, colours the VOC map.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> path = os.path.join(tempfile.mkdtemp(), "mask.png")
+    >>> save_label_png(np.array([[0, 15], [255, 8]]), path)
+    >>> np.asarray(Image.open(path)).tolist()
+    [[0, 15], [255, 8]]
+    """
+    labels = np.asarray(labels)
+    if labels.ndim != 2 or labels.min() < 0 or labels.max() > 255:
+        raise ValueError(f"`labels` must be a (H, W) class map with ids in 0..255, got shape {labels.shape}")
+    image = Image.fromarray(labels.astype(np.uint8), mode="L").convert("P")
+    image.putpalette(voc_colormap(256).ravel().tolist())
+    image.save(path)

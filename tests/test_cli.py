@@ -7,7 +7,8 @@ import torch
 from PIL import Image
 
 from segtutor import checkpoint_path, load_image, load_model, voc_colormap
-from segtutor.cli import main, save_label_png
+from segtutor import save_label_png
+from segtutor.cli import main
 
 
 def test_weights_list_shows_cached_and_missing(torch_home, capsys):
