@@ -9,10 +9,21 @@ float32 of shape (3, 4, 4)"``.
 from __future__ import annotations
 
 import numbers
+from collections.abc import Sequence
 
 import numpy as np
 import torch
 from PIL import Image
+
+MAX_CLASSES = 1024
+"""The most classes a class count may give (``num_classes``).
+
+A (C, C) int64 confusion matrix of 1024 classes takes 8 MiB. The bound
+covers every common benchmark: PASCAL VOC (21), Cityscapes (19), ADE20K
+(150), COCO-Stuff (171 used of 182 ids) and ADE20K-full (847). A larger count
+is almost surely a mistake, e.g. a label id such as 10**6 passed as
+`num_classes`, and would otherwise try a huge allocation.
+"""
 
 
 def describe_array(value) -> str:
@@ -135,10 +146,190 @@ def check_fraction(value, *, name: str) -> float:
     if not 0.0 <= value <= 1.0:
         raise ValueError(f"`{name}` must be a number in [0, 1], got {value}")
     return float(value)
-def check_int(value, *, name: str, minimum: int | None = None) -> int:
-    """Check that `value` is an integer (Python or NumPy, not bool), at least `minimum`; return it as int."""
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool):
+
+
+def is_int(value) -> bool:
+    """Whether `value` is an integer of any integral type (``int``, ``numpy.int64``, ...) other than ``bool``."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def check_int(value, *, name: str, minimum: int | None = None, maximum: int | None = None) -> int:
+    """Check that `value` is an integer and return it as a Python int.
+
+    The one integer check of the package: any integral type counts (``int``,
+    ``numpy.int64``, ``numpy.uint8``, ...), but not ``bool``.
+
+    Raises
+    ------
+    TypeError
+        If `value` is not integral, or is a bool.
+    ValueError
+        If it is below `minimum` or above `maximum`.
+
+    Examples
+    --------
+    >>> check_int(np.int64(5), name="num_classes", minimum=2)
+    5
+    """
+    if not is_int(value):
         raise TypeError(f"`{name}` must be an int, got {type(value).__name__}")
+    value = int(value)
     if minimum is not None and value < minimum:
         raise ValueError(f"`{name}` must be at least {minimum}, got {value}")
-    return int(value)
+    if maximum is not None and value > maximum:
+        raise ValueError(f"`{name}` must be at most {maximum}, got {value}")
+    return value
+
+
+def check_num_classes(num_classes) -> int:
+    """Check a class count: an int in ``2 .. MAX_CLASSES``; return it as an int.
+
+    Raises
+    ------
+    TypeError
+        If `num_classes` is not an int.
+    ValueError
+        If it is below 2 or above :data:`MAX_CLASSES`, before anything of that size is allocated.
+    """
+    num_classes = check_int(num_classes, name="num_classes", minimum=2)
+    if num_classes > MAX_CLASSES:
+        raise ValueError(f"`num_classes` must be at most {MAX_CLASSES} (segtutor.metrics.MAX_CLASSES), got {num_classes}")
+    return num_classes
+
+
+def check_ignore_index(ignore_index, *, num_classes: int | None = None) -> int:
+    """Check the label of unlabelled pixels: an int64 value that is not a class id; return it as an int.
+
+    ``None`` is refused rather than read as "ignore nothing": a function that
+    writes `ignore_index` (e.g. :func:`segtutor.add_void_border`) needs a value.
+    To ignore no pixel, pass a value the labels never hold, such as -1.
+
+    Raises
+    ------
+    TypeError
+        If `ignore_index` is not an int (``None`` included).
+    ValueError
+        If it does not fit in int64, or lies in ``0 .. num_classes-1``.
+    """
+    if ignore_index is None:
+        raise TypeError("`ignore_index` must be an int, the label of unlabelled pixels (e.g. 255), got None; "
+                        "to ignore no pixel, pass a value your labels never hold, such as -1")
+    if not is_int(ignore_index):
+        raise TypeError(f"`ignore_index` must be an int, the label of unlabelled pixels (e.g. 255), got {type(ignore_index).__name__}")
+    ignore_index = int(ignore_index)
+    if not -(2**63) <= ignore_index < 2**63:
+        raise ValueError(f"`ignore_index` must fit in int64, got {ignore_index}")
+    if num_classes is not None and 0 <= ignore_index < num_classes:
+        raise ValueError(f"`ignore_index` must not be a class id: with num_classes={num_classes} it must lie outside "
+                         f"0..{num_classes - 1} (e.g. 255 or -1), got {ignore_index}")
+    return ignore_index
+
+
+def as_native(values):
+    """A NumPy array in native byte order with no negative stride (what ``torch.as_tensor`` accepts).
+
+    Big-endian or flipped arrays (e.g. ``labels[:, ::-1]``) are copied; anything else is returned as it is.
+    """
+    if isinstance(values, np.ndarray) and (not values.dtype.isnative or any(step < 0 for step in values.strides)):
+        return np.ascontiguousarray(values, dtype=values.dtype.newbyteorder("="))
+    return values
+
+
+def check_label_pair(pred, target) -> tuple:
+    """Check two integer class maps of one non-empty shape; return them as :func:`as_native` arrays or tensors.
+
+    Raises
+    ------
+    TypeError
+        If either is not an integer array or tensor.
+    ValueError
+        If their shapes differ or they are empty.
+    """
+    for name, value in (("pred", pred), ("target", target)):
+        if not isinstance(value, (np.ndarray, torch.Tensor)) or not _is_integer(value):
+            raise TypeError(f"`{name}` must be an integer array or tensor, got {describe_array(value)}")
+    if tuple(pred.shape) != tuple(target.shape):
+        raise ValueError(f"`pred` and `target` must have the same shape, got {tuple(pred.shape)} and {tuple(target.shape)}")
+    if 0 in tuple(pred.shape):
+        raise ValueError(f"`pred` and `target` must not be empty, got shape {tuple(pred.shape)}")
+    return as_native(pred), as_native(target)
+
+
+def widen_labels(values: torch.Tensor) -> torch.Tensor:
+    """Signed int32/int64 copy of narrow or unsigned labels, so that e.g. ``uint8 != -1`` compares right."""
+    if values.dtype in (torch.int32, torch.int64):
+        return values
+    return values.to(torch.int32 if values.element_size() < 4 else torch.int64)
+
+
+def check_label_range(name: str, values: torch.Tensor, keep: torch.Tensor, num_classes: int, allowed: str) -> None:
+    """Raise if a kept value lies outside ``0 .. num_classes-1``; one cheap reduction when all values are valid."""
+    low, high = torch.aminmax(values)
+    if low >= 0 and high < num_classes:
+        return
+    bad = keep & ((values < 0) | (values >= num_classes))
+    if bad.any():
+        raise ValueError(f"`{name}` values must be in 0..{num_classes - 1}{allowed}, got {int(values[bad][0])}")
+
+
+def as_confusion_matrix(matrix) -> np.ndarray:
+    """Check a confusion matrix (square, at least 2 classes, no negative count); return it as float64.
+
+    Raises
+    ------
+    TypeError
+        If `matrix` is not an array or tensor.
+    ValueError
+        If it is not square with at least 2 classes, or holds a negative count.
+    """
+    if not isinstance(matrix, (np.ndarray, torch.Tensor)):
+        raise TypeError(f"`matrix` must be a confusion matrix array or tensor, got {describe_array(matrix)}")
+    shape = tuple(matrix.shape)
+    if len(shape) != 2 or shape[0] != shape[1] or shape[0] < 2:
+        raise ValueError(f"`matrix` must be square, of shape (C, C) with C >= 2, got {describe_array(matrix)}")
+    values = np.asarray(matrix.cpu() if isinstance(matrix, torch.Tensor) else matrix, dtype=np.float64)
+    if (values < 0).any():
+        raise ValueError(f"`matrix` must hold non-negative counts, got minimum {values.min():g}")
+    return values
+
+
+def check_color(value, *, name: str) -> tuple[int, int, int]:
+    """Check an (R, G, B) colour of three ints in 0..255 (NumPy ints too); return it as a tuple of ints.
+
+    Raises
+    ------
+    TypeError
+        If `value` is not a sequence of three ints.
+    ValueError
+        If it does not hold three values, or one lies outside 0..255.
+    """
+    shown = tuple(value.tolist()) if isinstance(value, np.ndarray) else value
+    message = f"`{name}` must be 3 ints in 0..255 (R, G, B), got {shown!r}"
+    if isinstance(value, (str, bytes)) or not isinstance(value, (Sequence, np.ndarray)):
+        raise TypeError(message)
+    if len(value) != 3:
+        raise ValueError(message)
+    if not all(is_int(c) for c in value):
+        raise TypeError(message)
+    if any(not 0 <= c <= 255 for c in value):
+        raise ValueError(message)
+    return tuple(int(c) for c in value)
+
+
+def check_dataset(data, *, name: str) -> int:
+    """Check that `data` is a dataset with a length of at least 1 (a torch Dataset, a list of samples); return its length.
+
+    Raises
+    ------
+    TypeError
+        If `data` has no length (a generator, ``None``).
+    ValueError
+        If it is empty.
+    """
+    try:
+        length = len(data)
+    except TypeError:
+        raise TypeError(f"`{name}` must be a dataset of (image, labels) samples with a length, got {type(data).__name__}") from None
+    if length == 0:
+        raise ValueError(f"`{name}` must hold at least one sample, got an empty dataset")
+    return length

@@ -14,15 +14,15 @@ the stream: see :mod:`segtutor.precision_recall`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from ._checks import describe_array
+from ._checks import as_confusion_matrix, check_ignore_index, check_num_classes, describe_array
 from .inference import logits_to_labels, predict
 from .metrics import (
-    _as_matrix,
-    _check_num_classes,
     confusion_matrix,
     dice_from_confusion,
     iou_from_confusion,
@@ -64,12 +64,8 @@ class Scores:
     """
 
     def __init__(self, confusion, class_names=None):
-        self.confusion = _as_matrix(confusion).astype(np.int64)
-        num_classes = len(self.confusion)
-        names = [str(i) for i in range(num_classes)] if class_names is None else [str(n) for n in class_names]
-        if len(names) != num_classes:
-            raise ValueError(f"`class_names` must hold {num_classes} names, one per class, got {len(names)}")
-        self.class_names = tuple(names)
+        self.confusion = as_confusion_matrix(confusion).astype(np.int64)
+        self.class_names = _class_names(class_names, len(self.confusion))
         self.precision = precision_from_confusion(self.confusion)
         self.recall = recall_from_confusion(self.confusion)
         self.iou = iou_from_confusion(self.confusion)
@@ -103,6 +99,14 @@ class Scores:
         return self.table()
 
 
+def _class_names(class_names, num_classes: int) -> tuple[str, ...]:
+    """One name per class, as strings; default ``"0"``, ``"1"``, ..."""
+    names = [str(i) for i in range(num_classes)] if class_names is None else [str(n) for n in class_names]
+    if len(names) != num_classes:
+        raise ValueError(f"`class_names` must hold {num_classes} names, one per class, got {len(names)}")
+    return tuple(names)
+
+
 def _as_pair(item) -> tuple[torch.Tensor, torch.Tensor]:
     """A batch ``[N, 3, H, W]`` and labels ``[N, H, W]`` from a DataLoader pair or a dataset sample."""
     if not isinstance(item, (tuple, list)) or len(item) != 2:
@@ -132,9 +136,11 @@ def evaluate(model: torch.nn.Module, data, *, num_classes: int, ignore_index: in
         ``[N, H, W]``) or ``(image, labels)`` samples (``[3, H, W]``,
         ``[H, W]``); labels may also be ``[N, 1, H, W]`` or PIL images.
     num_classes : int
-        Number of classes the model predicts, at least 2.
+        Number of classes the model predicts, 2 to
+        :data:`segtutor.metrics.MAX_CLASSES`; NumPy integers count.
     ignore_index : int, optional
-        Label of pixels that are not counted.
+        Label of pixels that are not counted; not a class id (see
+        :mod:`segtutor.metrics`).
     class_names : sequence of str, optional
         Names for the result's table.
     progress : bool, optional
@@ -148,11 +154,15 @@ def evaluate(model: torch.nn.Module, data, *, num_classes: int, ignore_index: in
     Raises
     ------
     TypeError
-        If an item is not a pair, or holds a wrong type (see :func:`segtutor.predict`),
-        or `num_classes` is not an int.
+        If `data` is not iterable, an item is not a pair, or holds a wrong
+        type (see :func:`segtutor.predict`), or `num_classes` or
+        `ignore_index` is not an int.
     ValueError
-        If `data` is empty, `num_classes` < 2, a class map's shape differs
-        from its labels', or a label is out of range (see :func:`segtutor.confusion_matrix`).
+        If `data` is empty, `num_classes` is out of range, `ignore_index` is
+        a class id, `class_names` does not hold one name per class, a class
+        map's shape differs from its labels', or a label is out of range (see
+        :func:`segtutor.confusion_matrix`). Arguments are checked before the
+        first batch runs.
 
     Examples
     --------
@@ -162,7 +172,12 @@ def evaluate(model: torch.nn.Module, data, *, num_classes: int, ignore_index: in
     >>> int(evaluate(model, data, num_classes=21, progress=False).confusion.sum())
     1024
     """
-    _check_num_classes(num_classes)
+    num_classes = check_num_classes(num_classes)
+    ignore_index = check_ignore_index(ignore_index, num_classes=num_classes)
+    class_names = _class_names(class_names, num_classes)
+    if not isinstance(data, Iterable) and not hasattr(data, "__getitem__"):  # a map-style dataset iterates by index
+        raise TypeError(f"`data` must be an iterable of (batch, labels) pairs, such as a DataLoader or a dataset, "
+                        f"got {type(data).__name__}")
     total = np.zeros((num_classes, num_classes), np.int64)
     was_training, seen = model.training, 0
     model.eval()

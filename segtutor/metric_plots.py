@@ -9,8 +9,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from ._checks import describe_array
-from .metrics import _as_matrix
+from ._checks import as_confusion_matrix, describe_array
 
 __all__ = ["plot_class_scores", "plot_confusion_matrix", "plot_dice_against_iou", "plot_pr_curves"]
 
@@ -51,7 +50,7 @@ def plot_confusion_matrix(matrix, *, class_names=None, normalize: bool = False) 
     >>> [t.get_text() for t in fig.axes[0].texts]
     ['5', '1', '0', '3']
     """
-    counts = _as_matrix(matrix)
+    counts = as_confusion_matrix(matrix)
     names = _names(class_names, len(counts))
     with np.errstate(invalid="ignore", divide="ignore"):
         values = counts / counts.sum(axis=1, keepdims=True) if normalize else counts

@@ -6,8 +6,18 @@ Conventions
   (rows: target, columns: prediction), as in scikit-learn. Every score is a
   ``*_from_confusion`` function of this matrix, so an evaluator can sum the
   matrices of many batches and compute every score once at the end.
-* Pixels whose target is `ignore_index` are left out entirely. A prediction
-  must hold real class ids only: `ignore_index` in `pred` is an error.
+* Pixels whose target is `ignore_index` are left out entirely, whatever
+  their prediction. `ignore_index` means "no label" and is never a class: it
+  must lie outside ``0 .. num_classes-1`` (255 and -1 are usual), else
+  ValueError. At every other pixel the prediction must be a class id, so
+  `ignore_index` in `pred` at a labelled pixel is an error. ``None`` is
+  refused: to ignore no pixel, pass a value the labels never hold, such as -1.
+* `num_classes` is an int (NumPy integers too, e.g. ``labels.max() + 1``)
+  from 2 to :data:`MAX_CLASSES` = 1024. That covers VOC (21), Cityscapes
+  (19), ADE20K (150), COCO-Stuff (182) and ADE20K-full (847), and refuses a
+  label id mistaken for a class count before a huge matrix is allocated.
+* NumPy inputs may be flipped (negative strides) or big-endian; they count
+  exactly as their native copies.
 * For class ``c``, with TP the diagonal entry, FP the rest of column ``c``
   and FN the rest of row ``c``:
 
@@ -36,7 +46,16 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from ._checks import _is_integer, describe_array
+from ._checks import (
+    MAX_CLASSES,
+    as_confusion_matrix,
+    check_ignore_index,
+    check_label_pair,
+    check_num_classes,
+)
+# The validators live in ``_checks``; confusion_matrix's counting calls these two by their short names.
+from ._checks import check_label_range as _check_range
+from ._checks import widen_labels as _widen
 
 __all__ = [
     "confusion_matrix",
@@ -54,41 +73,6 @@ __all__ = [
 ]
 
 
-def _check_pair(pred, target, num_classes) -> None:
-    for name, value in (("pred", pred), ("target", target)):
-        if not isinstance(value, (np.ndarray, torch.Tensor)) or not _is_integer(value):
-            raise TypeError(f"`{name}` must be an integer array or tensor, got {describe_array(value)}")
-    if tuple(pred.shape) != tuple(target.shape):
-        raise ValueError(f"`pred` and `target` must have the same shape, got {tuple(pred.shape)} and {tuple(target.shape)}")
-    _check_num_classes(num_classes)
-    if (pred.numel() if isinstance(pred, torch.Tensor) else pred.size) == 0:
-        raise ValueError(f"`pred` and `target` must not be empty, got shape {tuple(pred.shape)}")
-
-
-def _check_num_classes(num_classes) -> None:
-    if not isinstance(num_classes, int) or isinstance(num_classes, bool):
-        raise TypeError(f"`num_classes` must be an int, got {type(num_classes).__name__}")
-    if num_classes < 2:
-        raise ValueError(f"`num_classes` must be at least 2, got {num_classes}")
-
-
-def _check_range(name: str, values: torch.Tensor, keep: torch.Tensor, num_classes: int, allowed: str) -> None:
-    """Raise if a kept value lies outside ``0 .. num_classes-1``; one cheap reduction when all values are valid."""
-    low, high = torch.aminmax(values)
-    if low >= 0 and high < num_classes:
-        return
-    bad = keep & ((values < 0) | (values >= num_classes))
-    if bad.any():
-        raise ValueError(f"`{name}` values must be in 0..{num_classes - 1}{allowed}, got {int(values[bad][0])}")
-
-
-def _widen(values: torch.Tensor) -> torch.Tensor:
-    """Signed int32/int64 copy of narrow or unsigned labels, so that e.g. ``uint8 != -1`` compares right."""
-    if values.dtype in (torch.int32, torch.int64):
-        return values
-    return values.to(torch.int32 if values.element_size() < 4 else torch.int64)
-
-
 def confusion_matrix(pred, target, *, num_classes: int, ignore_index: int = 255) -> np.ndarray:
     """Count, for every (true class, predicted class) pair, the pixels that have it.
 
@@ -98,9 +82,10 @@ def confusion_matrix(pred, target, *, num_classes: int, ignore_index: int = 255)
         Integer class maps of the same shape, e.g. (H, W) or (N, H, W).
         Tensors are counted on the device of `target`.
     num_classes : int
-        Number of classes, at least 2.
+        Number of classes, 2 to :data:`MAX_CLASSES` (1024); NumPy integers count.
     ignore_index : int, optional
-        Target value of pixels without a label; they are not counted.
+        Target value of pixels without a label; they are not counted, whatever
+        their prediction. Not a class id: it must lie outside ``0 .. num_classes-1``.
 
     Returns
     -------
@@ -112,10 +97,12 @@ def confusion_matrix(pred, target, *, num_classes: int, ignore_index: int = 255)
     ------
     TypeError
         If `pred` or `target` is not an integer array or tensor, or
-        `num_classes` is not an int.
+        `num_classes` or `ignore_index` is not an int (``None`` included).
     ValueError
-        If the shapes differ, the input is empty, `num_classes` < 2, or a
-        value is outside ``0 .. num_classes-1`` and is not `ignore_index`.
+        If the shapes differ, the input is empty, `num_classes` is below 2 or
+        above :data:`MAX_CLASSES`, `ignore_index` is a class id, a target value
+        is outside ``0 .. num_classes-1`` and is not `ignore_index`, or a
+        prediction at a labelled pixel is outside ``0 .. num_classes-1``.
 
     Examples
     --------
@@ -126,7 +113,9 @@ def confusion_matrix(pred, target, *, num_classes: int, ignore_index: int = 255)
            [0, 2, 0],
            [0, 0, 1]])
     """
-    _check_pair(pred, target, num_classes)
+    pred, target = check_label_pair(pred, target)
+    num_classes = check_num_classes(num_classes)
+    ignore_index = check_ignore_index(ignore_index, num_classes=num_classes)
     target = _widen(torch.as_tensor(target).reshape(-1))
     pred = _widen(torch.as_tensor(pred).to(target.device).reshape(-1))
     keep = target != ignore_index
@@ -138,18 +127,6 @@ def confusion_matrix(pred, target, *, num_classes: int, ignore_index: int = 255)
     index.masked_fill_(~keep, num_classes * num_classes)
     counts = torch.bincount(index, minlength=num_classes * num_classes + 1)[:-1]
     return counts.reshape(num_classes, num_classes).cpu().numpy()
-
-
-def _as_matrix(matrix) -> np.ndarray:
-    if not isinstance(matrix, (np.ndarray, torch.Tensor)):
-        raise TypeError(f"`matrix` must be a confusion matrix array or tensor, got {describe_array(matrix)}")
-    shape = tuple(matrix.shape)
-    if len(shape) != 2 or shape[0] != shape[1] or shape[0] < 2:
-        raise ValueError(f"`matrix` must be square, of shape (C, C) with C >= 2, got {describe_array(matrix)}")
-    values = np.asarray(matrix.cpu() if isinstance(matrix, torch.Tensor) else matrix, dtype=np.float64)
-    if (values < 0).any():
-        raise ValueError(f"`matrix` must hold non-negative counts, got minimum {values.min():g}")
-    return values
 
 
 def _per_class(numerator: np.ndarray, denominator: np.ndarray, matrix: np.ndarray) -> np.ndarray:
@@ -170,7 +147,7 @@ def pixel_accuracy_from_confusion(matrix) -> float:
     >>> pixel_accuracy_from_confusion(np.array([[3, 1], [0, 4]]))
     0.875
     """
-    matrix = _as_matrix(matrix)
+    matrix = as_confusion_matrix(matrix)
     total = matrix.sum()
     return float(np.trace(matrix) / total) if total > 0 else float("nan")
 
@@ -183,7 +160,7 @@ def precision_from_confusion(matrix) -> np.ndarray:
     >>> precision_from_confusion(np.array([[1, 1, 0], [0, 2, 0], [0, 0, 0]]))
     array([1.        , 0.66666667,        nan])
     """
-    matrix = _as_matrix(matrix)
+    matrix = as_confusion_matrix(matrix)
     return _per_class(np.diag(matrix), matrix.sum(axis=0), matrix)
 
 
@@ -195,7 +172,7 @@ def recall_from_confusion(matrix) -> np.ndarray:
     >>> recall_from_confusion(np.array([[1, 1, 0], [0, 2, 0], [0, 0, 0]]))
     array([0.5, 1. , nan])
     """
-    matrix = _as_matrix(matrix)
+    matrix = as_confusion_matrix(matrix)
     return _per_class(np.diag(matrix), matrix.sum(axis=1), matrix)
 
 
@@ -220,7 +197,7 @@ def iou_from_confusion(matrix) -> np.ndarray:
     >>> iou_from_confusion(np.array([[1, 1, 0], [0, 2, 0], [0, 0, 0]]))
     array([0.5       , 0.66666667,        nan])
     """
-    matrix = _as_matrix(matrix)
+    matrix = as_confusion_matrix(matrix)
     intersection = np.diag(matrix)
     return _per_class(intersection, matrix.sum(axis=0) + matrix.sum(axis=1) - intersection, matrix)
 
@@ -233,7 +210,7 @@ def dice_from_confusion(matrix) -> np.ndarray:
     >>> dice_from_confusion(np.array([[1, 1, 0], [0, 2, 0], [0, 0, 0]]))
     array([0.66666667, 0.8       ,        nan])
     """
-    matrix = _as_matrix(matrix)
+    matrix = as_confusion_matrix(matrix)
     return _per_class(2 * np.diag(matrix), matrix.sum(axis=0) + matrix.sum(axis=1), matrix)
 
 

@@ -16,7 +16,7 @@ from importlib.resources import files
 import numpy as np
 import torch
 
-from ._checks import check_labels, check_nonnegative
+from ._checks import check_labels, check_nonnegative, is_int
 
 __all__ = ["PALETTES", "Palette", "get_palette", "to_train_ids", "voc_colormap"]
 
@@ -133,12 +133,12 @@ class Palette:
         if classes is None:
             return list(range(self.num_classes))
         ids = set()
-        for item in [classes] if isinstance(classes, (str, int, np.integer)) else classes:
+        for item in [classes] if isinstance(classes, (str, bool)) or is_int(classes) else classes:
             if isinstance(item, str) and item in self.names:
                 ids.add(self.names.index(item))
-            elif isinstance(item, (int, np.integer)) and not isinstance(item, bool) and 0 <= item < self.num_classes:
+            elif is_int(item) and 0 <= item < self.num_classes:
                 ids.add(int(item))
-            elif isinstance(item, (str, int, np.integer)) and not isinstance(item, bool):
+            elif isinstance(item, str) or is_int(item):
                 raise ValueError(f"`classes` must hold names or ids (0-{self.num_classes - 1}) "
                                  f"of the {self.name} palette's classes, got {item!r}")
             else:

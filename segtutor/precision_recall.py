@@ -35,8 +35,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from ._checks import check_labels, describe_array
-from .metrics import _check_range, _widen
+from ._checks import as_native, check_ignore_index, check_int, check_label_range, check_labels, describe_array, widen_labels
 
 __all__ = ["average_precision", "mean_average_precision", "precision_recall_curve"]
 
@@ -58,13 +57,14 @@ def _scores_and_target(probs, target, ignore_index: int) -> tuple[torch.Tensor, 
         raise ValueError(f"`probs` must score at least 2 classes, got {shape[-3]}")
     if 0 in labels:
         raise ValueError(f"`probs` and `target` must not be empty, got `target` of shape {labels}")
-    probs = torch.as_tensor(probs)
+    ignore_index = check_ignore_index(ignore_index, num_classes=shape[-3])
+    probs = torch.as_tensor(as_native(probs))
     scores = probs.movedim(-3, 0).reshape(shape[-3], -1)
     if not torch.isfinite(scores).all():
         raise ValueError(f"`probs` must be finite, got {int((~torch.isfinite(scores)).sum())} NaN or infinite values")
-    target = _widen(torch.as_tensor(target).to(scores.device).reshape(-1))
+    target = widen_labels(torch.as_tensor(as_native(target)).to(scores.device).reshape(-1))
     keep = target != ignore_index
-    _check_range("target", target, keep, shape[-3], f" or ignore_index={ignore_index}")
+    check_label_range("target", target, keep, shape[-3], f" or ignore_index={ignore_index}")
     return scores[:, keep], target[keep]
 
 
@@ -95,9 +95,10 @@ def precision_recall_curve(probs, target, *, class_index: int, ignore_index: int
     target : numpy.ndarray or torch.Tensor
         Integer class map, shape (H, W) or (N, H, W).
     class_index : int
-        The class whose curve to trace; it must occur in `target`.
+        The class whose curve to trace; it must occur in `target`. NumPy integers count.
     ignore_index : int, optional
-        Target value of pixels without a label; they are left out.
+        Target value of pixels without a label; they are left out. Not a
+        class id: it must lie outside ``0 .. C-1``.
 
     Returns
     -------
@@ -112,10 +113,11 @@ def precision_recall_curve(probs, target, *, class_index: int, ignore_index: int
     ------
     TypeError
         If `probs` is not a float array, `target` not an integer one, or
-        `class_index` not an int.
+        `class_index` or `ignore_index` not an int (``None`` included).
     ValueError
-        If the shapes do not match, the input is empty, a target value is
-        out of range, or `class_index` is out of range or not in `target`.
+        If the shapes do not match, the input is empty, `ignore_index` is a
+        class id, a target value is out of range, or `class_index` is out of
+        range or not in `target`.
 
     Examples
     --------
@@ -125,8 +127,7 @@ def precision_recall_curve(probs, target, *, class_index: int, ignore_index: int
     ([1.0, 1.0, 0.5, 0.667, 0.5], [0.0, 0.5, 0.5, 1.0, 1.0])
     """
     scores, target = _scores_and_target(probs, target, ignore_index)
-    if not isinstance(class_index, int) or isinstance(class_index, bool):
-        raise TypeError(f"`class_index` must be an int, got {type(class_index).__name__}")
+    class_index = check_int(class_index, name="class_index")
     if not 0 <= class_index < len(scores):
         raise ValueError(f"`class_index` must be in 0..{len(scores) - 1}, got {class_index}")
     positive = target == class_index

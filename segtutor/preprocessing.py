@@ -8,7 +8,7 @@ import torchvision.transforms as T
 from PIL import Image
 from torchvision.models.segmentation import FCN_ResNet101_Weights
 
-from ._checks import check_batch
+from ._checks import check_batch, check_int
 from .images import load_image
 from .registry import ModelTable
 
@@ -64,9 +64,7 @@ def seed_transform(*, resize: int = 256, crop: int = 224) -> T.Compose:
     >>> [type(step).__name__ for step in seed_transform().transforms]
     ['Resize', 'CenterCrop', 'ToTensor', 'Normalize']
     """
-    for name, value in (("resize", resize), ("crop", crop)):
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise TypeError(f"`{name}` must be an int, got {type(value).__name__}")
+    resize, crop = check_int(resize, name="resize"), check_int(crop, name="crop")
     if not 0 < crop <= resize:
         raise ValueError(f"`crop` and `resize` must satisfy 0 < crop <= resize, got crop={crop}, resize={resize}")
     return T.Compose([

@@ -8,7 +8,7 @@ import numpy as np
 import torch
 from skimage import color, segmentation
 
-from ._checks import as_image_array, check_labels, check_nonnegative, check_same_size
+from ._checks import as_image_array, check_color, check_int, check_labels, check_nonnegative, check_same_size
 
 __all__ = ["mean_color_image", "slic_superpixels", "smooth_labels", "superpixel_boundaries"]
 
@@ -49,13 +49,12 @@ def slic_superpixels(image, *, n_segments: int = 100, compactness: float = 10.0)
     [0, 0, 0, 1, 1, 1]
     """
     image = as_image_array(image)
-    if isinstance(n_segments, bool) or not isinstance(n_segments, numbers.Integral):
-        raise TypeError(f"`n_segments` must be an int, got {type(n_segments).__name__}")
+    n_segments = check_int(n_segments, name="n_segments")
     if isinstance(compactness, bool) or not isinstance(compactness, numbers.Real):
         raise TypeError(f"`compactness` must be a number, got {type(compactness).__name__}")
     if n_segments < 1 or not compactness > 0:
         raise ValueError(f"`n_segments` and `compactness` must be positive, got {n_segments} and {compactness}")
-    segments = segmentation.slic(image, n_segments=int(n_segments), compactness=float(compactness), start_label=0)
+    segments = segmentation.slic(image, n_segments=n_segments, compactness=float(compactness), start_label=0)
     return segments.astype(np.int64)
 
 
@@ -110,7 +109,7 @@ def superpixel_boundaries(image, segments, *, boundary_color=(255, 255, 0)) -> n
     segments : numpy.ndarray or torch.Tensor
         Integer superpixel ids of shape (H, W).
     boundary_color : tuple of int, optional
-        RGB colour of the borders, 0-255.
+        RGB colour of the borders: three ints in 0..255 (NumPy ints too).
 
     Returns
     -------
@@ -121,7 +120,9 @@ def superpixel_boundaries(image, segments, *, boundary_color=(255, 255, 0)) -> n
     Raises
     ------
     TypeError, ValueError
-        As :func:`mean_color_image`.
+        As :func:`mean_color_image`; also if `boundary_color` is not three
+        ints (TypeError) or has a value outside 0..255 (ValueError), which
+        would otherwise wrap to another colour.
 
     Examples
     --------
@@ -131,6 +132,7 @@ def superpixel_boundaries(image, segments, *, boundary_color=(255, 255, 0)) -> n
     """
     image = as_image_array(image)
     segments = _check_segments(image, segments, names=("image", "segments"))
+    boundary_color = check_color(boundary_color, name="boundary_color")
     marked = segmentation.mark_boundaries(image, segments, color=tuple(c / 255 for c in boundary_color), mode="thick")
     return np.rint(marked * 255).astype(np.uint8)
 
@@ -161,6 +163,12 @@ def smooth_labels(labels, segments) -> np.ndarray:
     ValueError
         If either is not 2-D or has negative values, or their sizes differ.
 
+    Notes
+    -----
+    The vote needs memory in proportion to the number of pixels, whatever
+    the ids' size: when the ids are large (say 10**12), it counts only the
+    (superpixel, class) pairs that occur instead of a table of every pair.
+
     Examples
     --------
     >>> labels = np.array([[0, 8, 8, 0, 0, 15]])
@@ -174,7 +182,19 @@ def smooth_labels(labels, segments) -> np.ndarray:
     if labels.size == 0:
         return labels.astype(np.int64)
     labels, segments = labels.astype(np.int64), segments.astype(np.int64)
-    num_ids = int(labels.max()) + 1
-    votes = np.bincount((segments * num_ids + labels).ravel(), minlength=(int(segments.max()) + 1) * num_ids)
-    winners = votes.reshape(-1, num_ids).argmax(axis=1)
-    return winners[segments]
+    num_ids, num_segments = int(labels.max()) + 1, int(segments.max()) + 1
+    if num_ids * num_segments <= 4 * labels.size + 65_536:  # a vote table no bigger than a few copies of the input
+        votes = np.bincount((segments * num_ids + labels).ravel(), minlength=num_segments * num_ids)
+        return votes.reshape(-1, num_ids).argmax(axis=1)[segments]
+    return _sparse_vote(labels, segments)
+
+
+def _sparse_vote(labels: np.ndarray, segments: np.ndarray) -> np.ndarray:
+    """The majority vote over the (segment, class) pairs that occur: memory grows with the pixels, not the ids."""
+    class_ids, class_of_pixel = np.unique(labels.ravel(), return_inverse=True)
+    segment_of_pixel = np.unique(segments.ravel(), return_inverse=True)[1]
+    pairs, votes = np.unique(segment_of_pixel * len(class_ids) + class_of_pixel, return_counts=True)
+    segment, label = np.divmod(pairs, len(class_ids))
+    order = np.lexsort((label, -votes, segment))  # per segment: most votes first, ties to the smaller class id
+    first = order[np.r_[True, segment[order][1:] != segment[order][:-1]]]  # one winning pair per segment, in order
+    return class_ids[label[first]][segment_of_pixel].reshape(labels.shape)

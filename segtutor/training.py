@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from matplotlib.figure import Figure
 from tqdm.auto import tqdm
 
-from ._checks import check_int
+from ._checks import check_dataset, check_int
 from .evaluation import evaluate
 from .inference import predict
 
@@ -96,10 +96,12 @@ def train(model: torch.nn.Module, train_data, val_data, *, epochs: int = 5, batc
     Raises
     ------
     TypeError
-        If `epochs`, `batch_size` or `seed` is not an int.
+        If `epochs`, `batch_size` or `seed` is not an int, or `train_data`
+        or `val_data` has no length (e.g. a generator).
     ValueError
         If `epochs` or `batch_size` is below 1, `scale_range` is not
-        ``(low, high)`` with ``0 < low <= high``, or `train_data` is empty.
+        ``(low, high)`` with ``0 < low <= high``, or `train_data` or
+        `val_data` is empty. All are checked before the first step.
 
     Examples
     --------
@@ -114,8 +116,8 @@ def train(model: torch.nn.Module, train_data, val_data, *, epochs: int = 5, batc
     seed = check_int(seed, name="seed")
     if len(scale_range) != 2 or not 0 < scale_range[0] <= scale_range[1]:
         raise ValueError(f"`scale_range` must be (low, high) with 0 < low <= high, got {tuple(scale_range)}")
-    if len(train_data) == 0:
-        raise ValueError("`train_data` must hold at least one sample, got an empty dataset")
+    check_dataset(train_data, name="train_data")
+    check_dataset(val_data, name="val_data")  # checked now, not after the first epoch's training
     generator = torch.Generator().manual_seed(seed)
     loader = torch.utils.data.DataLoader(train_data, batch_size=batch_size, shuffle=True, generator=generator)
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)

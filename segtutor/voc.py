@@ -21,7 +21,7 @@ import numpy as np
 from PIL import Image
 from skimage.morphology import dilation, erosion
 
-from ._checks import check_int, check_labels, describe_array
+from ._checks import check_ignore_index, check_int, check_labels, describe_array
 from .palettes import voc_colormap
 
 __all__ = ["add_void_border", "read_voc", "save_label_png", "write_voc"]
@@ -43,19 +43,20 @@ def add_void_border(labels: np.ndarray, *, border: int = 1, ignore_index: int = 
     border : int, optional
         Width of the band on each side of a boundary, at least 1.
     ignore_index : int, optional
-        The void label.
+        The void label; it must fit the dtype of `labels` (255 does not fit int8).
 
     Returns
     -------
     numpy.ndarray
-        A copy of `labels` with the band set to `ignore_index`.
+        A copy of `labels`, of the same dtype, with the band set to `ignore_index`.
 
     Raises
     ------
     TypeError
-        If `labels` is not an integer array, or `border` is not an int.
+        If `labels` is not an integer array, or `border` or `ignore_index` is not an int.
     ValueError
-        If `labels` is not 2-D or `border` < 1.
+        If `labels` is not 2-D, `border` < 1, or `ignore_index` does not fit
+        the dtype of `labels` (it would wrap to another value).
 
     Examples
     --------
@@ -64,9 +65,14 @@ def add_void_border(labels: np.ndarray, *, border: int = 1, ignore_index: int = 
     """
     check_labels(labels, ndims=(2,))
     border = check_int(border, name="border", minimum=1)
+    ignore_index = check_ignore_index(ignore_index)
+    labels = np.asarray(labels.cpu() if hasattr(labels, "cpu") else labels)  # a tensor is read as an array
+    info = np.iinfo(labels.dtype)
+    if not info.min <= ignore_index <= info.max:
+        raise ValueError(f"`ignore_index` must fit `labels`' dtype {labels.dtype} ({info.min}..{info.max}), got {ignore_index}")
     footprint = np.ones((2 * border + 1, 2 * border + 1), dtype=bool)
     near_boundary = dilation(labels, footprint) != erosion(labels, footprint)
-    return np.where(near_boundary, ignore_index, labels)
+    return np.where(near_boundary, np.asarray(ignore_index, labels.dtype), labels)
 
 
 def write_voc(root, images: np.ndarray, labels: np.ndarray, *, val_fraction: float = 0.25, border: int = 1,

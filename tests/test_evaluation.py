@@ -136,3 +136,33 @@ def test_a_torchvision_model_on_a_folder_in_voc_format(tmp_path):
     scores = evaluate(model, dataset, num_classes=21, progress=False)
     labelled = np.concatenate([m[m != 255] for m in masks.values()])
     assert np.array_equal(scores.confusion.sum(axis=1), np.bincount(labelled, minlength=21))  # rows: the true classes
+
+
+# --- issue 11: integral types, ignore_index, huge class counts, arguments checked before any batch runs ---
+
+def test_numpy_integer_num_classes_and_ignore_index():
+    images, labels = _data(3, n=2)
+    data = [(images, labels)]
+    expected = evaluate(Threshold(), data, num_classes=2, progress=False).confusion
+    num_classes = labels[labels != 255].max().numpy() + 1  # a NumPy integer, as labels.max() + 1 gives it
+    assert isinstance(num_classes, np.integer)
+    scores = evaluate(Threshold(), data, num_classes=num_classes, ignore_index=np.uint8(255), progress=False)
+    assert np.array_equal(scores.confusion, expected) and expected.sum() == 2 * 6 * 7 - 2
+
+
+@pytest.mark.parametrize(("kwargs", "error", "message"), [
+    ({"num_classes": 10**6}, ValueError, r"`num_classes` must be at most 1024 \(segtutor.metrics.MAX_CLASSES\), got 1000000"),
+    ({"num_classes": 2, "ignore_index": None}, TypeError, r"`ignore_index` must be an int, the label of unlabelled pixels"),
+    ({"num_classes": 2, "ignore_index": 1}, ValueError, r"`ignore_index` must not be a class id: with num_classes=2 it must lie outside 0..1"),
+    ({"num_classes": 2, "class_names": ["a", "b", "c"]}, ValueError, r"`class_names` must hold 2 names, one per class, got 3"),
+])
+def test_arguments_are_checked_before_any_batch_runs(kwargs, error, message):
+    model = Threshold()
+    with pytest.raises(error, match=message):
+        evaluate(model, [_data(n=1)], progress=False, **kwargs)
+    assert model.modes_seen == []  # refused up front: the model never ran
+
+
+def test_data_that_is_not_iterable_is_a_type_error():
+    with pytest.raises(TypeError, match=r"`data` must be an iterable of \(batch, labels\) pairs, such as a DataLoader or a dataset, got int"):
+        evaluate(Threshold(), 5, num_classes=2, progress=False)

@@ -242,3 +242,98 @@ def test_from_confusion_refuses_bad_matrices(function):
         function(np.zeros((1, 1), np.int64))
     with pytest.raises(ValueError, match=r"`matrix` must hold non-negative counts, got minimum -1"):
         function(np.array([[1, -1], [0, 1]]))
+
+
+# --- issue 11: integral types, ignore_index semantics, huge class counts, odd memory layouts ---
+
+@pytest.mark.parametrize("metric", [confusion_matrix, *PAIR_METRICS], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("integer", [np.int64, np.int32, np.uint8], ids=lambda t: t.__name__)
+def test_numpy_integers_count_as_num_classes_and_ignore_index(metric, integer):
+    num_classes = integer(TARGET[TARGET != 255].max() + 1)  # np.int64(3), as labels.max() + 1 gives it
+    expected = metric(PRED, TARGET, num_classes=3, ignore_index=255)
+    np.testing.assert_array_equal(metric(PRED, TARGET, num_classes=num_classes, ignore_index=np.int64(255)), expected)
+    with pytest.raises(TypeError, match=r"`num_classes` must be an int, got bool"):
+        metric(PRED, TARGET, num_classes=True)
+    with pytest.raises(TypeError, match=r"`num_classes` must be an int, got float64"):
+        metric(PRED, TARGET, num_classes=np.float64(3))
+
+
+def test_ignore_index_that_is_a_class_id_is_refused():
+    # ignore_index=0 with classes 0..2 used to drop target-0 pixels but still count predictions of 0:
+    # class 0 then scored IoU 0 from the false positives alone. A label cannot be both a class and "no label".
+    pred, target = np.array([0, 0, 1, 2]), np.array([0, 1, 1, 2])
+    with pytest.raises(ValueError, match=r"`ignore_index` must not be a class id: with num_classes=3 it must lie "
+                                         r"outside 0..2 \(e.g. 255 or -1\), got 0"):
+        confusion_matrix(pred, target, num_classes=3, ignore_index=0)
+    for metric in PAIR_METRICS:
+        with pytest.raises(ValueError, match=r"`ignore_index` must not be a class id: with num_classes=3 .* got 2"):
+            metric(pred, target, num_classes=3, ignore_index=np.int64(2))
+    # Outside the classes, above or below, it is fine; ignored pixels take any prediction, labelled ones none but classes.
+    assert confusion_matrix(pred, target, num_classes=3, ignore_index=3).tolist() == [[1, 0, 0], [1, 1, 0], [0, 0, 1]]
+    assert confusion_matrix(np.array([0, 5, 9]), np.array([0, -1, -1]), num_classes=3, ignore_index=-1).tolist() == [
+        [1, 0, 0], [0, 0, 0], [0, 0, 0]]
+    with pytest.raises(ValueError, match=r"`pred` values must be in 0..2, got 255"):
+        confusion_matrix(np.array([0, 255]), np.array([0, 1]), num_classes=3)
+
+
+def test_ignore_index_none_and_overflow_are_refused_clearly():
+    for metric in [confusion_matrix, *PAIR_METRICS]:
+        with pytest.raises(TypeError, match=r"`ignore_index` must be an int, the label of unlabelled pixels \(e.g. 255\), "
+                                            r"got None; to ignore no pixel, pass a value your labels never hold, such as -1"):
+            metric(PRED, TARGET, num_classes=3, ignore_index=None)
+    with pytest.raises(TypeError, match=r"`ignore_index` must be an int, .* got float"):
+        confusion_matrix(PRED, TARGET, num_classes=3, ignore_index=255.0)
+    with pytest.raises(ValueError, match=r"`ignore_index` must fit in int64, got 1180591620717411303424"):
+        confusion_matrix(PRED, TARGET, num_classes=3, ignore_index=2**70)
+
+
+@pytest.mark.parametrize("num_classes", [1025, 10**6, 10**12])
+def test_huge_class_counts_are_refused_before_allocating(num_classes):
+    for metric in [confusion_matrix, *PAIR_METRICS]:
+        with pytest.raises(ValueError, match=rf"`num_classes` must be at most 1024 \(segtutor.metrics.MAX_CLASSES\), got {num_classes}"):
+            metric(PRED, TARGET, num_classes=num_classes)
+
+
+def test_max_classes_itself_works_and_label_ids_of_10_to_12_are_out_of_range():
+    from segtutor.metrics import MAX_CLASSES
+
+    assert MAX_CLASSES == 1024
+    pred = np.array([0, MAX_CLASSES - 1, 5])
+    matrix = confusion_matrix(pred, np.array([0, MAX_CLASSES - 1, 255]), num_classes=MAX_CLASSES, ignore_index=-1)
+    assert matrix.shape == (1024, 1024) and matrix[0, 0] == matrix[1023, 1023] == 1 and matrix[255, 5] == 1 and matrix.sum() == 3
+    with pytest.raises(ValueError, match=r"`target` values must be in 0..2 or ignore_index=255, got 1000000000000"):
+        confusion_matrix(np.zeros(2, np.int64), np.array([0, 10**12]), num_classes=3)
+
+
+@pytest.mark.parametrize("layout", ["flipped", "big-endian", "flipped big-endian", "transposed"])
+def test_flipped_and_big_endian_arrays_give_the_native_answer(layout):
+    expected = confusion_matrix(PRED, TARGET, num_classes=3).tolist()
+    def flipped(a):
+        return np.ascontiguousarray(a[::-1, ::-1])[::-1, ::-1]  # the same values, read through negative strides
+
+    def arrange(a):
+        if "flipped" in layout:
+            a = flipped(a)
+        if "big-endian" in layout:
+            a = a.astype(">i4")
+        if layout == "transposed":
+            a = np.asfortranarray(a)
+        return a
+    pred, target = arrange(PRED), arrange(TARGET)
+    assert np.array_equal(pred, PRED) and np.array_equal(target, TARGET)
+    assert confusion_matrix(pred, target, num_classes=3).tolist() == expected
+    for metric in PAIR_METRICS:
+        np.testing.assert_array_equal(metric(pred, target, num_classes=3), metric(PRED, TARGET, num_classes=3))
+    for function in FROM_CONFUSION:  # a big-endian or flipped matrix, too
+        matrix = arrange(np.asarray(expected))
+        np.testing.assert_array_equal(function(matrix), function(np.asarray(expected)))
+
+
+def test_validators_live_in_checks_and_metrics_exports_the_bound():
+    import segtutor.metrics as metrics
+    from segtutor import _checks
+
+    assert metrics.MAX_CLASSES is _checks.MAX_CLASSES
+    for name in ("check_num_classes", "check_ignore_index", "check_label_pair", "as_confusion_matrix", "check_int"):
+        assert callable(getattr(_checks, name)), name
+    assert _checks.check_int(np.int64(5), name="n") == 5 and type(_checks.check_int(np.uint8(5), name="n")) is int

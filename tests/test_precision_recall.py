@@ -105,3 +105,43 @@ def test_bad_class_index():
     with pytest.raises(ValueError, match=r"`class_index` 1 has no labelled pixel in `target`, so its recall is undefined"):
         precision_recall_curve(probs, target, class_index=1)
     assert np.isnan(mean_average_precision(probs, np.full((1, 2), 255)))
+
+
+# --- issue 11: integral types, ignore_index, odd memory layouts ---
+
+def test_numpy_integer_class_index_and_ignore_index():
+    probs = np.array([[[0.1, 0.2, 0.3, 0.4]], [[0.9, 0.8, 0.7, 0.6]]])
+    target = np.array([[1, 0, 1, 0]])
+    expected = precision_recall_curve(probs, target, class_index=1)
+    for class_index in (np.int64(1), np.uint8(1), target.max()):
+        got = precision_recall_curve(probs, target, class_index=class_index, ignore_index=np.int64(255))
+        for ours, theirs in zip(got, expected):
+            np.testing.assert_array_equal(ours, theirs)
+    assert expected[0].round(3).tolist() == [1.0, 1.0, 0.5, 0.667, 0.5]
+    with pytest.raises(TypeError, match=r"`class_index` must be an int, got bool"):
+        precision_recall_curve(probs, target, class_index=True)
+
+
+@pytest.mark.parametrize("function", [average_precision, mean_average_precision])
+def test_ignore_index_none_or_a_class_id_is_refused(function):
+    probs = np.array([[[0.1, 0.2, 0.3, 0.4]], [[0.9, 0.8, 0.7, 0.6]]])
+    target = np.array([[1, 0, 0, 1]])
+    with pytest.raises(TypeError, match=r"`ignore_index` must be an int, the label of unlabelled pixels \(e.g. 255\), got None"):
+        function(probs, target, ignore_index=None)
+    with pytest.raises(ValueError, match=r"`ignore_index` must not be a class id: with num_classes=2 it must lie outside 0..1 \(e.g. 255 or -1\), got 0"):
+        function(probs, target, ignore_index=0)
+    with pytest.raises(ValueError, match=r"`ignore_index` must not be a class id: .* got 1"):
+        precision_recall_curve(probs, target, class_index=0, ignore_index=1)
+
+
+def test_flipped_and_big_endian_inputs_give_the_native_answer():
+    probs = np.array([[[0.1, 0.2, 0.3, 0.4]], [[0.9, 0.8, 0.7, 0.6]]])
+    target = np.array([[1, 0, 0, 1]])
+    expected = average_precision(probs, target)
+    assert expected.round(4).tolist() == [0.5833, 0.75]
+    flipped_probs = np.ascontiguousarray(probs[..., ::-1])[..., ::-1]  # same values through negative strides
+    flipped_target = np.ascontiguousarray(target[:, ::-1])[:, ::-1]
+    np.testing.assert_array_equal(average_precision(flipped_probs, flipped_target), expected)
+    np.testing.assert_array_equal(average_precision(probs.astype(">f8"), target.astype(">i8")), expected)
+    curve = precision_recall_curve(probs.astype(">f4"), flipped_target, class_index=1)
+    np.testing.assert_allclose(curve[0], precision_recall_curve(probs.astype("<f4"), target, class_index=1)[0])

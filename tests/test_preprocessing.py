@@ -146,3 +146,12 @@ def test_channel_stats_of_the_seed_recipe_show_normalize_at_work():
 def test_channel_stats_refuses_integer_tensors():
     with pytest.raises(TypeError, match=r"`tensor` must be a float tensor of shape \(3, H, W\) or \(N, 3, H, W\), got int64 of shape \(3, 1, 1\)"):
         channel_stats(torch.zeros(3, 1, 1, dtype=torch.int64))
+
+
+def test_numpy_integer_sizes_count_as_ints():
+    # issue 11: np.int64 sizes (e.g. from array arithmetic) used to be refused
+    image = np.zeros((40, 60, 3), np.uint8)
+    expected = preprocess(image, resize=32, crop=16)
+    assert torch.equal(preprocess(image, resize=np.int64(32), crop=np.int32(16)), expected)
+    with pytest.raises(TypeError, match=r"`resize` must be an int, got bool"):
+        seed_transform(resize=True)

@@ -87,3 +87,52 @@ def test_smoothing_refuses_bad_input():
         smooth_labels(labels.astype(np.float32), labels)
     with pytest.raises(ValueError, match=r"`image` and `segments` must have the same height and width, got \(H, W\) = \(6, 8\) and \(2, 3\)"):
         mean_color_image(_halves(), labels)
+
+
+# --- issue 11: wrapped colours, huge ids, integral types ---
+
+def test_boundary_color_out_of_range_or_malformed_is_refused():
+    segments = np.array([[0, 0, 1, 1]])
+    image = np.zeros((1, 4, 3), np.uint8)
+    with pytest.raises(ValueError, match=r"`boundary_color` must be 3 ints in 0..255 \(R, G, B\), got \(300, 0, 0\)"):
+        superpixel_boundaries(image, segments, boundary_color=(300, 0, 0))  # used to wrap to 44
+    with pytest.raises(ValueError, match=r"`boundary_color` must be 3 ints in 0..255 \(R, G, B\), got \(0, -1, 0\)"):
+        superpixel_boundaries(image, segments, boundary_color=(0, -1, 0))
+    with pytest.raises(ValueError, match=r"`boundary_color` must be 3 ints in 0..255 \(R, G, B\), got \(255, 0\)"):
+        superpixel_boundaries(image, segments, boundary_color=(255, 0))
+    with pytest.raises(TypeError, match=r"`boundary_color` must be 3 ints in 0..255 \(R, G, B\), got \(1.0, 0.0, 0.0\)"):
+        superpixel_boundaries(image, segments, boundary_color=(1.0, 0.0, 0.0))
+    with pytest.raises(TypeError, match=r"`boundary_color` must be 3 ints in 0..255 \(R, G, B\), got None"):
+        superpixel_boundaries(image, segments, boundary_color=None)
+    marked = superpixel_boundaries(image, segments, boundary_color=np.array([255, 128, 0], np.int64))  # NumPy ints count
+    assert marked[0].tolist() == [[0, 0, 0], [255, 128, 0], [255, 128, 0], [0, 0, 0]]
+
+
+def test_smoothing_huge_ids_costs_memory_by_pixels_not_by_id():
+    # Ids of 10**12 used to ask np.bincount for (max segment + 1) * (max label + 1) bins: terabytes.
+    labels = np.array([[10**12, 10**12, 3, 7, 7, 10**12]])
+    segments = np.array([[10**12, 10**12, 10**12, 5, 5, 5]])
+    assert smooth_labels(labels, segments).tolist() == [[10**12] * 3 + [7] * 3]
+    tie = smooth_labels(np.array([[10**12, 2, 9, 10**12]]), np.array([[0, 0, 2**40, 2**40]]))
+    assert tie.tolist() == [[2, 2, 9, 9]]  # ties go to the smaller class id
+    assert smooth_labels(torch.tensor([[0, 5, 5]], dtype=torch.uint8), np.array([[3, 3, 3]])).dtype == np.int64
+
+
+def test_slic_accepts_numpy_integer_segment_counts():
+    assert np.array_equal(slic_superpixels(_halves(), n_segments=np.int64(2)), slic_superpixels(_halves(), n_segments=2))
+    with pytest.raises(TypeError, match=r"`n_segments` must be an int, got bool"):
+        slic_superpixels(_halves(), n_segments=True)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_smoothing_with_huge_ids_agrees_with_small_ids(seed):
+    # Shifting every id by 10**9 takes the sparse vote; the result must be the same map, shifted.
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(0, 6, (9, 11))
+    segments = rng.integers(0, 7, (9, 11))
+    small = smooth_labels(labels, segments)
+    assert np.array_equal(smooth_labels(labels + 10**9, segments) - 10**9, small)
+    assert np.array_equal(smooth_labels(labels, segments * 10**9), small)
+    for segment in np.unique(segments):  # an independent reference: the most common class, the smaller on a tie
+        values, counts = np.unique(labels[segments == segment], return_counts=True)
+        assert set(small[segments == segment].tolist()) == {values[counts == counts.max()].min()}

@@ -126,3 +126,24 @@ def test_flips_and_turns_move_images_and_labels_together():
         assert torch.equal(moved_batch[:, 0], moved_labels.float())
         seen.add(tuple(moved_labels[0, 0].tolist()))
     assert len(seen) > 3  # several different turns and flips happened
+
+
+# --- issue 11: empty or length-less data are refused before any training step ---
+
+@pytest.mark.parametrize(("train_data", "val_data", "error", "message"), [
+    ("scenes", [], ValueError, r"`val_data` must hold at least one sample, got an empty dataset"),
+    ("scenes", "empty subset", ValueError, r"`val_data` must hold at least one sample, got an empty dataset"),
+    ("scenes", "generator", TypeError, r"`val_data` must be a dataset of \(image, labels\) samples with a length, got generator"),
+    ([], "scenes", ValueError, r"`train_data` must hold at least one sample, got an empty dataset"),
+    (None, "scenes", TypeError, r"`train_data` must be a dataset of \(image, labels\) samples with a length, got NoneType"),
+])
+def test_train_refuses_empty_or_lengthless_data_before_training(train_data, val_data, error, message):
+    scenes = SceneDataset(2, size=48)
+    named = {"scenes": scenes, "empty subset": torch.utils.data.Subset(scenes, []), "generator": (s for s in scenes)}
+    model = _ShapeRecorder()
+    before = [p.detach().clone() for p in model.parameters()]
+    with pytest.raises(error, match=message):
+        train(model, named.get(train_data, train_data) if isinstance(train_data, str) else train_data,
+              named[val_data] if isinstance(val_data, str) else val_data, epochs=1, batch_size=2, progress=False)
+    assert model.sizes == []  # not a single training step ran
+    assert all(torch.equal(a, b) for a, b in zip(before, model.parameters()))

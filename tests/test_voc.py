@@ -102,3 +102,19 @@ def test_png_colours_are_the_scenes_palette(tmp_path, scenes):
     root = write_voc(tmp_path, *scenes)
     png = Image.open(root / "SegmentationClass" / "scene_000002.png")
     assert np.array_equal(np.array(png.convert("RGB")), decode_segmap(np.array(png), "scenes"))
+
+
+# --- issue 11: a void label that does not fit the labels' dtype ---
+
+def test_void_border_refuses_an_ignore_index_the_dtype_cannot_hold():
+    labels = np.array([[0, 0, 1, 1]], np.uint8)
+    with pytest.raises(ValueError, match=r"`ignore_index` must fit `labels`' dtype uint8 \(0..255\), got 300"):
+        add_void_border(labels, ignore_index=300)  # used to wrap to 44, a real class id
+    with pytest.raises(ValueError, match=r"`ignore_index` must fit `labels`' dtype int8 \(-128..127\), got 255"):
+        add_void_border(labels.astype(np.int8))
+    with pytest.raises(TypeError, match=r"`ignore_index` must be an int, the label of unlabelled pixels \(e.g. 255\), got None"):
+        add_void_border(labels, ignore_index=None)  # used to give an object array holding None
+    assert add_void_border(labels.astype(np.int8), ignore_index=-1).tolist() == [[0, -1, -1, 1]]
+    assert add_void_border(labels.astype(np.int16), ignore_index=300).tolist() == [[0, 300, 300, 1]]
+    result = add_void_border(labels, ignore_index=np.int64(255), border=np.uint8(1))
+    assert result.dtype == np.uint8 and result.tolist() == [[0, 255, 255, 1]]
