@@ -7,6 +7,7 @@ import torch
 import torch.nn.functional as F
 import torchvision.transforms as T
 
+from ._checks import check_ignore_index
 from .images import load_image
 from .inference import predict
 from .models import load_model
@@ -66,7 +67,7 @@ def segment(image, *, model, preprocessing: str = "seed", return_probs: bool = F
     return_probs : bool, optional
         Also return the per-class probabilities.
     ignore_index : int, optional
-        Label of pixels the model did not see.
+        Label of pixels the model did not see; not a class id of the model.
 
     Returns
     -------
@@ -77,12 +78,15 @@ def segment(image, *, model, preprocessing: str = "seed", return_probs: bool = F
 
     Raises
     ------
+    TypeError
+        If `ignore_index` is not an int (``None`` included).
     ValueError
-        If `preprocessing` is unknown, or a side of the photo is shorter than
-        :data:`MIN_IMAGE_SIDE`.
+        If `preprocessing` is unknown, a side of the photo is shorter than
+        :data:`MIN_IMAGE_SIDE`, or `ignore_index` is one of the model's class ids.
     """
     if preprocessing not in ("seed", "weights"):
         raise ValueError(f"`preprocessing` must be 'seed' or 'weights', got {preprocessing!r}")
+    ignore_index = check_ignore_index(ignore_index)
     image = load_image(image)
     if min(image.size) < MIN_IMAGE_SIDE:
         raise ValueError(f"`image` must be at least {MIN_IMAGE_SIDE}x{MIN_IMAGE_SIDE} pixels, got {image.width}x{image.height}")
@@ -94,6 +98,7 @@ def segment(image, *, model, preprocessing: str = "seed", return_probs: bool = F
         transform = _weights_transform(getattr(model, "segtutor_name", MODEL_NAMES[0]))
         logits = predict(model, transform(image).unsqueeze(0)).float()
         probs = _place(logits, image.size, (0, 0, image.width, image.height))
+    check_ignore_index(ignore_index, num_classes=len(probs))  # a class id would hide the unseen border
     labels = np.where(np.isnan(probs[0]), ignore_index, probs.argmax(axis=0)).astype(np.int64)
     return (labels, probs) if return_probs else labels
 

@@ -88,3 +88,13 @@ def test_bad_input(half_red):
         segment(np.zeros((40, 31, 3), np.uint8), model=RedDetector())
     with pytest.raises(ValueError, match=r"`preprocessing` must be 'seed' or 'weights', got 'imagenet'"):
         segment(half_red, model=RedDetector(), preprocessing="imagenet")
+
+
+def test_ignore_index_none_or_a_class_id_is_refused(half_red):
+    # issue 11: None used to give an object array (or int()'s TypeError); a class id hid the unseen border.
+    with pytest.raises(TypeError, match=r"`ignore_index` must be an int, the label of unlabelled pixels \(e.g. 255\), got None"):
+        segment(half_red, model=RedDetector(), ignore_index=None)
+    with pytest.raises(ValueError, match=r"`ignore_index` must not be a class id: with num_classes=2 it must lie outside 0..1"):
+        segment(half_red, model=RedDetector(), ignore_index=0)
+    labels = segment(half_red, model=RedDetector(), ignore_index=np.int64(7))
+    assert labels[0, 0] == 7 and labels[20, 20] == 1 and set(np.unique(labels).tolist()) == {0, 1, 7}
