@@ -153,7 +153,7 @@ def is_int(value) -> bool:
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
-def check_int(value, *, name: str, minimum: int | None = None, maximum: int | None = None) -> int:
+def check_int(value, *, name: str, minimum: int | None = None) -> int:
     """Check that `value` is an integer and return it as a Python int.
 
     The one integer check of the package: any integral type counts (``int``,
@@ -164,7 +164,7 @@ def check_int(value, *, name: str, minimum: int | None = None, maximum: int | No
     TypeError
         If `value` is not integral, or is a bool.
     ValueError
-        If it is below `minimum` or above `maximum`.
+        If it is below `minimum`.
 
     Examples
     --------
@@ -176,8 +176,6 @@ def check_int(value, *, name: str, minimum: int | None = None, maximum: int | No
     value = int(value)
     if minimum is not None and value < minimum:
         raise ValueError(f"`{name}` must be at least {minimum}, got {value}")
-    if maximum is not None and value > maximum:
-        raise ValueError(f"`{name}` must be at most {maximum}, got {value}")
     return value
 
 
