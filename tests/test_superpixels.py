@@ -87,3 +87,10 @@ def test_smoothing_refuses_bad_input():
         smooth_labels(labels.astype(np.float32), labels)
     with pytest.raises(ValueError, match=r"`image` and `segments` must have the same height and width, got \(H, W\) = \(6, 8\) and \(2, 3\)"):
         mean_color_image(_halves(), labels)
+
+
+def test_slic_refuses_an_empty_image():
+    with pytest.raises(ValueError, match=r"`image` must not be empty, got uint8 of shape \(0, 5, 3\)"):
+        slic_superpixels(np.zeros((0, 5, 3), np.uint8))
+    with pytest.raises(ValueError, match=r"`image` must not be empty, got uint8 of shape \(4, 0, 3\)"):
+        slic_superpixels(np.zeros((4, 0, 3), np.uint8))
