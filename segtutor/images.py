@@ -1,4 +1,4 @@
-"""Loading images: files, bytes, arrays, PIL images and the bundled samples."""
+"""Loading images: files, bytes, arrays, PIL images and the bundled samples; the size limits on them."""
 
 from __future__ import annotations
 
@@ -212,8 +212,9 @@ def check_image_size(size: tuple[int, int], *, resize: int | None = None, name: 
         new_long = int(resize * long / short)  # as torchvision's Resize: keep the ratio, round down
         width, height = (resize, new_long) if width <= height else (new_long, resize)
     if width * height > max_pixels:
+        size = f"has {width}x{height}" if resize is None else f"would be {width}x{height}"
         resized = "" if resize is None else f" after resizing its shorter side to {resize}"
-        raise ValueError(f"{name} would be {width}x{height} = {width * height:,} pixels{resized}; "
+        raise ValueError(f"{name} {size} = {width * height:,} pixels{resized}; "
                          f"the limit is {max_pixels:,} pixels (scale it down)")
 
 

@@ -179,7 +179,7 @@ def test_check_image_size_limits_the_ratio_and_the_resized_pixels():
         check_image_size((321, 32), resize=256)
     with pytest.raises(ValueError, match=r"^the photo is 32x40000 pixels, an aspect ratio of 1250:1"):
         check_image_size((32, 40000), name="the photo")
-    with pytest.raises(ValueError, match=r"^`image` would be 2001x2000 = 4,002,000 pixels; the limit is 4,000,000 pixels \(scale it down\)$"):
+    with pytest.raises(ValueError, match=r"^`image` has 2001x2000 = 4,002,000 pixels; the limit is 4,000,000 pixels \(scale it down\)$"):
         check_image_size((2001, 2000))
     with pytest.raises(ValueError, match=r"^`image` would be 3157x2100 = 6,629,700 pixels after resizing its shorter side to 2100; "
                                          r"the limit is 4,000,000 pixels"):

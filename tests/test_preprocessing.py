@@ -201,7 +201,7 @@ def test_segment_refuses_thin_and_huge_images_before_the_model_runs(tmp_path, no
         segment(_thin_png(tmp_path, 2000, 32), model=lraspp, preprocessing="weights")  # would be 32500x520
     with pytest.raises(ValueError, match=r"`image` is 33x331 pixels, an aspect ratio of 10\.03:1"):
         segment(Image.new("RGB", (33, 331)), model=tiny, preprocessing="seed")
-    with pytest.raises(ValueError, match=r"`image` would be 2001x2000 = 4,002,000 pixels; the limit is 4,000,000"):
+    with pytest.raises(ValueError, match=r"`image` has 2001x2000 = 4,002,000 pixels; the limit is 4,000,000"):
         segment(Image.new("RGB", (2001, 2000)), model=tiny, preprocessing="weights")  # tiny works at full size
 
 
