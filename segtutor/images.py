@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-__all__ = ["MAX_ASPECT_RATIO", "MAX_WORK_PIXELS", "SAMPLES", "Sample", "load_image", "sample_names"]
+__all__ = ["SAMPLES", "Sample", "load_image", "sample_names"]
 
 MAX_ASPECT_RATIO = 10
 """Longest side over shortest side that :func:`segtutor.preprocess`, :func:`segtutor.segment`
