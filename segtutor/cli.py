@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
+import os
 import sys
+import tempfile
+from pathlib import Path
 
 import numpy as np
 from PIL import Image
@@ -18,6 +23,10 @@ from .voc import save_label_png
 from .weights import CheckpointError, WeightsUnavailableError, download_weights, weights_status
 
 __all__ = ["main"]
+
+_OUT_SUFFIXES = {".png": "PNG"}
+"""The class map is a palette PNG: lossless, so pixel values stay class ids."""
+_OVERLAY_SUFFIXES = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -34,8 +43,8 @@ def _parser() -> argparse.ArgumentParser:
     seg.add_argument("--model", required=True, choices=LOADABLE_MODELS)
     seg.add_argument("--weights", default="pretrained", help="'pretrained', 'random' or a checkpoint path")
     seg.add_argument("--preprocessing", default="seed", choices=["seed", "weights"])
-    seg.add_argument("--out", required=True, help="output PNG; pixel values are class ids")
-    seg.add_argument("--overlay", help="also write the class colours blended over the photo (PNG)")
+    seg.add_argument("--out", required=True, help="output .png; pixel values are class ids")
+    seg.add_argument("--overlay", help="also write the class colours blended over the photo (.png, .jpg or .jpeg)")
     seg.add_argument("--alpha", type=float, default=0.5, help="opacity of the overlay's colours (default 0.5)")
     return parser
 
@@ -53,15 +62,78 @@ def main(argv: list[str] | None = None) -> int:
             for name in MODEL_NAMES if args.all else args.names:
                 print(f"{name}: {download_weights(name, progress=True)}")
         else:
-            model = load_model(args.model, weights=args.weights, progress=True)
-            image = load_image(args.image)
-            labels = segment(image, model=model, preprocessing=args.preprocessing)
-            save_label_png(labels, args.out)
-            if args.overlay:
-                palette = model_palette(args.model)
-                Image.fromarray(overlay(image, labels, alpha=args.alpha, palette=palette)).save(args.overlay)
-            print(f"wrote {args.out}: {labels.shape[1]}x{labels.shape[0]} class map, classes {sorted(set(np.unique(labels).tolist()))}")
-    except (WeightsUnavailableError, CheckpointError, FileNotFoundError, ValueError) as err:
-        print(f"error: {err}", file=sys.stderr)
+            _segment(args)
+    except (WeightsUnavailableError, CheckpointError, OSError, ValueError) as err:
+        message = " ".join(line.strip() for line in str(err).splitlines() if line.strip())
+        print(f"segtutor: error: {message}", file=sys.stderr)
         return 2
     return 0
+
+
+def _segment(args: argparse.Namespace) -> None:
+    """Check every option, segment, encode both outputs in memory, then write each through a temporary file."""
+    out, overlay_path = _check_outputs(args)
+    if not 0 <= args.alpha <= 1:
+        raise ValueError(f"--alpha must be in [0, 1], got {args.alpha}")
+    if args.weights not in ("pretrained", "random") and not Path(args.weights).is_file():
+        raise ValueError(f"--weights must be 'pretrained', 'random' or a checkpoint file, got {args.weights!r}")
+    image = load_image(args.image)
+    model = load_model(args.model, weights=args.weights, progress=True)
+    labels = segment(image, model=model, preprocessing=args.preprocessing)
+    buffer = io.BytesIO()
+    save_label_png(labels, buffer)
+    outputs = {out: buffer.getvalue()}
+    if overlay_path is not None:
+        blended = overlay(image, labels, alpha=args.alpha, palette=model_palette(args.model))
+        buffer = io.BytesIO()
+        Image.fromarray(blended).save(buffer, format=_OVERLAY_SUFFIXES[overlay_path.suffix.lower()])
+        outputs[overlay_path] = buffer.getvalue()
+    for path, data in outputs.items():
+        _write_atomically(path, data)
+    print(f"wrote {args.out}: {labels.shape[1]}x{labels.shape[0]} class map, classes {sorted(set(np.unique(labels).tolist()))}")
+
+
+def _check_outputs(args: argparse.Namespace) -> tuple[Path, Path | None]:
+    """Refuse an output that is an input or the other output, has the wrong suffix, or has no folder."""
+    inputs = {f"the input image '{args.image}'": Path(args.image)}
+    if args.weights not in ("pretrained", "random"):
+        inputs[f"the --weights file '{args.weights}'"] = Path(args.weights)
+    out, overlay_path = Path(args.out), None if args.overlay is None else Path(args.overlay)
+    for option, path, suffixes in (("--out", out, _OUT_SUFFIXES), ("--overlay", overlay_path, _OVERLAY_SUFFIXES)):
+        if path is None:
+            continue
+        if path.suffix.lower() not in suffixes:
+            *others, last = suffixes
+            raise ValueError(f"{option} must end in {', '.join(others) + ' or ' if others else ''}{last}, got '{path}'")
+        if path.is_dir():
+            raise ValueError(f"{option} '{path}' is a folder")
+        if not path.parent.is_dir():
+            raise ValueError(f"{option} folder '{path.parent}' does not exist")
+        for what, source in inputs.items():
+            if source.is_file() and _same_file(path, source):
+                raise ValueError(f"{option} '{path}' is {what}; refusing to write over it")
+    if overlay_path is not None and _same_file(out, overlay_path):
+        raise ValueError(f"--out and --overlay must be different files, got '{out}' and '{overlay_path}'")
+    return out, overlay_path
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    if a.resolve() == b.resolve():
+        return True
+    return a.exists() and b.exists() and os.path.samefile(a, b)  # hard links, case-insensitive file systems
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to a temporary file beside `path`, then rename it over `path`: no partial file, ever."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~umask)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise

@@ -16,7 +16,7 @@ import numpy as np
 import torch
 from PIL import Image, UnidentifiedImageError
 
-from .images import SAMPLES, load_image
+from .images import SAMPLES, check_image_size, load_image
 from .models import load_model
 from .overlays import class_shares
 from .palettes import get_palette
@@ -211,7 +211,8 @@ def read_upload(value, *, max_bytes: int = MAX_UPLOAD_BYTES, max_pixels: int = M
     ------
     ValueError
         If nothing was uploaded, the file exceeds `max_bytes` or `max_pixels`,
-        or it is not a readable image.
+        it is not a readable image, or it is thinner than 1 :
+        :data:`segtutor.images.MAX_ASPECT_RATIO` (checked on the header, before decoding).
     """
     files = list(value.values()) if isinstance(value, dict) else list(value)
     if not files:
@@ -229,4 +230,5 @@ def read_upload(value, *, max_bytes: int = MAX_UPLOAD_BYTES, max_pixels: int = M
         raise ValueError(f"{name!r} is not an image PIL can read") from None
     if width * height > max_pixels:
         raise ValueError(f"the image has {width}x{height} pixels; the limit is {max_pixels:,} pixels")
+    check_image_size((width, height), name="the image", max_pixels=max_pixels)
     return load_image(content)

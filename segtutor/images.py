@@ -1,4 +1,4 @@
-"""Loading images: files, bytes, arrays, PIL images and the bundled samples."""
+"""Loading images: files, bytes, arrays, PIL images and the bundled samples; the size limits on them."""
 
 from __future__ import annotations
 
@@ -11,6 +11,13 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 __all__ = ["SAMPLES", "Sample", "load_image", "sample_names"]
+
+MAX_ASPECT_RATIO = 10
+"""Longest side over shortest side that :func:`segtutor.preprocess`, :func:`segtutor.segment`
+and the explorers accept. Resizing scales the shorter side, so a thin image would grow
+without bound: a 2000x32 strip becomes 32500x520 under a weights transform."""
+MAX_WORK_PIXELS = 4_000_000
+"""Most pixels an image may have after resizing, the size the transforms and the model work on."""
 
 
 @dataclass(frozen=True)
@@ -67,13 +74,24 @@ def load_image(source) -> Image.Image:
         The image in mode ``"RGB"``, turned upright according to its EXIF
         orientation tag.
 
+    Notes
+    -----
+    High-bit-depth grey images are scaled to 8 bits, not clipped: 16-bit
+    modes (``"I;16"``, ``"I;16B"``, ...) are divided by 257, so 65535 becomes
+    255; 32-bit integer images (mode ``"I"``) are read as 16-bit values and
+    must lie in 0..65535; float images (mode ``"F"``) must lie in [0, 1] and
+    are multiplied by 255. Values are rounded to the nearest integer. An
+    image outside those ranges raises ``ValueError`` naming its mode.
+
     Raises
     ------
     TypeError
         If `source` is of an unsupported type, or an array is not uint8.
     ValueError
         If a string is neither a file nor a sample name, a file or bytes are
-        not a readable image, or an array has an unsupported shape.
+        not a readable image, an array has an unsupported shape, a
+        high-bit-depth image is out of range (see Notes), or a file has more
+        pixels than ``PIL.Image.MAX_IMAGE_PIXELS`` allows (a decompression bomb).
     FileNotFoundError
         If `source` looks like a path (it has a folder or a suffix) and no
         such file exists.
@@ -123,18 +141,81 @@ def _open(file, what: str) -> Image.Image:
         image.load()
     except UnidentifiedImageError:
         raise ValueError(f"{what} is not an image PIL can read") from None
+    except Image.DecompressionBombError as err:
+        raise ValueError(f"{what} has too many pixels to be read safely, a possible decompression bomb ({err})") from err
     except (OSError, SyntaxError) as err:
         raise ValueError(f"{what} is truncated or corrupt ({err})") from None
-    return _to_rgb(image)
+    return _to_rgb(image, what)
 
 
-def _to_rgb(image: Image.Image) -> Image.Image:
-    upright = ImageOps.exif_transpose(image)
+def _to_rgb(image: Image.Image, what: str = "`source`") -> Image.Image:
+    upright = _to_8_bits(ImageOps.exif_transpose(image), what)
     if upright.mode in ("RGBA", "LA", "PA") or (upright.mode == "P" and "transparency" in upright.info):
         background = Image.new("RGB", upright.size, (255, 255, 255))
         background.paste(upright.convert("RGBA"), mask=upright.convert("RGBA").getchannel("A"))
         return background
     return upright.convert("RGB")
+
+
+def _to_8_bits(image: Image.Image, what: str) -> Image.Image:
+    """Scale a 16-bit, 32-bit integer or float grey image to 8 bits (see :func:`load_image`'s Notes)."""
+    if not image.mode.startswith(("I", "F")):
+        return image
+    values = np.asarray(image).astype(np.float64)
+    top, limit = (1.0, "[0, 1]") if image.mode == "F" else (65535.0, "0..65535")
+    if values.size and not (np.isfinite(values).all() and 0 <= values.min() and values.max() <= top):
+        low, high = values.min(), values.max()
+        raise ValueError(
+            f"{what} is a mode {image.mode!r} image with values in {low:g}..{high:g}; "
+            f"load_image reads such images only with values in {limit}"
+        )
+    return Image.fromarray(np.rint(values * (255.0 / top)).astype(np.uint8), mode="L")
+
+
+def check_image_size(size: tuple[int, int], *, resize: int | None = None, name: str = "`image`",
+                     max_pixels: int = MAX_WORK_PIXELS) -> None:
+    """Refuse an image that is empty, too thin, or too big after resizing, before anything is allocated.
+
+    Parameters
+    ----------
+    size : (int, int)
+        The image's (width, height).
+    resize : int or None, optional
+        The length its shorter side gets, as in ``T.Resize(resize)``; None
+        when the image is used at its own size.
+    name : str, optional
+        How messages name the image.
+    max_pixels : int, optional
+        Most pixels allowed after resizing.
+
+    Raises
+    ------
+    ValueError
+        If a side is 0, the aspect ratio exceeds :data:`MAX_ASPECT_RATIO`,
+        or the resized image would exceed `max_pixels` pixels.
+
+    Examples
+    --------
+    >>> check_image_size((2000, 32), resize=520)
+    Traceback (most recent call last):
+    ...
+    ValueError: `image` is 2000x32 pixels, an aspect ratio of 62.5:1; the limit is 10:1 (crop it into pieces)
+    """
+    width, height = size
+    short, long = sorted((width, height))
+    if short < 1:
+        raise ValueError(f"{name} is empty: {width}x{height} pixels")
+    if long > MAX_ASPECT_RATIO * short:
+        raise ValueError(f"{name} is {width}x{height} pixels, an aspect ratio of {round(long / short, 2):g}:1; "
+                         f"the limit is {MAX_ASPECT_RATIO}:1 (crop it into pieces)")
+    if resize is not None:
+        new_long = int(resize * long / short)  # as torchvision's Resize: keep the ratio, round down
+        width, height = (resize, new_long) if width <= height else (new_long, resize)
+    if width * height > max_pixels:
+        size = f"has {width}x{height}" if resize is None else f"would be {width}x{height}"
+        resized = "" if resize is None else f" after resizing its shorter side to {resize}"
+        raise ValueError(f"{name} {size} = {width * height:,} pixels{resized}; "
+                         f"the limit is {max_pixels:,} pixels (scale it down)")
 
 
 def _from_array(array: np.ndarray) -> Image.Image:

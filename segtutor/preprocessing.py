@@ -9,7 +9,7 @@ from PIL import Image
 from torchvision.models.segmentation import FCN_ResNet101_Weights
 
 from ._checks import check_batch, check_int
-from .images import load_image
+from .images import check_image_size, load_image
 from .registry import ModelTable
 
 __all__ = [
@@ -90,6 +90,13 @@ def preprocess(image, *, resize: int = 256, crop: int = 224) -> torch.Tensor:
     torch.Tensor
         float32 batch of shape (1, 3, crop, crop).
 
+    Raises
+    ------
+    ValueError
+        If the image is empty, thinner than 1 : :data:`segtutor.images.MAX_ASPECT_RATIO`,
+        or bigger than :data:`segtutor.images.MAX_WORK_PIXELS` once resized; and as
+        :func:`seed_transform` and :func:`segtutor.load_image`.
+
     Examples
     --------
     >>> batch = preprocess("chelsea")
@@ -97,7 +104,9 @@ def preprocess(image, *, resize: int = 256, crop: int = 224) -> torch.Tensor:
     (torch.Size([1, 3, 224, 224]), torch.float32)
     """
     transform = seed_transform(resize=resize, crop=crop)
-    return transform(load_image(image)).unsqueeze(0)
+    image = load_image(image)
+    check_image_size(image.size, resize=resize)
+    return transform(image).unsqueeze(0)
 
 
 def trace_transform(transform: T.Compose, image) -> list[tuple[str, object]]:
@@ -120,6 +129,9 @@ def trace_transform(transform: T.Compose, image) -> list[tuple[str, object]]:
     ------
     TypeError
         If `transform` is not a ``torchvision.transforms.Compose``.
+    ValueError
+        As :func:`preprocess`, for the size after the first ``Resize`` step
+        that scales the shorter side (else for the image's own size).
 
     Examples
     --------
@@ -130,6 +142,9 @@ def trace_transform(transform: T.Compose, image) -> list[tuple[str, object]]:
     if not isinstance(transform, T.Compose):
         raise TypeError(f"`transform` must be a torchvision.transforms.Compose, got {type(transform).__name__}")
     result = load_image(image)
+    sizes = [[step.size] if isinstance(step.size, int) else step.size for step in transform.transforms
+             if isinstance(step, T.Resize)]
+    check_image_size(result.size, resize=sizes[0][0] if sizes and len(sizes[0]) == 1 else None)
     steps = [("input", result)]
     for step in transform.transforms:
         result = step(result)

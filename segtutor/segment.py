@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 import torch
 import torch.nn.functional as F
 import torchvision.transforms as T
 
 from ._checks import check_ignore_index
-from .images import load_image
+from .images import check_image_size, load_image
 from .inference import predict
 from .models import load_model
 from .preprocessing import IMAGENET_MEAN, IMAGENET_STD, seed_transform
@@ -36,11 +38,23 @@ def crop_box(size: tuple[int, int], *, resize: int = 256, crop: int = 224) -> tu
     (int, int, int, int)
         ``(left, top, right, bottom)`` in original pixels, rounded.
 
+    Raises
+    ------
+    TypeError
+        If `size` is not a pair of ints.
+    ValueError
+        If a side in `size` is less than 1.
+
     Examples
     --------
     >>> crop_box((451, 300))  # resized to 384x256, crop starts at (80, 16)
     (94, 19, 357, 281)
     """
+    if not isinstance(size, (tuple, list)) or len(size) != 2 or not all(
+            isinstance(side, numbers.Integral) and not isinstance(side, bool) for side in size):
+        raise TypeError(f"`size` must be a (width, height) pair of ints, got {size!r}")
+    if min(size) < 1:
+        raise ValueError(f"`size` must be (width, height) with both sides at least 1, got {tuple(size)}")
     width, height = size
     short, long = sorted((width, height))
     new_long = int(resize * long / short)  # torchvision's Resize keeps the ratio and rounds down
@@ -82,7 +96,10 @@ def segment(image, *, model, preprocessing: str = "seed", return_probs: bool = F
         If `ignore_index` is not an int (``None`` included).
     ValueError
         If `preprocessing` is unknown, a side of the photo is shorter than
-        :data:`MIN_IMAGE_SIDE`, or `ignore_index` is one of the model's class ids.
+        :data:`MIN_IMAGE_SIDE`, or the photo is thinner than 1 :
+        :data:`segtutor.images.MAX_ASPECT_RATIO` or bigger than
+        :data:`segtutor.images.MAX_WORK_PIXELS` once resized,
+        or `ignore_index` is one of the model's class ids.
     """
     if preprocessing not in ("seed", "weights"):
         raise ValueError(f"`preprocessing` must be 'seed' or 'weights', got {preprocessing!r}")
@@ -91,6 +108,7 @@ def segment(image, *, model, preprocessing: str = "seed", return_probs: bool = F
     if min(image.size) < MIN_IMAGE_SIDE:
         raise ValueError(f"`image` must be at least {MIN_IMAGE_SIDE}x{MIN_IMAGE_SIDE} pixels, got {image.width}x{image.height}")
     model = load_model(model) if isinstance(model, str) else model
+    check_image_size(image.size, resize=256 if preprocessing == "seed" else _weights_resize(model))
     if preprocessing == "seed":
         logits = predict(model, seed_transform()(image).unsqueeze(0)).float()
         probs = _place(logits, image.size, crop_box(image.size))
@@ -108,6 +126,12 @@ def _weights_transform(name: str):
     if name in MODEL_NAMES:
         return get_spec(name).transforms()
     return T.Compose([T.ToTensor(), T.Normalize(IMAGENET_MEAN, IMAGENET_STD)])
+
+
+def _weights_resize(model) -> int | None:
+    """The shorter side the weights' transform resizes to (520 for torchvision's), None for the tiny model's."""
+    size = getattr(_weights_transform(getattr(model, "segtutor_name", MODEL_NAMES[0])), "resize_size", None)
+    return size[0] if size else None
 
 
 def _place(logits: torch.Tensor, size: tuple[int, int], box: tuple[int, int, int, int]) -> np.ndarray:

@@ -39,7 +39,8 @@ def slic_superpixels(image, *, n_segments: int = 100, compactness: float = 10.0)
         If `image` is not an RGB image, `n_segments` not an int or
         `compactness` not a number.
     ValueError
-        If `n_segments` or `compactness` is not positive, or `image` has the wrong shape.
+        If `n_segments` or `compactness` is not positive, or `image` has the
+        wrong shape or is empty.
 
     Examples
     --------
@@ -49,6 +50,8 @@ def slic_superpixels(image, *, n_segments: int = 100, compactness: float = 10.0)
     [0, 0, 0, 1, 1, 1]
     """
     image = as_image_array(image)
+    if image.size == 0:
+        raise ValueError(f"`image` must not be empty, got uint8 of shape {image.shape}")
     n_segments = check_int(n_segments, name="n_segments")
     if isinstance(compactness, bool) or not isinstance(compactness, numbers.Real):
         raise TypeError(f"`compactness` must be a number, got {type(compactness).__name__}")

@@ -15,9 +15,11 @@ out of training and scoring (``ignore_index=255``).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
+import torch
 from PIL import Image
 from skimage.morphology import dilation, erosion
 
@@ -165,14 +167,18 @@ def read_voc(root, *, split: str = "train") -> tuple[np.ndarray, np.ndarray]:
     labels : numpy.ndarray
         int64 class maps of shape (N, H, W): the PNGs' palette indices, i.e.
         the class ids, with 255 on the void borders. (Opening such a PNG
-        with ``.convert("RGB")`` would give colours instead of ids.)
+        with ``.convert("RGB")`` would give colours instead of ids.) A mask
+        saved as RGB colours is turned back into ids through
+        :func:`segtutor.voc_colormap`.
 
     Raises
     ------
     FileNotFoundError
         If the split list does not exist; the message names the lists there.
     ValueError
-        If the split is empty or its images differ in size.
+        If the split is empty, its images differ in size, a mask differs in
+        size from its image, or a mask is neither a palette (P) nor a grey
+        (L) PNG of class ids nor an RGB PNG in VOC's colours.
 
     Examples
     --------
@@ -190,15 +196,61 @@ def read_voc(root, *, split: str = "train") -> tuple[np.ndarray, np.ndarray]:
     ids = listing.read_text().split()
     if not ids:
         raise ValueError(f"`split` {split!r} lists no images in {listing}")
-    images = [np.asarray(Image.open(Path(root) / "JPEGImages" / f"{i}.jpg").convert("RGB")) for i in ids]
-    labels = [np.asarray(Image.open(Path(root) / "SegmentationClass" / f"{i}.png"), dtype=np.int64) for i in ids]
+    pairs = [_read_pair(Path(root), i) for i in ids]
+    images, labels = [image for image, _ in pairs], [mask for _, mask in pairs]
     if len({image.shape for image in images}) > 1:
         raise ValueError(f"`split` {split!r} holds images of different sizes; read_voc stacks only equal sizes")
     return np.stack(images), np.stack(labels)
 
 
-def save_label_png(labels: np.ndarray, path) -> None:
+def _read_pair(root: Path, image_id: str) -> tuple[np.ndarray, np.ndarray]:
+    """One photo as uint8 (H, W, 3) and its mask as int64 (H, W) class ids."""
+    image_path, mask_path = root / "JPEGImages" / f"{image_id}.jpg", root / "SegmentationClass" / f"{image_id}.png"
+    image = np.asarray(Image.open(image_path).convert("RGB"))
+    with Image.open(mask_path) as mask:
+        if mask.size != (image.shape[1], image.shape[0]):
+            raise ValueError(f"mask {mask_path} is {mask.width}x{mask.height} pixels but its image {image_path} "
+                             f"is {image.shape[1]}x{image.shape[0]}; a mask must match its image")
+        if mask.mode in ("P", "L"):
+            return image, np.asarray(mask, dtype=np.int64)
+        if mask.mode == "RGB":
+            return image, _colours_to_ids(np.asarray(mask), mask_path)
+        raise ValueError(f"mask {mask_path} has mode {mask.mode!r}; read_voc reads palette (P) or grey (L) PNGs "
+                         "of class ids, or RGB PNGs in VOC's colours")
+
+
+def _colours_to_ids(rgb: np.ndarray, path: Path) -> np.ndarray:
+    """Invert VOC's 256-colour map, which gives every id its own colour."""
+    def pack(colours):
+        return colours.astype(np.int64) @ np.array([65536, 256, 1])
+
+    keys, codes = pack(voc_colormap(256)), pack(rgb)
+    order = np.argsort(keys)
+    ids = order[np.minimum(np.searchsorted(keys, codes, sorter=order), 255)]
+    unknown = keys[ids] != codes
+    if unknown.any():
+        raise ValueError(f"mask {path} has {int(unknown.sum())} pixels whose colour is not in VOC's colour map, "
+                         f"e.g. {tuple(int(c) for c in rgb[unknown][0])}")
+    return ids.astype(np.int64)
+
+
+def save_label_png(labels, path) -> None:
     """Write a class map as a palette PNG: pixel values are class ids, colours the VOC map.
+
+    Parameters
+    ----------
+    labels : numpy.ndarray or torch.Tensor
+        Integer class map of shape (H, W) with ids in 0..255 (bool is not an integer here).
+    path : str, os.PathLike or binary file
+        Where to write; a path must end in ``.png``.
+
+    Raises
+    ------
+    TypeError
+        If `labels` is not an integer array or tensor.
+    ValueError
+        If `labels` is not 2-D, is empty or holds an id outside 0..255, or
+        `path` does not end in ``.png``.
 
     Examples
     --------
@@ -208,9 +260,15 @@ def save_label_png(labels: np.ndarray, path) -> None:
     >>> np.asarray(Image.open(path)).tolist()
     [[0, 15], [255, 8]]
     """
-    labels = np.asarray(labels)
-    if labels.ndim != 2 or labels.min() < 0 or labels.max() > 255:
-        raise ValueError(f"`labels` must be a (H, W) class map with ids in 0..255, got shape {labels.shape}")
+    labels = labels if isinstance(labels, torch.Tensor) else np.asarray(labels)
+    check_labels(labels, ndims=(2,))
+    labels = labels.detach().cpu().numpy() if isinstance(labels, torch.Tensor) else labels
+    if labels.size == 0:
+        raise ValueError(f"`labels` must not be empty, got shape {labels.shape}")
+    if labels.min() < 0 or labels.max() > 255:
+        raise ValueError(f"`labels` must hold class ids in 0..255, got values in {labels.min()}..{labels.max()}")
+    if isinstance(path, (str, os.PathLike)) and Path(path).suffix.lower() != ".png":
+        raise ValueError(f"`path` must end in .png, got '{path}'")
     image = Image.fromarray(labels.astype(np.uint8), mode="L").convert("P")
     image.putpalette(voc_colormap(256).ravel().tolist())
-    image.save(path)
+    image.save(path, format="PNG")

@@ -1,3 +1,5 @@
+import os
+import re
 import subprocess
 import sys
 
@@ -8,7 +10,9 @@ from PIL import Image
 
 from segtutor import checkpoint_path, load_image, load_model, voc_colormap
 from segtutor import save_label_png
+from segtutor import cli
 from segtutor.cli import main
+from segtutor.weights import CheckpointError
 
 
 def test_weights_list_shows_cached_and_missing(torch_home, capsys):
@@ -86,7 +90,7 @@ def test_segment_without_weights_fails_cleanly(torch_home, tmp_path, capsys):
 
 
 def test_save_label_png_refuses_ids_above_255(tmp_path):
-    with pytest.raises(ValueError, match=r"`labels` must be a \(H, W\) class map with ids in 0..255, got shape \(1, 2\)"):
+    with pytest.raises(ValueError, match=r"`labels` must hold class ids in 0..255, got values in 0..256"):
         save_label_png(np.array([[0, 256]]), tmp_path / "x.png")
 
 
@@ -95,3 +99,130 @@ def test_module_entry_point(tmp_path):
                             env={"TORCH_HOME": str(tmp_path), "SEGTUTOR_OFFLINE": "1", "PATH": ""}, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0].split() == ["model", "file", "status", "size", "(MB)"]
+
+
+@pytest.fixture
+def photo(tmp_path):
+    path = tmp_path / "photo.png"
+    Image.fromarray(np.random.default_rng(3).integers(0, 256, (40, 48, 3), dtype=np.uint8)).save(path)
+    return path
+
+
+def _fails_with_one_line(argv, capsys, pattern):
+    assert main([str(arg) for arg in argv]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and len(captured.err.splitlines()) == 1 and "Traceback" not in captured.err
+    assert re.fullmatch(f"segtutor: error: {pattern}\n", captured.err), captured.err
+
+
+def test_segment_refuses_to_write_over_the_input(tmp_path, photo, capsys):
+    before = photo.read_bytes()
+    same = r"'.*photo\.png' is the input image '.*photo\.png'; refusing to write over it"
+    _fails_with_one_line(["segment", photo, "--model", "tiny", "--out", photo], capsys, f"--out {same}")
+    (tmp_path / "sub").mkdir()
+    _fails_with_one_line(["segment", photo, "--model", "tiny", "--out", tmp_path / "sub" / ".." / "photo.png"], capsys, f"--out {same}")
+    os.link(photo, tmp_path / "link.png")  # another name for the same file
+    _fails_with_one_line(["segment", photo, "--model", "tiny", "--out", tmp_path / "link.png"], capsys,
+                         r"--out '.*link\.png' is the input image '.*photo\.png'; refusing to write over it")
+    _fails_with_one_line(["segment", photo, "--model", "tiny", "--out", tmp_path / "m.png", "--overlay", photo], capsys, f"--overlay {same}")
+    _fails_with_one_line(["segment", photo, "--model", "tiny", "--out", tmp_path / "m.png", "--overlay", tmp_path / "m.png"],
+                         capsys, r"--out and --overlay must be different files, got '.*m\.png' and '.*m\.png'")
+    assert photo.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.png", "photo.png", "sub"]
+
+
+def test_segment_refuses_to_write_over_the_weights_file(tmp_path, photo, capsys):
+    checkpoint = tmp_path / "weights.png"  # an odd name, but a checkpoint all the same
+    checkpoint.write_bytes(b"checkpoint")
+    _fails_with_one_line(["segment", photo, "--model", "tiny", "--weights", checkpoint, "--out", checkpoint], capsys,
+                         r"--out '.*weights\.png' is the --weights file '.*weights\.png'; refusing to write over it")
+    assert checkpoint.read_bytes() == b"checkpoint"
+
+
+def test_segment_checks_every_option_before_touching_a_file(torch_home, tmp_path, photo, capsys):
+    existing = tmp_path / "existing.jpg"
+    existing.write_bytes(b"my holiday photo")
+    # fcn_resnet50 has no weights here: each refusal below comes before the model is even loaded
+    base = ["segment", photo, "--model", "fcn_resnet50"]
+    _fails_with_one_line([*base, "--out", existing], capsys, r"--out must end in \.png, got '.*existing\.jpg'")
+    _fails_with_one_line([*base, "--out", tmp_path / "m.png", "--overlay", tmp_path / "o.gif"], capsys,
+                         r"--overlay must end in \.png, \.jpg or \.jpeg, got '.*o\.gif'")
+    _fails_with_one_line([*base, "--out", tmp_path / "nowhere" / "m.png"], capsys, r"--out folder '.*nowhere' does not exist")
+    (tmp_path / "dir.png").mkdir()
+    _fails_with_one_line([*base, "--out", tmp_path / "dir.png"], capsys, r"--out '.*dir\.png' is a folder")
+    _fails_with_one_line([*base, "--out", tmp_path / "m.png", "--alpha", "1.5"], capsys, r"--alpha must be in \[0, 1\], got 1\.5")
+    _fails_with_one_line([*base, "--out", tmp_path / "m.png", "--weights", tmp_path / "no.pth"], capsys,
+                         r"--weights must be 'pretrained', 'random' or a checkpoint file, got '.*no\.pth'")
+    assert existing.read_bytes() == b"my holiday photo"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dir.png", "existing.jpg", "photo.png"]
+
+
+def test_segment_user_errors_are_one_line_without_a_traceback(torch_home, tmp_path, photo, monkeypatch, capsys):
+    out = tmp_path / "m.png"
+    _fails_with_one_line(["segment", tmp_path / "nope.png", "--model", "tiny", "--out", out], capsys,
+                         r"`source` file '.*nope\.png' does not exist")
+    (tmp_path / "notes.png").write_text("not an image")
+    _fails_with_one_line(["segment", tmp_path / "notes.png", "--model", "tiny", "--out", out], capsys,
+                         r"`source` file '.*notes\.png' is not an image PIL can read")
+    Image.new("RGB", (2000, 32)).save(tmp_path / "strip.png")
+    _fails_with_one_line(["segment", tmp_path / "strip.png", "--model", "tiny", "--out", out], capsys,
+                         r"`image` is 2000x32 pixels, an aspect ratio of 62\.5:1; the limit is 10:1 \(crop it into pieces\)")
+    _fails_with_one_line(["segment", photo, "--model", "fcn_resnet50", "--out", out], capsys,
+                         r"Pretrained weights for 'fcn_resnet50' are unavailable: .* Wanted file: fcn_resnet50_coco-1167a1af\.pth .*")
+
+    def bad_checkpoint(*args, **kwargs):
+        raise CheckpointError("checkpoint 'x.pth' is not a state dict.\nFix: save model.state_dict().")
+
+    monkeypatch.setattr(cli, "load_model", bad_checkpoint)
+    _fails_with_one_line(["segment", photo, "--model", "tiny", "--out", out], capsys,
+                         r"checkpoint 'x\.pth' is not a state dict\. Fix: save model\.state_dict\(\)\.")
+    with pytest.raises(SystemExit) as exited:
+        main(["segment", str(photo), "--model", "fcn", "--out", str(out)])
+    assert exited.value.code == 2 and "argument --model: invalid choice: 'fcn'" in capsys.readouterr().err
+    assert not out.exists()
+
+
+class _DiskFull:
+    """A file that takes half the bytes, then fails as a full disk does."""
+
+    def __init__(self, file):
+        self.file = file
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.file.close()
+
+    def write(self, data):
+        self.file.write(data[: len(data) // 2])
+        raise OSError(28, "No space left on device")
+
+
+@pytest.mark.parametrize("failure", ["write", "rename"])
+def test_a_failed_write_leaves_no_partial_file(tmp_path, photo, monkeypatch, capsys, failure):
+    out, over = tmp_path / "mask.png", tmp_path / "overlay.png"
+    out.write_bytes(b"the previous mask")
+    if failure == "write":
+        real_fdopen = os.fdopen
+        monkeypatch.setattr(os, "fdopen", lambda *args, **kwargs: _DiskFull(real_fdopen(*args, **kwargs)))
+    else:
+        def refuse(*args):
+            raise OSError(18, "Invalid cross-device link")
+
+        monkeypatch.setattr(os, "replace", refuse)
+    message = r"\[Errno 28\] No space left on device" if failure == "write" else r"\[Errno 18\] Invalid cross-device link"
+    _fails_with_one_line(["segment", photo, "--model", "tiny", "--out", out, "--overlay", over], capsys, message)
+    assert out.read_bytes() == b"the previous mask"  # neither replaced nor truncated
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mask.png", "photo.png"]  # no temporary file left over
+
+
+def test_segment_writes_through_a_temporary_file_with_the_usual_permissions(tmp_path, photo):
+    out, over = tmp_path / "mask.png", tmp_path / "overlay.jpg"
+    assert main(["segment", str(photo), "--model", "tiny", "--out", str(out), "--overlay", str(over)]) == 0
+    assert Image.open(out).format == "PNG" and Image.open(over).format == "JPEG"
+    assert np.asarray(Image.open(out)).shape == (40, 48)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mask.png", "overlay.jpg", "photo.png"]

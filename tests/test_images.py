@@ -113,3 +113,76 @@ def test_wrong_types_are_refused():
         load_image(np.zeros((2, 2)))
     with pytest.raises(ValueError, match=r"`source` array must be uint8 .*, got uint8 of shape \(2, 2, 2\)"):
         load_image(np.zeros((2, 2, 2), dtype=np.uint8))
+
+
+def _grey_file(tmp_path, values, mode, fmt):
+    path = tmp_path / f"grey.{fmt.lower()}"
+    image = Image.frombytes(mode, (values.shape[1], values.shape[0]), values.tobytes()) if mode.startswith("I;16") \
+        else Image.fromarray(values)
+    image.save(path, format=fmt)
+    return path
+
+
+@pytest.mark.parametrize("mode, dtype, fmt", [("I;16", "<u2", "PNG"), ("I;16B", ">u2", "PNG"), ("I;16B", ">u2", "TIFF")])
+def test_16_bit_images_are_divided_by_257(tmp_path, mode, dtype, fmt):
+    values = np.array([[0, 257, 32896], [65535, 65407, 128]], dtype=dtype)
+    path = _grey_file(tmp_path, values, mode, fmt)
+    assert Image.open(path).mode.startswith("I;16")  # PIL keeps the 16 bits
+    expected = [[0, 1, 128], [255, 255, 0]]  # 65407 / 257 = 254.502 -> 255, 128 / 257 -> 0
+    assert np.asarray(load_image(path))[..., 0].tolist() == expected
+    assert np.array_equal(np.asarray(load_image(path)), np.repeat(np.array(expected, np.uint8)[..., None], 3, axis=2))
+
+
+def test_32_bit_integer_tiff_is_read_as_16_bit(tmp_path):
+    path = _grey_file(tmp_path, np.array([[0, 257, 65535, 514]], dtype=np.int32), "I", "TIFF")
+    assert Image.open(path).mode == "I"
+    assert np.asarray(load_image(path))[0, :, 1].tolist() == [0, 1, 255, 2]
+
+
+def test_float_tiff_in_0_1_is_multiplied_by_255(tmp_path):
+    path = _grey_file(tmp_path, np.array([[0.0, 0.2, 0.5, 1.0]], dtype=np.float32), "F", "TIFF")
+    assert Image.open(path).mode == "F"
+    assert np.asarray(load_image(path))[0, :, 2].tolist() == [0, 51, 128, 255]
+
+
+def test_high_bit_depth_out_of_range_names_the_mode(tmp_path):
+    float_path = _grey_file(tmp_path, np.array([[0.0, 1.5]], dtype=np.float32), "F", "TIFF")
+    with pytest.raises(ValueError, match=r"`source` file '.*grey\.tiff' is a mode 'F' image with values in 0\.\.1\.5; "
+                                         r"load_image reads such images only with values in \[0, 1\]"):
+        load_image(float_path)
+    with pytest.raises(ValueError, match=r"`source` is a mode 'F' image with values in nan\.\.nan"):
+        load_image(Image.fromarray(np.array([[np.nan]], dtype=np.float32)))
+    with pytest.raises(ValueError, match=r"`source` is a mode 'I' image with values in -5\.\.70000; .* only with values in 0\.\.65535"):
+        load_image(Image.fromarray(np.array([[-5, 70000]], dtype=np.int32)))
+
+
+def test_decompression_bomb_is_a_chained_value_error(tmp_path, monkeypatch, rgb_array):
+    path = tmp_path / "bomb.png"
+    Image.fromarray(rgb_array).save(path)  # 35 pixels
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 10)  # PIL refuses more than twice this
+    with pytest.raises(ValueError, match=r"`source` file '.*bomb\.png' has too many pixels to be read safely, "
+                                         r"a possible decompression bomb") as caught:
+        load_image(path)
+    assert isinstance(caught.value.__cause__, Image.DecompressionBombError)
+    with pytest.raises(ValueError, match=r"`source` bytes has too many pixels"):
+        load_image(path.read_bytes())
+
+
+def test_check_image_size_limits_the_ratio_and_the_resized_pixels():
+    from segtutor.images import MAX_ASPECT_RATIO, MAX_WORK_PIXELS, check_image_size
+
+    assert (MAX_ASPECT_RATIO, MAX_WORK_PIXELS) == (10, 4_000_000)
+    check_image_size((320, 32), resize=256)  # 10:1 exactly: 2560x256 after resizing
+    check_image_size((2000, 2000))  # 4,000,000 pixels exactly
+    check_image_size((4000, 3000), resize=520)  # 693x520 after resizing
+    with pytest.raises(ValueError, match=r"^`image` is 321x32 pixels, an aspect ratio of 10\.03:1; the limit is 10:1 \(crop it into pieces\)$"):
+        check_image_size((321, 32), resize=256)
+    with pytest.raises(ValueError, match=r"^the photo is 32x40000 pixels, an aspect ratio of 1250:1"):
+        check_image_size((32, 40000), name="the photo")
+    with pytest.raises(ValueError, match=r"^`image` has 2001x2000 = 4,002,000 pixels; the limit is 4,000,000 pixels \(scale it down\)$"):
+        check_image_size((2001, 2000))
+    with pytest.raises(ValueError, match=r"^`image` would be 3157x2100 = 6,629,700 pixels after resizing its shorter side to 2100; "
+                                         r"the limit is 4,000,000 pixels"):
+        check_image_size((451, 300), resize=2100)
+    with pytest.raises(ValueError, match=r"^`image` is empty: 5x0 pixels$"):
+        check_image_size((5, 0))

@@ -155,3 +155,72 @@ def test_numpy_integer_sizes_count_as_ints():
     assert torch.equal(preprocess(image, resize=np.int64(32), crop=np.int32(16)), expected)
     with pytest.raises(TypeError, match=r"`resize` must be an int, got bool"):
         seed_transform(resize=True)
+
+
+@pytest.fixture
+def no_resizing(monkeypatch):
+    """Make any resize or tensor conversion fail: a refused image must be refused before either allocates."""
+    import torchvision.transforms.functional as TF
+
+    def fail(*args, **kwargs):
+        raise AssertionError("a refused image was resized or converted")
+
+    monkeypatch.setattr(TF, "resize", fail)
+    monkeypatch.setattr(TF, "to_tensor", fail)
+
+
+def _thin_png(tmp_path, width, height):
+    path = tmp_path / f"thin_{width}x{height}.png"
+    Image.new("RGB", (width, height), (90, 120, 30)).save(path)
+    return path
+
+
+def test_a_thin_image_is_refused_before_resizing(tmp_path, no_resizing):
+    path = _thin_png(tmp_path, 40000, 32)
+    assert path.stat().st_size < 10_000  # a few KB that Resize(256) would blow up to 320000x256
+    message = r"`image` is 40000x32 pixels, an aspect ratio of 1250:1; the limit is 10:1 \(crop it into pieces\)"
+    with pytest.raises(ValueError, match=message):
+        preprocess(path)
+    with pytest.raises(ValueError, match=message):
+        trace_transform(seed_transform(), path)
+
+
+def test_preprocess_bounds_the_resized_size_and_refuses_empty_images(no_resizing):
+    with pytest.raises(ValueError, match=r"`image` would be 3157x2100 = 6,629,700 pixels after resizing its shorter side to 2100"):
+        preprocess("chelsea", resize=2100, crop=224)
+    with pytest.raises(ValueError, match=r"`image` is empty: 5x0 pixels"):
+        preprocess(np.zeros((0, 5, 3), np.uint8))
+    with pytest.raises(ValueError, match=r"`image` is empty: 0x4 pixels"):
+        trace_transform(seed_transform(), np.zeros((4, 0), np.uint8))
+
+
+def test_images_up_to_the_limits_are_preprocessed():
+    panorama = Image.new("RGB", (320, 32))  # 10:1, the limit: Resize gives 2560x256
+    assert preprocess(panorama).shape == (1, 3, 224, 224)
+    assert [describe(result) for _, result in trace_transform(seed_transform(), panorama)][1] == "PIL RGB image, 2560x256 (W x H)"
+    assert preprocess("chelsea", resize=1600, crop=224).shape == (1, 3, 224, 224)  # 2405x1600: 3.85 MP
+
+
+def test_segment_refuses_thin_and_huge_images_before_the_model_runs(tmp_path, no_resizing):
+    from segtutor import load_model, segment
+
+    tiny = load_model("tiny")
+    lraspp = load_model("lraspp_mobilenet_v3_large", weights="random", cache=False)
+    with pytest.raises(ValueError, match=r"`image` is 2000x32 pixels, an aspect ratio of 62.5:1; the limit is 10:1"):
+        segment(_thin_png(tmp_path, 2000, 32), model=lraspp, preprocessing="weights")  # would be 32500x520
+    with pytest.raises(ValueError, match=r"`image` is 33x331 pixels, an aspect ratio of 10\.03:1"):
+        segment(Image.new("RGB", (33, 331)), model=tiny, preprocessing="seed")
+    with pytest.raises(ValueError, match=r"`image` has 2001x2000 = 4,002,000 pixels; the limit is 4,000,000"):
+        segment(Image.new("RGB", (2001, 2000)), model=tiny, preprocessing="weights")  # tiny works at full size
+
+
+def test_crop_box_refuses_empty_and_malformed_sizes():
+    from segtutor import crop_box
+
+    with pytest.raises(ValueError, match=r"`size` must be \(width, height\) with both sides at least 1, got \(0, 5\)"):
+        crop_box((0, 5))
+    with pytest.raises(TypeError, match=r"`size` must be a \(width, height\) pair of ints, got \(4\.0, 5\)"):
+        crop_box((4.0, 5))
+    with pytest.raises(TypeError, match=r"`size` must be a \(width, height\) pair of ints, got \[4\]"):
+        crop_box([4])
+    assert crop_box((np.int64(451), 300)) == (94, 19, 357, 281)

@@ -136,3 +136,10 @@ def test_smoothing_with_huge_ids_agrees_with_small_ids(seed):
     for segment in np.unique(segments):  # an independent reference: the most common class, the smaller on a tie
         values, counts = np.unique(labels[segments == segment], return_counts=True)
         assert set(small[segments == segment].tolist()) == {values[counts == counts.max()].min()}
+
+
+def test_slic_refuses_an_empty_image():
+    with pytest.raises(ValueError, match=r"`image` must not be empty, got uint8 of shape \(0, 5, 3\)"):
+        slic_superpixels(np.zeros((0, 5, 3), np.uint8))
+    with pytest.raises(ValueError, match=r"`image` must not be empty, got uint8 of shape \(4, 0, 3\)"):
+        slic_superpixels(np.zeros((4, 0, 3), np.uint8))

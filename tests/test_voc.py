@@ -2,10 +2,11 @@ import io
 
 import numpy as np
 import pytest
+import torch
 from PIL import Image
 from torchvision.datasets import VOCSegmentation
 
-from segtutor import add_void_border, decode_segmap, make_scenes, read_voc, voc_colormap, write_voc
+from segtutor import add_void_border, decode_segmap, make_scenes, read_voc, save_label_png, voc_colormap, write_voc
 
 
 def test_void_border_by_hand():
@@ -118,3 +119,56 @@ def test_void_border_refuses_an_ignore_index_the_dtype_cannot_hold():
     assert add_void_border(labels.astype(np.int16), ignore_index=300).tolist() == [[0, 300, 300, 1]]
     result = add_void_border(labels, ignore_index=np.int64(255), border=np.uint8(1))
     assert result.dtype == np.uint8 and result.tolist() == [[0, 255, 255, 1]]
+
+
+def test_read_turns_rgb_colour_masks_into_class_ids(tmp_path, scenes):
+    images, labels = scenes
+    root = write_voc(tmp_path, images, labels)
+    expected = read_voc(root, split="trainval")[1]
+    for path in (root / "SegmentationClass").iterdir():  # as a tool that saves masks as colours would
+        Image.open(path).convert("RGB").save(path)
+    assert Image.open(root / "SegmentationClass" / "scene_000000.png").mode == "RGB"
+    read_labels = read_voc(root, split="trainval")[1]
+    assert read_labels.shape == (8, 64, 64) and read_labels.dtype == np.int64
+    assert np.array_equal(read_labels, expected)
+
+
+def test_rgb_mask_ids_above_the_voc_classes_round_trip(tmp_path):
+    root = write_voc(tmp_path, np.zeros((1, 2, 4, 3), np.uint8), np.zeros((1, 2, 4), np.int64), val_fraction=0.0)
+    ids = np.array([[0, 21, 100, 200], [254, 255, 15, 7]])
+    Image.fromarray(voc_colormap(256)[ids]).save(root / "SegmentationClass" / "scene_000000.png")
+    assert read_voc(root)[1][0].tolist() == ids.tolist()
+
+
+def test_read_refuses_unknown_colours_other_modes_and_mismatched_sizes(tmp_path, scenes):
+    root = write_voc(tmp_path, *scenes)
+    path = root / "SegmentationClass" / "scene_000001.png"
+    colours = np.array(Image.open(path).convert("RGB"))
+    colours[3, 4] = (1, 2, 3)
+    Image.fromarray(colours).save(path)
+    with pytest.raises(ValueError, match=r"mask .*scene_000001\.png has 1 pixels whose colour is not in VOC's colour map, e\.g\. \(1, 2, 3\)"):
+        read_voc(root)
+    Image.fromarray(colours).convert("RGBA").save(path)
+    with pytest.raises(ValueError, match=r"mask .*scene_000001\.png has mode 'RGBA'; read_voc reads palette \(P\) or grey \(L\)"):
+        read_voc(root)
+    Image.new("P", (64, 63)).save(path)
+    with pytest.raises(ValueError, match=r"mask .*scene_000001\.png is 64x63 pixels but its image .*scene_000001\.jpg "
+                                         r"is 64x64; a mask must match its image"):
+        read_voc(root)
+
+
+def test_save_label_png_refuses_non_integer_empty_and_out_of_range_maps(tmp_path):
+    path = tmp_path / "mask.png"
+    for labels, described in ((np.array([[0.0, 1.7]]), "float64"), (np.array([[0, np.nan]]), "float64"),
+                              (np.array([[True, False]]), "bool"), (torch.tensor([[1.5]]), "float32")):
+        with pytest.raises(TypeError, match=rf"`labels` must be an integer array of shape \(H, W\), got {described} of shape"):
+            save_label_png(labels, path)
+    with pytest.raises(ValueError, match=r"`labels` must not be empty, got shape \(0, 3\)"):
+        save_label_png(np.zeros((0, 3), np.int64), path)
+    with pytest.raises(ValueError, match=r"`labels` must hold class ids in 0..255, got values in -1..3"):
+        save_label_png(np.array([[-1, 3]]), path)
+    with pytest.raises(ValueError, match=r"`path` must end in .png, got '.*mask\.jpg'"):
+        save_label_png(np.array([[1, 3]]), tmp_path / "mask.jpg")
+    assert not path.exists() and not (tmp_path / "mask.jpg").exists()
+    save_label_png(torch.tensor([[1, 300 - 45]], dtype=torch.uint8), path)
+    assert np.asarray(Image.open(path)).tolist() == [[1, 255]]

@@ -173,3 +173,17 @@ def test_a_model_switch_redraws_once(monkeypatch):
     monkeypatch.setattr(explorer, "to_jpeg", lambda array, **kw: calls.append(1) or real(array, **kw))
     box.controls["model"].value = "tiny"
     assert len(calls) == 1
+
+
+def test_read_upload_refuses_a_thin_image_from_its_header(monkeypatch):
+    buffer = io.BytesIO()
+    Image.new("L", (200000, 32)).save(buffer, format="PNG")
+    data = buffer.getvalue()
+    assert len(data) < 20_000 and 200000 * 32 < explorer.MAX_UPLOAD_PIXELS  # under both caps
+
+    def decode(*args, **kwargs):
+        raise AssertionError("the refused upload was decoded")
+
+    monkeypatch.setattr(explorer, "load_image", decode)
+    with pytest.raises(ValueError, match=r"^the image is 200000x32 pixels, an aspect ratio of 6250:1; the limit is 10:1"):
+        explorer.read_upload(({"name": "strip.png", "content": data},))
