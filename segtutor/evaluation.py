@@ -19,7 +19,7 @@ import torch
 from tqdm.auto import tqdm
 
 from ._checks import describe_array
-from .inference import logits_to_labels, predict
+from .inference import check_model, logits_to_labels, predict
 from .metrics import (
     _as_matrix,
     _check_num_classes,
@@ -162,6 +162,7 @@ def evaluate(model: torch.nn.Module, data, *, num_classes: int, ignore_index: in
     >>> int(evaluate(model, data, num_classes=21, progress=False).confusion.sum())
     1024
     """
+    check_model(model)
     _check_num_classes(num_classes)
     total = np.zeros((num_classes, num_classes), np.int64)
     was_training, seen = model.training, 0
