@@ -20,7 +20,7 @@ from .overlays import overlay
 from .registry import MODEL_NAMES
 from .segment import segment
 from .voc import save_label_png
-from .weights import CheckpointError, WeightsUnavailableError, download_weights, weights_status
+from .weights import CheckpointError, WeightsUnavailableError, cache_fix, download_weights, weights_status
 
 __all__ = ["main"]
 
@@ -34,7 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     weights = commands.add_parser("weights", help="list or download pretrained weights")
     actions = weights.add_subparsers(dest="action", required=True)
-    actions.add_parser("list", help="show which weights are cached, their sizes, and which are missing")
+    actions.add_parser("list", help="show which weights are cached, their sizes, which are missing, and which fail their hash check")
     download = actions.add_parser("download", help="download weights, with a progress bar and hash check")
     download.add_argument("names", nargs="*", metavar="NAME", help=f"one of: {', '.join(MODEL_NAMES)}")
     download.add_argument("--all", action="store_true", help="download the weights of every model")
@@ -49,13 +49,22 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _list_weights() -> None:
+    table = weights_status()
+    print(table)
+    for row in table:
+        if row["status"] == "failing":
+            print(f"{row['model']}: {row['file']} fails its hash check (corrupt, truncated or not the official file); "
+                  f"it will not be loaded. {cache_fix(row['model'])}")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = _parser()
     args = parser.parse_args(argv)
     try:
         if args.command == "weights" and args.action == "list":
-            print(weights_status())
+            _list_weights()
         elif args.command == "weights":
             if bool(args.names) == args.all:
                 parser.error("name one or more models, or pass --all")

@@ -21,7 +21,7 @@ import torch
 from tqdm.auto import tqdm
 
 from ._checks import as_confusion_matrix, check_ignore_index, check_num_classes, describe_array
-from .inference import logits_to_labels, predict
+from .inference import check_model, logits_to_labels, predict
 from .metrics import (
     confusion_matrix,
     dice_from_confusion,
@@ -172,6 +172,7 @@ def evaluate(model: torch.nn.Module, data, *, num_classes: int, ignore_index: in
     >>> int(evaluate(model, data, num_classes=21, progress=False).confusion.sum())
     1024
     """
+    check_model(model)
     num_classes = check_num_classes(num_classes)
     ignore_index = check_ignore_index(ignore_index, num_classes=num_classes)
     class_names = _class_names(class_names, num_classes)
@@ -179,19 +180,15 @@ def evaluate(model: torch.nn.Module, data, *, num_classes: int, ignore_index: in
         raise TypeError(f"`data` must be an iterable of (batch, labels) pairs, such as a DataLoader or a dataset, "
                         f"got {type(data).__name__}")
     total = np.zeros((num_classes, num_classes), np.int64)
-    was_training, seen = model.training, 0
-    model.eval()
-    try:
-        for item in tqdm(data, desc="evaluate", unit="batch", disable=not progress):
-            batch, labels = _as_pair(item)
-            pred = logits_to_labels(predict(model, batch))
-            if pred.shape != labels.shape:
-                raise ValueError(f"the model's class map has shape {tuple(pred.shape)} but its labels have shape "
-                                 f"{tuple(labels.shape)}: transform images and labels to the same size")
-            total += confusion_matrix(pred, labels.to(pred.device), num_classes=num_classes, ignore_index=ignore_index)
-            seen += 1
-    finally:
-        model.train(was_training)
+    seen = 0  # predict() runs the model in eval mode and gives every submodule its own mode back
+    for item in tqdm(data, desc="evaluate", unit="batch", disable=not progress):
+        batch, labels = _as_pair(item)
+        pred = logits_to_labels(predict(model, batch))
+        if pred.shape != labels.shape:
+            raise ValueError(f"the model's class map has shape {tuple(pred.shape)} but its labels have shape "
+                             f"{tuple(labels.shape)}: transform images and labels to the same size")
+        total += confusion_matrix(pred, labels.to(pred.device), num_classes=num_classes, ignore_index=ignore_index)
+        seen += 1
     if not seen:
         raise ValueError("`data` must yield at least one (batch, labels) pair, got none")
     return Scores(total, class_names=class_names)

@@ -90,7 +90,10 @@ def model_label(name: str) -> str:
 
     Examples
     --------
-    >>> model_label("fcn_resnet101")  # offline, nothing cached
+    >>> import os, tempfile
+    >>> from unittest import mock
+    >>> with tempfile.TemporaryDirectory() as empty, mock.patch.dict(os.environ, {"TORCH_HOME": empty}):
+    ...     model_label("fcn_resnet101")  # nothing cached
     'fcn_resnet101 (random weights: pretrained not cached)'
     """
     if name in MODEL_NAMES and not checkpoint_path(name).is_file():

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import pickle
 from pathlib import Path
 
 import torch
 
 from .registry import MODEL_NAMES, ModelSpec, get_spec
 from .tiny import load_tiny_model
-from .weights import CheckpointError, WeightsUnavailableError, checkpoint_path, download_weights, load_state_dict, read_checkpoint
+from .weights import WeightsUnavailableError, cache_fix, checkpoint_path, download_weights, load_state_dict, read_checkpoint
 
 __all__ = ["LOADABLE_MODELS", "clear_model_cache", "default_device", "load_lesson_model", "load_model"]
 
@@ -42,14 +41,18 @@ def load_model(name: str, *, weights="pretrained", device=None, half: bool = Fal
     weights : {"pretrained", "random"} or path, optional
         ``"pretrained"`` loads the default weights enum (e.g.
         ``FCN_ResNet101_Weights.DEFAULT``) through torchvision's cache,
-        downloading them if needed. ``"random"`` builds the same
+        downloading them if needed; a cached file must match the SHA-256
+        prefix in its name and is read with ``torch.load(..., weights_only=True)``.
+        ``"random"`` builds the same
         architecture, auxiliary head included, without any download. A path
         loads a local state dict with ``torch.load(..., weights_only=True)``.
     device : str or torch.device, optional
         Where to put the model; default CUDA when available, else the CPU.
     half : bool, optional
-        Convert the model to float16 (CUDA only). On the CPU the model is
-        stored channels-last, which :func:`segtutor.predict` matches.
+        Convert the model to float16 (CUDA only). float16 can overflow (with
+        random weights, fcn_resnet101's logits do): :func:`segtutor.predict`
+        then raises ``FloatingPointError``, and float32 is the fix. On the CPU
+        the model is stored channels-last, which :func:`segtutor.predict` matches.
     progress : bool, optional
         Show a progress bar while downloading.
     cache : bool, optional
@@ -70,7 +73,8 @@ def load_model(name: str, *, weights="pretrained", device=None, half: bool = Fal
     WeightsUnavailableError
         If the pretrained weights are not cached and cannot be downloaded.
     CheckpointError
-        If a checkpoint is corrupt, unsafe, or for another model.
+        If a checkpoint is corrupt, fails its hash check, holds code (never
+        run: it is refused unread), or is for another model.
 
     Examples
     --------
@@ -111,6 +115,7 @@ def _weights_key(weights):
 
 
 def _random(spec: ModelSpec) -> torch.nn.Module:
+    """The architecture of the pretrained weights (auxiliary head included), randomly initialised, no download."""
     extra = {"aux_loss": True} if spec.has_aux else {}
     return spec.builder(weights=None, weights_backbone=None, num_classes=len(spec.categories), **extra)
 
@@ -119,18 +124,16 @@ def _build(spec: ModelSpec, weights, *, progress: bool) -> torch.nn.Module:
     if weights == "random":
         return _random(spec)
     if weights == "pretrained":
-        path = download_weights(spec.name, progress=progress)
-        try:
-            return spec.builder(weights=spec.weights, progress=progress)
-        except (RuntimeError, EOFError, ValueError, pickle.UnpicklingError) as err:
-            raise CheckpointError(
-                f"cached checkpoint file '{path}' is corrupt or truncated ({type(err).__name__}). "
-                f"Delete it and download it again (python -m segtutor weights download {spec.name})."
-            ) from None
-    if isinstance(weights, str) and not Path(weights).suffix and not Path(weights).exists():
+        # Never spec.builder(weights=...): torchvision would unpickle the cached file fully (weights_only=False).
+        path = download_weights(spec.name, progress=progress)  # checks a cached file's hash prefix first
+        state = read_checkpoint(path, fix=cache_fix(spec.name))
+        source = f"cached checkpoint file '{path}'"
+    elif isinstance(weights, str) and not Path(weights).suffix and not Path(weights).exists():
         raise ValueError(f"`weights` must be 'pretrained', 'random' or a path, got {weights!r}")
+    else:
+        state, source = read_checkpoint(weights), f"checkpoint file '{weights}'"
     model = _random(spec)
-    load_state_dict(model, read_checkpoint(weights), source=f"checkpoint file '{weights}'")
+    load_state_dict(model, state, source=source)
     return model
 
 

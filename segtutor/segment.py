@@ -11,7 +11,7 @@ import torchvision.transforms as T
 
 from ._checks import check_ignore_index
 from .images import check_image_size, load_image
-from .inference import predict
+from .inference import check_model, predict
 from .models import load_model
 from .preprocessing import IMAGENET_MEAN, IMAGENET_STD, seed_transform
 from .registry import MODEL_NAMES, get_spec
@@ -72,7 +72,9 @@ def segment(image, *, model, preprocessing: str = "seed", return_probs: bool = F
     image : PIL.Image.Image or anything :func:`segtutor.load_image` accepts
         The photo.
     model : str or torch.nn.Module
-        A model name (loaded with :func:`segtutor.load_model`) or a model.
+        A model name (loaded with :func:`segtutor.load_model`) or a model
+        with parameters. A model left in train mode gives the eval-mode
+        answer and is left as it was (see :func:`segtutor.predict`).
     preprocessing : {"seed", "weights"}, optional
         ``"seed"``: Resize 256, CenterCrop 224 (the border outside the crop
         gets `ignore_index`). ``"weights"``: the weights' own
@@ -93,9 +95,10 @@ def segment(image, *, model, preprocessing: str = "seed", return_probs: bool = F
     Raises
     ------
     TypeError
-        If `ignore_index` is not an int (``None`` included).
+        If `ignore_index` is not an int (``None`` included), or `model` is
+        neither a name nor a ``torch.nn.Module``.
     ValueError
-        If `preprocessing` is unknown, a side of the photo is shorter than
+        If `preprocessing` is unknown, `model` has no parameters, a side of the photo is shorter than
         :data:`MIN_IMAGE_SIDE`, or the photo is thinner than 1 :
         :data:`segtutor.images.MAX_ASPECT_RATIO` or bigger than
         :data:`segtutor.images.MAX_WORK_PIXELS` once resized,
@@ -104,6 +107,8 @@ def segment(image, *, model, preprocessing: str = "seed", return_probs: bool = F
     if preprocessing not in ("seed", "weights"):
         raise ValueError(f"`preprocessing` must be 'seed' or 'weights', got {preprocessing!r}")
     ignore_index = check_ignore_index(ignore_index)
+    if not isinstance(model, str):
+        check_model(model, accepts="a model name or a torch.nn.Module")
     image = load_image(image)
     if min(image.size) < MIN_IMAGE_SIDE:
         raise ValueError(f"`image` must be at least {MIN_IMAGE_SIDE}x{MIN_IMAGE_SIDE} pixels, got {image.width}x{image.height}")

@@ -23,6 +23,7 @@ from torch import nn
 
 from ._checks import check_batch
 from .scenes import SCENE_CLASSES
+from .weights import CheckpointError, load_state_dict, read_plain
 
 __all__ = ["TINY_CHECKPOINT", "TinySegNet", "load_tiny_model", "save_tiny_model"]
 
@@ -156,7 +157,8 @@ def load_tiny_model(*, weights="pretrained", num_classes: int = len(SCENE_CLASSE
         (:data:`TINY_CHECKPOINT`); ``"random"`` keeps the initial weights
         (seed them with ``torch.manual_seed``); any other string or path is a
         checkpoint written by :func:`save_tiny_model`. Checkpoints are read
-        with ``torch.load(..., weights_only=True)``: they hold tensors and
+        by :func:`segtutor.read_checkpoint`'s safe reader
+        (``torch.load(..., weights_only=True)``): they hold tensors and
         plain data, never code.
     num_classes : int, optional
         Number of classes the model must predict; a checkpoint with another
@@ -173,9 +175,12 @@ def load_tiny_model(*, weights="pretrained", num_classes: int = len(SCENE_CLASSE
         If `weights` is neither a string nor a path.
     FileNotFoundError
         If the checkpoint file does not exist.
+    CheckpointError
+        If the file is empty, corrupt, truncated, holds code (refused unread),
+        is not a tiny-model checkpoint, or its fields or tensors do not fit
+        (missing keys, wrong widths or shapes). The message names the file and the fix.
     ValueError
-        If the file is not a tiny-model checkpoint, or its class count
-        differs from `num_classes`.
+        If its class count differs from `num_classes`.
 
     Examples
     --------
@@ -190,21 +195,52 @@ def load_tiny_model(*, weights="pretrained", num_classes: int = len(SCENE_CLASSE
         model.classes = SCENE_CLASSES if num_classes == len(SCENE_CLASSES) else tuple(map(str, range(num_classes)))
         return model.eval()
     path = TINY_CHECKPOINT if weights == "pretrained" else Path(weights)
-    checkpoint = _read_checkpoint(path)
+    checkpoint, fix = _read_checkpoint(path)
     if checkpoint["num_classes"] != num_classes:
         raise ValueError(
             f"checkpoint {path} predicts {checkpoint['num_classes']} classes ({', '.join(checkpoint['classes'])}), "
             f"but num_classes={num_classes}; pass num_classes={checkpoint['num_classes']} to load it")
     model = TinySegNet(num_classes, widths=tuple(checkpoint["widths"]))
-    model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in checkpoint["state_dict"].items()})
+    state = {k: v.float() if v.is_floating_point() else v for k, v in checkpoint["state_dict"].items()}
+    try:
+        load_state_dict(model, state, source=f"checkpoint file '{path}'")
+    except CheckpointError as err:
+        raise CheckpointError(f"{err} {fix}") from None
     model.classes = tuple(checkpoint["classes"])
     return model.eval()
 
 
-def _read_checkpoint(path: Path) -> dict:
+_MAX_WIDTH = 1024
+"""Widest layer a checkpoint may ask for: bounds the memory a damaged or hostile file can make us allocate."""
+
+
+def _read_checkpoint(path: Path) -> tuple[dict, str]:
+    """The checkpoint, read by segtutor's one safe reader and checked field by field, and the fix for a bad one."""
     if not path.is_file():
         raise FileNotFoundError(f"`weights` checkpoint not found: {path}")
-    checkpoint = torch.load(path, map_location="cpu", weights_only=True)
+    fix = ("Reinstall segtutor to restore it." if path == TINY_CHECKPOINT
+           else "Save it again with segtutor.save_tiny_model(model, path).")
+    checkpoint = read_plain(path, fix=fix)
     if not isinstance(checkpoint, dict) or checkpoint.get("format") != _FORMAT:
-        raise ValueError(f"`weights` must be a checkpoint written by save_tiny_model ({_FORMAT}), but {path} is not")
-    return checkpoint
+        raise CheckpointError(f"`weights` must be a checkpoint written by save_tiny_model ({_FORMAT}), but {path} is not. {fix}")
+    problem = _field_problem(checkpoint)
+    if problem:
+        raise CheckpointError(f"checkpoint file '{path}' is damaged: {problem}. {fix}")
+    return checkpoint, fix
+
+
+def _field_problem(checkpoint: dict) -> str | None:
+    def count(value, low, high):
+        return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+    num_classes, widths, classes = checkpoint.get("num_classes"), checkpoint.get("widths"), checkpoint.get("classes")
+    state = checkpoint.get("state_dict")
+    if not count(num_classes, 1, 255):
+        return f"num_classes must be an int in 1..255, got {num_classes!r}"
+    if not (isinstance(widths, (list, tuple)) and len(widths) == 4 and all(count(w, 2, _MAX_WIDTH) for w in widths)):
+        return f"widths must be 4 ints in 2..{_MAX_WIDTH}, got {widths!r}"
+    if not (isinstance(classes, (list, tuple)) and len(classes) == num_classes and all(isinstance(c, str) for c in classes)):
+        return f"classes must be {num_classes} names, got {classes!r}"
+    if not (isinstance(state, dict) and all(isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in state.items())):
+        return f"state_dict must map names to tensors, got {type(state).__name__}"
+    return None

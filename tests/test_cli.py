@@ -15,14 +15,29 @@ from segtutor.cli import main
 from segtutor.weights import CheckpointError
 
 
-def test_weights_list_shows_cached_and_missing(torch_home, capsys):
-    path = checkpoint_path("lraspp_mobilenet_v3_large")
-    path.parent.mkdir(parents=True)
-    path.write_bytes(b"x" * 1_500_000)
+def test_weights_list_shows_cached_failing_and_missing(torch_home, capsys, monkeypatch):
+    from .checkpoints import cache_random_state
+
+    cache_random_state("lraspp_mobilenet_v3_large", monkeypatch, marker=0.0)
+    size = checkpoint_path("lraspp_mobilenet_v3_large").stat().st_size / 1e6
+    checkpoint_path("fcn_resnet50").write_bytes(b"x" * 1_500_000)  # not the official file
     assert main(["weights", "list"]) == 0
-    lines = {line.split()[0]: line.split()[2:] for line in capsys.readouterr().out.splitlines()[1:]}
-    assert lines["lraspp_mobilenet_v3_large"] == ["cached", "1.5"]
+    out = capsys.readouterr().out.splitlines()
+    lines = {line.split()[0]: line.split()[2:] for line in out[1:]}
+    assert lines["lraspp_mobilenet_v3_large"] == ["cached", f"{size:.1f}"]
+    assert lines["fcn_resnet50"] == ["failing", "1.5"]
     assert lines["fcn_resnet101"] == ["missing", "207.7", "to", "download"]
+    assert out[-1] == ("fcn_resnet50: fcn_resnet50_coco-1167a1af.pth fails its hash check (corrupt, truncated or not the "
+                       "official file); it will not be loaded. Delete it and download it again "
+                       "(python -m segtutor weights download fcn_resnet50).")
+
+
+def test_weights_download_reports_a_cached_file_that_fails_its_hash_check(torch_home, capsys):
+    path = checkpoint_path("fcn_resnet50")
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"x" * 10)
+    assert main(["weights", "download", "fcn_resnet50"]) == 2
+    assert capsys.readouterr().err.startswith(f"segtutor: error: cached checkpoint file '{path}' fails its hash check")
 
 
 def test_weights_download_uses_torch_hub_with_progress_and_hash(torch_home, monkeypatch, capsys):

@@ -166,3 +166,18 @@ def test_arguments_are_checked_before_any_batch_runs(kwargs, error, message):
 def test_data_that_is_not_iterable_is_a_type_error():
     with pytest.raises(TypeError, match=r"`data` must be an iterable of \(batch, labels\) pairs, such as a DataLoader or a dataset, got int"):
         evaluate(Threshold(), 5, num_classes=2, progress=False)
+
+
+def test_evaluate_leaves_a_mixed_mode_model_exactly_as_it_was():
+    # issue 11 item 4: evaluate used to restore only the top-level flag, flattening mixed modes
+    from segtutor import load_tiny_model
+
+    model = load_tiny_model()
+    model.train()
+    model.encoder[0].eval()
+    modes = [m.training for m in model.modules()]
+    state = {k: v.clone() for k, v in model.state_dict().items()}
+    data = [(torch.zeros(3, 32, 32), torch.zeros(32, 32, dtype=torch.long))]
+    evaluate(model, data, num_classes=5, progress=False)
+    assert [m.training for m in model.modules()] == modes
+    assert all(torch.equal(v, state[k]) for k, v in model.state_dict().items())

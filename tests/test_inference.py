@@ -1,3 +1,4 @@
+import copy
 from collections import OrderedDict
 
 import numpy as np
@@ -66,3 +67,83 @@ def test_classes_present_in_order_for_numpy_and_torch():
 def test_classes_present_refuses_float_labels():
     with pytest.raises(TypeError, match=r"`labels` must be an integer array of shape \(H, W\) or \(N, H, W\), got float32 of shape \(3, 4, 4\)"):
         classes_present(np.zeros((3, 4, 4), np.float32), ["a"])
+
+
+class BatchNormNet(torch.nn.Module):
+    """conv - BatchNorm - Dropout - conv, with running statistics far from a batch's own."""
+
+    def __init__(self):
+        super().__init__()
+        torch.manual_seed(0)
+        self.body = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3, padding=1), torch.nn.BatchNorm2d(4),
+                                        torch.nn.Dropout(0.5), torch.nn.Conv2d(4, 2, 1))
+        self.body[1].running_mean.uniform_(-1, 1)
+        self.body[1].running_var.uniform_(0.5, 2)
+        self.body[1].num_batches_tracked.fill_(7)
+
+    def forward(self, x):
+        return OrderedDict(out=self.body(x))
+
+
+def _snapshot(model):
+    return {k: v.clone() for k, v in model.state_dict().items()}, [m.training for m in model.modules()]
+
+
+def test_predict_on_a_model_left_in_train_mode_gives_the_eval_answer_and_changes_nothing():
+    model = BatchNormNet().train()
+    model.body[2].eval()  # a mixed mode must come back mixed, not all-train
+    batch = torch.randn(2, 3, 8, 8, generator=torch.Generator().manual_seed(1))
+    with torch.no_grad():
+        expected = copy.deepcopy(model).eval()(batch)["out"]
+    state, modes = _snapshot(model)
+    out = predict(model, batch)
+    assert torch.equal(out, expected)
+    after_state, after_modes = _snapshot(model)
+    assert after_state.keys() == state.keys() and all(torch.equal(after_state[k], state[k]) for k in state)
+    assert after_modes == modes == [True, True, True, True, False, True]
+
+
+def test_predict_restores_the_mode_when_the_model_fails():
+    class Failing(BatchNormNet):
+        def forward(self, x):
+            raise RuntimeError("boom")
+
+    model = Failing().train()
+    with pytest.raises(RuntimeError, match="boom"):
+        predict(model, torch.zeros(1, 3, 4, 4))
+    assert all(m.training for m in model.modules())
+
+
+class Scaled(torch.nn.Module):
+    """'out' is x * scale * scale: float16 overflows above 65504."""
+
+    def __init__(self, scale, dtype):
+        super().__init__()
+        self.scale = torch.nn.Parameter(torch.tensor(scale, dtype=dtype))
+
+    def forward(self, x):
+        return OrderedDict(out=x * self.scale * self.scale, aux=x)
+
+
+def test_predict_refuses_float16_logits_that_overflowed_and_suggests_float32():
+    batch = torch.full((1, 3, 2, 2), 300.0)
+    with pytest.raises(FloatingPointError, match=r"^the model's 'out' output holds 12 non-finite values \(inf or NaN\) out of 12: the model runs in float16, which overflows easily: run it in float32 \(load_model\(name, half=False\), or model\.float\(\)\)$"):
+        predict(Scaled(300.0, torch.float16), batch)
+    assert torch.equal(predict(Scaled(300.0, torch.float32), batch), torch.full((1, 3, 2, 2), 300.0 ** 3))
+
+
+def test_predict_refuses_nan_logits_of_a_float32_model():
+    batch = torch.ones(1, 3, 2, 2)
+    batch[0, 0, 0, 0] = float("nan")
+    with pytest.raises(FloatingPointError, match=r"'out' output holds 1 non-finite values \(inf or NaN\) out of 12: check the model's weights and the batch for inf and NaN"):
+        predict(Scaled(1.0, torch.float32), batch)
+
+
+def test_predict_checks_aux_only_when_it_returns_it():
+    class BadAux(Doubler):
+        def forward(self, x):
+            return OrderedDict(out=self.scale * x, aux=x / 0)
+
+    assert torch.equal(predict(BadAux(), torch.ones(1, 3, 2, 2)), torch.full((1, 3, 2, 2), 2.0))
+    with pytest.raises(FloatingPointError, match=r"the model's 'aux' output holds 12 non-finite values"):
+        predict(BadAux(), torch.ones(1, 3, 2, 2), return_dict=True)

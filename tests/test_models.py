@@ -1,28 +1,14 @@
 import copy
-import time
 
 import pytest
 import torch
 
 import segtutor
 from segtutor import CheckpointError, WeightsUnavailableError, checkpoint_path, get_spec, load_lesson_model, load_model
+from segtutor import models as models_module
 
+from .checkpoints import cache_random_state, match_hash_prefix, save_random_state, same_state
 from .test_registry import TORCHVISION_SEGMENTATION_MODELS
-
-
-def _save_random_state(name: str, path, marker: float) -> dict:
-    """Save a fresh random model's state dict, with one recognisable tensor."""
-    state = load_model(name, weights="random", cache=False).state_dict()
-    first_weight = next(k for k in state if k.endswith("weight"))
-    state[first_weight].fill_(marker)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    torch.save(state, path)
-    return state
-
-
-def _same_state(model: torch.nn.Module, state: dict) -> bool:
-    loaded = model.state_dict()
-    return loaded.keys() == state.keys() and all(torch.equal(loaded[k], state[k]) for k in state)
 
 
 @pytest.mark.parametrize("name", TORCHVISION_SEGMENTATION_MODELS)
@@ -37,38 +23,80 @@ def test_random_weights_build_the_published_architecture(name):
         assert value.shape == (1, 21, 32, 48)
 
 
-def test_pretrained_path_loads_a_cached_checkpoint_through_torchvision(torch_home):
-    written = _save_random_state("fcn_resnet101", checkpoint_path("fcn_resnet101"), marker=0.125)
+def test_pretrained_path_loads_a_cached_checkpoint(torch_home, monkeypatch):
+    written = cache_random_state("fcn_resnet101", monkeypatch, marker=0.125)
     assert checkpoint_path("fcn_resnet101").parent == torch_home / "hub" / "checkpoints"
-    assert _same_state(load_model("fcn_resnet101"), written)
+    model = load_model("fcn_resnet101")
+    assert same_state(model, written) and not model.training
+    assert list(segtutor.predict(model, torch.zeros(1, 3, 32, 32), return_dict=True)) == ["out", "aux"]
 
 
-def test_missing_pretrained_weights_fail_fast(torch_home):
-    start = time.perf_counter()
+def test_pretrained_weights_never_reach_torchvisions_full_unpickling(torch_home, monkeypatch):
+    """torchvision's builder with weights= unpickles the cached file with weights_only=False: never call it so."""
+    cache_random_state("lraspp_mobilenet_v3_large", monkeypatch, marker=0.5)
+    loads, real_load = [], torch.load
+
+    def recording_load(*args, **kwargs):
+        loads.append(kwargs.get("weights_only"))
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(torch, "load", recording_load)
+    load_model("lraspp_mobilenet_v3_large")
+    load_model("tiny", cache=False)
+    assert loads == [True, True]
+
+
+def test_missing_pretrained_weights_fail_without_trying_a_download(torch_home, monkeypatch):
+    monkeypatch.setattr(torch.hub, "download_url_to_file", lambda *args, **kwargs: pytest.fail("tried a download"))
     with pytest.raises(WeightsUnavailableError, match=r"Wanted file: fcn_resnet101_coco-7ecb50ca\.pth"):
         load_model("fcn_resnet101")
-    assert time.perf_counter() - start < 5
 
 
 def test_a_successful_download_is_then_loaded(torch_home, monkeypatch):
     monkeypatch.delenv("SEGTUTOR_OFFLINE")
-    state = load_model("lraspp_mobilenet_v3_large", weights="random", cache=False).state_dict()
+    state = load_model("lraspp_mobilenet_v3_large", weights="random", device="cpu", cache=False).state_dict()
+    # torch.hub checks the hash prefix while downloading; the fake download stands for one that passed
     monkeypatch.setattr(torch.hub, "download_url_to_file", lambda url, dst, hash_prefix, progress: torch.save(state, dst))
-    assert _same_state(load_model("lraspp_mobilenet_v3_large"), state)
+    assert same_state(load_model("lraspp_mobilenet_v3_large"), state)
 
 
-def test_a_corrupt_cached_file_says_delete_and_download_again(torch_home):
+def test_a_corrupt_cached_file_fails_its_hash_check_and_says_delete_and_download_again(torch_home):
     path = checkpoint_path("lraspp_mobilenet_v3_large")
     path.parent.mkdir(parents=True)
     path.write_bytes(b"\x00" * 100)
-    with pytest.raises(CheckpointError, match=r"cached checkpoint file '.*lraspp_mobilenet_v3_large-d234d4ea\.pth' is corrupt or truncated .* Delete it and download it again"):
+    with pytest.raises(CheckpointError, match=r"cached checkpoint file '.*lraspp_mobilenet_v3_large-d234d4ea\.pth' fails its hash check \(its SHA-256 begins cd00e292, but its name says d234d4ea\): it is corrupt, truncated or not the official file\. Delete it and download it again \(python -m segtutor weights download lraspp_mobilenet_v3_large\)\."):
         load_model("lraspp_mobilenet_v3_large")
 
 
+def test_a_truncated_cached_file_whose_hash_matches_is_still_caught_by_the_reader(torch_home, monkeypatch):
+    path = checkpoint_path("lraspp_mobilenet_v3_large")
+    save_random_state("lraspp_mobilenet_v3_large", path, marker=0.0)
+    path.write_bytes(path.read_bytes()[:5000])
+    match_hash_prefix(path, monkeypatch)
+    with pytest.raises(CheckpointError, match=r"checkpoint file '.*lraspp_mobilenet_v3_large-d234d4ea\.pth' is corrupt, truncated or not a PyTorch checkpoint \(\w+Error\)\. Delete it and download it again \(python -m segtutor weights download lraspp_mobilenet_v3_large\)\."):
+        load_model("lraspp_mobilenet_v3_large")
+
+
+def test_the_cached_file_is_hashed_once_per_process_and_again_when_it_changes(torch_home, monkeypatch):
+    import hashlib
+
+    cache_random_state("lraspp_mobilenet_v3_large", monkeypatch, marker=0.5)
+    hashed, real_sha256 = [], hashlib.sha256
+    monkeypatch.setattr(hashlib, "sha256", lambda *args: hashed.append(1) or real_sha256(*args))
+    for _ in range(3):
+        load_model("lraspp_mobilenet_v3_large", cache=False)
+    assert len(hashed) == 1
+    path = checkpoint_path("lraspp_mobilenet_v3_large")
+    path.write_bytes(path.read_bytes()[:-1])  # changed after its check: checked again, and now it fails
+    with pytest.raises(CheckpointError, match=r"fails its hash check"):
+        load_model("lraspp_mobilenet_v3_large", cache=False)
+    assert len(hashed) == 2
+
+
 def test_local_checkpoint_path(tmp_path):
-    written = _save_random_state("lraspp_mobilenet_v3_large", tmp_path / "mine.pth", marker=0.25)
-    assert _same_state(load_model("lraspp_mobilenet_v3_large", weights=tmp_path / "mine.pth"), written)
-    assert _same_state(load_model("lraspp_mobilenet_v3_large", weights=str(tmp_path / "mine.pth")), written)
+    written = save_random_state("lraspp_mobilenet_v3_large", tmp_path / "mine.pth", marker=0.25)
+    assert same_state(load_model("lraspp_mobilenet_v3_large", weights=tmp_path / "mine.pth"), written)
+    assert same_state(load_model("lraspp_mobilenet_v3_large", weights=str(tmp_path / "mine.pth")), written)
 
 
 def test_checkpoint_for_another_number_of_classes_is_refused(tmp_path):
@@ -81,22 +109,27 @@ def test_checkpoint_for_another_number_of_classes_is_refused(tmp_path):
 
 
 def test_checkpoint_for_another_architecture_is_refused(tmp_path):
-    _save_random_state("lraspp_mobilenet_v3_large", tmp_path / "lraspp.pth", marker=0.0)
+    save_random_state("lraspp_mobilenet_v3_large", tmp_path / "lraspp.pth", marker=0.0)
     with pytest.raises(CheckpointError, match=r"does not fit FCN: \d+ missing keys .* unexpected keys .*another architecture"):
         load_model("fcn_resnet50", weights=tmp_path / "lraspp.pth")
 
 
-def test_models_are_cached_per_name_weights_and_device():
+def test_models_are_cached_per_name_weights_and_device(monkeypatch):
+    builds, real_build = [], models_module._build
+    monkeypatch.setattr(models_module, "_build", lambda *args, **kwargs: builds.append(1) or real_build(*args, **kwargs))
+    segtutor.clear_model_cache()
     first = load_model("lraspp_mobilenet_v3_large", weights="random", device="cpu")
-    start = time.perf_counter()
     again = load_model("lraspp_mobilenet_v3_large", weights="random", device="cpu")
-    assert again is first and time.perf_counter() - start < 0.01
+    assert again is first and len(builds) == 1  # a cache hit builds nothing
     assert load_model("lraspp_mobilenet_v3_large", weights="random", device="cpu", cache=False) is not first
+    assert len(builds) == 2
     segtutor.clear_model_cache()
     assert load_model("lraspp_mobilenet_v3_large", weights="random", device="cpu") is not first
+    assert len(builds) == 3
 
 
 def test_default_device_is_cpu_without_cuda(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     assert segtutor.default_device() == torch.device("cpu")
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
     assert segtutor.default_device() == torch.device("cuda")
@@ -122,12 +155,12 @@ def test_lesson_model_falls_back_to_random_weights_with_one_line(torch_home, cap
     assert not model.training
 
 
-def test_lesson_model_uses_pretrained_weights_when_cached(torch_home, capsys):
-    written = _save_random_state("lraspp_mobilenet_v3_large", checkpoint_path("lraspp_mobilenet_v3_large"), marker=0.5)
+def test_lesson_model_uses_pretrained_weights_when_cached(torch_home, capsys, monkeypatch):
+    written = cache_random_state("lraspp_mobilenet_v3_large", monkeypatch, marker=0.5)
     capsys.readouterr()
     model = load_lesson_model("lraspp_mobilenet_v3_large")
     assert capsys.readouterr().out == "Loaded lraspp_mobilenet_v3_large with pretrained weights LRASPP_MobileNet_V3_Large_Weights.COCO_WITH_VOC_LABELS_V1.\n"
-    assert _same_state(model, written)
+    assert same_state(model, written)
 
 
 @pytest.mark.parametrize(("value", "expected"), [("", False), ("0", False), ("no", False), ("1", True), ("yes", True)])

@@ -6,9 +6,9 @@ import torch
 import torchvision.transforms as T
 from PIL import Image
 
-from segtutor import checkpoint_path, crop_box, segment
+from segtutor import crop_box, load_tiny_model, make_scenes, segment
 
-from .test_models import _save_random_state
+from .checkpoints import cache_random_state
 
 
 class RedDetector(torch.nn.Module):
@@ -77,8 +77,8 @@ def test_probabilities_are_nan_where_the_model_did_not_look(half_red):
     assert np.array_equal(labels[labels != 255], probs.argmax(axis=0)[labels != 255])
 
 
-def test_segment_accepts_a_model_name_with_cached_weights(torch_home):
-    _save_random_state("lraspp_mobilenet_v3_large", checkpoint_path("lraspp_mobilenet_v3_large"), marker=0.1)
+def test_segment_accepts_a_model_name_with_cached_weights(torch_home, monkeypatch):
+    cache_random_state("lraspp_mobilenet_v3_large", monkeypatch, marker=0.1)
     labels = segment(np.zeros((40, 50, 3), np.uint8), model="lraspp_mobilenet_v3_large", preprocessing="weights")
     assert labels.shape == (40, 50) and labels.max() < 21
 
@@ -98,3 +98,16 @@ def test_ignore_index_none_or_a_class_id_is_refused(half_red):
         segment(half_red, model=RedDetector(), ignore_index=0)
     labels = segment(half_red, model=RedDetector(), ignore_index=np.int64(7))
     assert labels[0, 0] == 7 and labels[20, 20] == 1 and set(np.unique(labels).tolist()) == {0, 1, 7}
+
+
+@pytest.mark.parametrize("preprocessing", ["seed", "weights"])
+def test_a_model_left_in_train_mode_gives_the_eval_answer_and_is_left_as_it_was(preprocessing):
+    image = make_scenes(1, size=96, seed=7)[0][0]
+    model = load_tiny_model().train()  # BatchNorm everywhere: train mode would use the photo's own statistics
+    expected_labels, expected_probs = segment(image, model=load_tiny_model(), preprocessing=preprocessing, return_probs=True)
+    state = {k: v.clone() for k, v in model.state_dict().items()}
+    labels, probs = segment(image, model=model, preprocessing=preprocessing, return_probs=True)
+    assert np.array_equal(labels, expected_labels)
+    np.testing.assert_array_equal(probs, expected_probs)
+    assert all(torch.equal(v, state[k]) for k, v in model.state_dict().items())
+    assert all(m.training for m in model.modules())

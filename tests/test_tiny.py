@@ -1,13 +1,14 @@
-import pickle
 from collections import OrderedDict
 
+import numpy as np
 import pytest
 import torch
 
 from segtutor import (
-    SCENE_CLASSES, TINY_CHECKPOINT, TinySegNet, images_to_batch, load_tiny_model, logits_to_labels, make_scenes,
-    mean_iou, predict, save_tiny_model,
+    SCENE_CLASSES, TINY_CHECKPOINT, CheckpointError, TinySegNet, images_to_batch, load_model, load_tiny_model,
+    logits_to_labels, make_scenes, mean_iou, predict, save_tiny_model,
 )
+from segtutor import tiny as tiny_module
 
 # scripts/train_tiny.py trains on make_scenes(..., seed=0) and validates on seed 10_000; the
 # notebooks use small seeds. This seed is used nowhere else.
@@ -107,6 +108,66 @@ class _Payload:
 
 def test_checkpoints_holding_code_are_not_unpickled(tmp_path, capsys):
     torch.save({"format": "segtutor-tiny/1", "evil": _Payload()}, tmp_path / "evil.pt")
-    with pytest.raises(pickle.UnpicklingError, match="Weights only load failed"):
+    with pytest.raises(CheckpointError, match=r"checkpoint file '.*evil\.pt' is refused: unpickling it fully could run arbitrary code \(it holds a print\)\. A checkpoint must hold only tensors and plain data\. Save it again with segtutor\.save_tiny_model\(model, path\)\.$"):
         load_tiny_model(weights=tmp_path / "evil.pt")
     assert "this must never run" not in capsys.readouterr().out
+
+
+def _save(path, **changes):
+    """A valid small checkpoint, then `changes` applied to its fields (None deletes a field)."""
+    save_tiny_model(TinySegNet(widths=(4, 4, 8, 8)), path)
+    checkpoint = torch.load(path, weights_only=True)
+    for key, value in changes.items():
+        checkpoint.pop(key) if value is None else checkpoint.__setitem__(key, value)
+    torch.save(checkpoint, path)
+    return path
+
+
+def _damaged_files(folder):
+    valid = save_tiny_model(TinySegNet(widths=(4, 4, 8, 8)), folder / "valid.pt").read_bytes()
+    state = torch.load(folder / "valid.pt", weights_only=True)["state_dict"]
+    (folder / "empty.pt").write_bytes(b"")
+    (folder / "random.pt").write_bytes(np.random.default_rng(0).bytes(4096))
+    (folder / "truncated.pt").write_bytes(valid[: len(valid) // 2])
+    _save(folder / "missing_key.pt", state_dict={k: v for k, v in state.items() if k != "classifier.bias"})
+    _save(folder / "wrong_width.pt", widths=[4, 4, 8, 16])  # the tensors are for (4, 4, 8, 8)
+    _save(folder / "wrong_shape.pt", state_dict={**state, "classifier.weight": torch.zeros(5, 4, 3, 3)})
+    _save(folder / "huge_width.pt", widths=[4, 4, 8, 10**6])
+    _save(folder / "bad_classes.pt", classes=["a", "b"])
+    _save(folder / "no_state.pt", state_dict=None)
+    _save(folder / "list_state.pt", state_dict=[torch.zeros(1)])
+    torch.save([1, 2], folder / "a_list.pt")
+
+
+DAMAGED = {
+    "empty": r"is corrupt, truncated or not a PyTorch checkpoint \(EOFError\)",
+    "random": r"is corrupt, truncated or not a PyTorch checkpoint \(UnpicklingError\)",
+    "truncated": r"is corrupt, truncated or not a PyTorch checkpoint \(\w+Error\)",
+    "missing_key": r"does not fit TinySegNet: 1 missing keys \(e\.g\. classifier\.bias\)",
+    "wrong_width": r"does not fit TinySegNet: \d+ shape mismatches \(e\.g\. encoder\.3\.0\.0\.weight: checkpoint \(8, 8, 3, 3\) vs model \(16, 8, 3, 3\)",
+    "wrong_shape": r"does not fit TinySegNet: 1 shape mismatches \(e\.g\. classifier\.weight: checkpoint \(5, 4, 3, 3\) vs model \(5, 4, 1, 1\)\)",
+    "huge_width": r"is damaged: widths must be 4 ints in 2\.\.1024, got \[4, 4, 8, 1000000\]",
+    "bad_classes": r"is damaged: classes must be 5 names, got \['a', 'b'\]",
+    "no_state": r"is damaged: state_dict must map names to tensors, got NoneType",
+    "list_state": r"is damaged: state_dict must map names to tensors, got list",
+    "a_list": r"must be a checkpoint written by save_tiny_model \(segtutor-tiny/1\), but .*a_list\.pt is not",
+}
+
+
+@pytest.mark.parametrize("kind", DAMAGED)
+def test_every_damaged_checkpoint_raises_a_checkpoint_error_naming_the_file(tmp_path, kind):
+    _damaged_files(tmp_path)
+    path = tmp_path / f"{kind}.pt"
+    for load in (lambda: load_tiny_model(weights=path), lambda: load_model("tiny", weights=path, device="cpu", cache=False)):
+        with pytest.raises(CheckpointError, match=DAMAGED[kind]) as info:
+            load()
+        assert str(path) in str(info.value)
+        assert str(info.value).endswith("Save it again with segtutor.save_tiny_model(model, path).")
+
+
+def test_a_damaged_shipped_checkpoint_says_reinstall(tmp_path, monkeypatch):
+    broken = tmp_path / "tiny.pt"
+    broken.write_bytes(TINY_CHECKPOINT.read_bytes()[:1000])
+    monkeypatch.setattr(tiny_module, "TINY_CHECKPOINT", broken)
+    with pytest.raises(CheckpointError, match=r"checkpoint file '.*tiny\.pt' is corrupt, truncated or not a PyTorch checkpoint \(\w+\)\. Reinstall segtutor to restore it\.$"):
+        load_tiny_model()
