@@ -31,7 +31,7 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=segtutor.TINY_CHECKPOINT)
     parser.add_argument("--scenes", type=int, default=3000, help="training scenes")
-    parser.add_argument("--size", type=int, default=128, help="scene side in pixels")
+    parser.add_argument("--size", type=int, default=segtutor.tiny.TRAINING_SIZE, help="scene side in pixels")
     parser.add_argument("--epochs", type=int, default=24)
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--lr", type=float, default=1e-2)

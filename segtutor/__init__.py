@@ -3,10 +3,10 @@
 from importlib.metadata import version
 
 from . import exercises
+from .checkpoints import CheckpointError, load_state_dict, read_checkpoint
 from .contours import class_contours, show_contours
 from .evaluation import evaluate, Scores
 from .explorer import (
-    class_names_for,
     explorer_image,
     explorer_images,
     explorer_model,
@@ -17,7 +17,6 @@ from .explorer import (
     model_label,
     model_palette,
     playground_target,
-    present_class_names,
     read_upload,
     register_image,
     segment_cached,
@@ -26,7 +25,7 @@ from .explorer import (
     to_png,
 )
 from .images import load_image, Sample, sample_names, SAMPLES
-from .inference import classes_present, logits_to_labels, predict
+from .inference import logits_to_labels, predict
 from .metric_plots import plot_class_scores, plot_confusion_matrix, plot_dice_against_iou, plot_pr_curves
 from .metrics import (
     confusion_matrix,
@@ -42,7 +41,7 @@ from .metrics import (
     recall,
     recall_from_confusion,
 )
-from .models import clear_model_cache, default_device, load_lesson_model, load_model, LOADABLE_MODELS
+from .models import clear_model_cache, default_device, load_lesson_model, load_model, load_with_fallback
 from .overlays import add_legend, class_shares, ClassShare, overlay, show_overlay
 from .palettes import get_palette, Palette, PALETTES, to_train_ids, voc_colormap
 from .playground import agreement_map, perturb_labels
@@ -58,24 +57,16 @@ from .preprocessing import (
     trace_transform,
     unnormalize,
 )
-from .registry import class_names, get_spec, list_models, MODEL_NAMES, ModelSpec, ModelTable
+from .registry import class_names, get_spec, list_models, LOADABLE_MODELS, MODEL_NAMES
 from .scenes import images_to_batch, make_scenes, MIN_SCENE_SIZE, SCENE_CLASSES, SceneDataset
 from .segment import crop_box, MIN_IMAGE_SIDE, segment
+from .specs import ModelSpec, ModelTable
 from .superpixels import mean_color_image, slic_superpixels, smooth_labels, superpixel_boundaries
 from .tiny import load_tiny_model, save_tiny_model, TINY_CHECKPOINT, TinySegNet
 from .training import History, plot_history, train
 from .visualize import decode_segmap, encode_segmap, grayscale_mask, show_images, show_palette
 from .voc import add_void_border, read_voc, save_label_png, write_voc
-from .weights import (
-    checkpoint_path,
-    CheckpointError,
-    download_weights,
-    load_state_dict,
-    offline,
-    read_checkpoint,
-    weights_status,
-    WeightsUnavailableError,
-)
+from .weights import checkpoint_path, download_weights, offline, weights_status, WeightsUnavailableError
 
 __version__ = version("segtutor")
 
@@ -112,9 +103,7 @@ __all__ = [
     "checkpoint_path",
     "class_contours",
     "class_names",
-    "class_names_for",
     "class_shares",
-    "classes_present",
     "clear_model_cache",
     "confusion_matrix",
     "crop_box",
@@ -143,6 +132,7 @@ __all__ = [
     "load_model",
     "load_state_dict",
     "load_tiny_model",
+    "load_with_fallback",
     "logits_to_labels",
     "make_scenes",
     "mean_average_precision",
@@ -166,7 +156,6 @@ __all__ = [
     "precision_recall_curve",
     "predict",
     "preprocess",
-    "present_class_names",
     "read_checkpoint",
     "read_upload",
     "read_voc",

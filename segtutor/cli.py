@@ -13,14 +13,14 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from .explorer import model_palette
+from .checkpoints import CheckpointError
 from .images import load_image
-from .models import LOADABLE_MODELS, load_model
+from .models import load_model
 from .overlays import overlay
-from .registry import MODEL_NAMES
+from .registry import LOADABLE_MODELS, MODEL_NAMES, get_spec
 from .segment import segment
 from .voc import save_label_png
-from .weights import CheckpointError, WeightsUnavailableError, cache_fix, download_weights, weights_status
+from .weights import WeightsUnavailableError, cache_fix, download_weights, weights_status
 
 __all__ = ["main"]
 
@@ -42,7 +42,9 @@ def _parser() -> argparse.ArgumentParser:
     seg.add_argument("image", help="image file or sample name")
     seg.add_argument("--model", required=True, choices=LOADABLE_MODELS)
     seg.add_argument("--weights", default="pretrained", help="'pretrained', 'random' or a checkpoint path")
-    seg.add_argument("--preprocessing", default="seed", choices=["seed", "weights"])
+    seg.add_argument("--preprocessing", default="weights", choices=["weights", "seed"],
+                     help="'weights': the model's own transforms, the whole photo (default); 'seed': Resize 256, "
+                          "CenterCrop 224, the border outside the crop gets 255")
     seg.add_argument("--out", required=True, help="output .png; pixel values are class ids")
     seg.add_argument("--overlay", help="also write the class colours blended over the photo (.png, .jpg or .jpeg)")
     seg.add_argument("--alpha", type=float, default=0.5, help="opacity of the overlay's colours (default 0.5)")
@@ -93,7 +95,7 @@ def _segment(args: argparse.Namespace) -> None:
     save_label_png(labels, buffer)
     outputs = {out: buffer.getvalue()}
     if overlay_path is not None:
-        blended = overlay(image, labels, alpha=args.alpha, palette=model_palette(args.model))
+        blended = overlay(image, labels, alpha=args.alpha, palette=get_spec(args.model).palette)
         buffer = io.BytesIO()
         Image.fromarray(blended).save(buffer, format=_OVERLAY_SUFFIXES[overlay_path.suffix.lower()])
         outputs[overlay_path] = buffer.getvalue()

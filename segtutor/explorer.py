@@ -17,18 +17,17 @@ import torch
 from PIL import Image, UnidentifiedImageError
 
 from .images import SAMPLES, check_image_size, load_image
-from .models import load_model
+from .models import load_with_fallback
 from .overlays import class_shares
-from .palettes import get_palette
 from .preprocessing import channel_stats, describe, tensor_to_image, unnormalize
-from .registry import MODEL_NAMES
+from .registry import LOADABLE_MODELS, MODEL_NAMES, get_spec
 from .scenes import make_scenes
 from .segment import segment
-from .weights import WeightsUnavailableError, checkpoint_path
+from .weights import checkpoint_path
 
 __all__ = [
-    "EXPLORER_MODELS", "MAX_UPLOAD_BYTES", "MAX_UPLOAD_PIXELS", "class_names_for", "explorer_image", "explorer_images",
-    "explorer_model", "legend_html", "model_label", "model_palette", "playground_target", "present_class_names", "read_upload",
+    "EXPLORER_MODELS", "MAX_UPLOAD_BYTES", "MAX_UPLOAD_PIXELS", "explorer_image", "explorer_images",
+    "explorer_model", "legend_html", "model_label", "model_palette", "playground_target", "read_upload",
     "register_image", "segment_cached", "step_view", "to_jpeg", "to_png",
 ]
 
@@ -37,11 +36,11 @@ MAX_UPLOAD_BYTES = 20_000_000
 MAX_UPLOAD_PIXELS = 25_000_000
 """Largest upload the explorer accepts, in pixels (width x height)."""
 
-EXPLORER_MODELS = ["tiny", *MODEL_NAMES]
-"""Models the explorers offer: segtutor's own tiny model first (it works offline), then torchvision's."""
+EXPLORER_MODELS = sorted(LOADABLE_MODELS, key=lambda name: name in MODEL_NAMES)
+"""Models the explorers offer: segtutor's own first (they work offline), then torchvision's."""
 
 SCENE_SEED = 2024
-"""Seed of the synthetic scenes the explorers show (never used to train the tiny model)."""
+"""Seed of the synthetic scenes the explorers show (never used to train segtutor's own model)."""
 
 _IMAGES: dict[str, Image.Image] = {}
 
@@ -64,20 +63,9 @@ def _scene(index: int) -> Image.Image:
     return Image.fromarray(make_scenes(index + 1, size=160, seed=SCENE_SEED)[0][index])
 
 
-def model_palette(name: str):
-    """The palette of a model's classes: the synthetic scenes' for ``"tiny"``, else PASCAL VOC's."""
-    return "scenes" if name == "tiny" else "voc"
-
-
-def class_names_for(name: str) -> list[str]:
-    """Class names of a model, indexed by class id."""
-    return list(get_palette(model_palette(name)).names)
-
-
-def present_class_names(labels, model_name: str) -> list[str]:
-    """Names of the classes present in a class map (ids outside the model's classes left out)."""
-    names = class_names_for(model_name)
-    return [names[i] for i in np.unique(labels) if 0 <= i < len(names)]
+def model_palette(name: str) -> str:
+    """The name of the palette of a model's classes, from its spec."""
+    return get_spec(name).palette
 
 
 def playground_target(*, seed: int = 0) -> np.ndarray:
@@ -96,23 +84,22 @@ def model_label(name: str) -> str:
     ...     model_label("fcn_resnet101")  # nothing cached
     'fcn_resnet101 (random weights: pretrained not cached)'
     """
-    if name in MODEL_NAMES and not checkpoint_path(name).is_file():
+    if not checkpoint_path(name).is_file():
         return f"{name} (random weights: pretrained not cached)"
-    return "tiny (trained here on synthetic shapes)" if name == "tiny" else name
+    note = get_spec(name).note
+    return f"{name} ({note})" if note else name
 
 
 def explorer_model(name: str) -> tuple[torch.nn.Module, str]:
-    """Load a model for an explorer: pretrained when possible, else random weights.
+    """Load a model for an explorer with :func:`segtutor.load_with_fallback`: pretrained when possible, else random weights.
 
     Returns
     -------
     (torch.nn.Module, str)
         The cached eval-mode model, and ``"pretrained"`` or ``"random"``.
     """
-    try:
-        return load_model(name, progress=False), "pretrained"
-    except WeightsUnavailableError:
-        return load_model(name, weights="random"), "random"
+    model, weights, _ = load_with_fallback(name)
+    return model, weights
 
 
 def register_image(image, *, key: str | None = None) -> str:

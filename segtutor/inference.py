@@ -1,4 +1,4 @@
-"""Running a model: logits, the argmax class map, and the classes it contains."""
+"""Running a model: logits and the argmax class map."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from contextlib import contextmanager
 import numpy as np  # noqa: F401  (used by the doctests)
 import torch
 
-from ._checks import check_batch, check_labels, check_logits
+from ._checks import check_batch, check_logits
 
-__all__ = ["classes_present", "logits_to_labels", "predict"]
+__all__ = ["logits_to_labels", "predict"]
 
 
 def predict(model: torch.nn.Module, batch: torch.Tensor, *, return_dict: bool = False):
@@ -131,35 +131,3 @@ def logits_to_labels(logits: torch.Tensor) -> torch.Tensor:
     """
     check_logits(logits)
     return logits.argmax(dim=1)
-
-
-def classes_present(labels, names: list[str]) -> list[str]:
-    """Name the classes that occur in a class map, in class-index order.
-
-    Parameters
-    ----------
-    labels : numpy.ndarray or torch.Tensor
-        Integer ``[H, W]`` or ``[N, H, W]`` class map.
-    names : list of str
-        Class names, indexed by class id (e.g. from :func:`segtutor.class_names`).
-
-    Returns
-    -------
-    list of str
-        Names of the ids present; ids without a name appear as ``"<id>"``.
-
-    Raises
-    ------
-    TypeError
-        If `labels` is not an integer array or tensor.
-    ValueError
-        If `labels` is not of rank 2 or 3.
-
-    Examples
-    --------
-    >>> classes_present(np.array([[0, 2], [2, 255]]), ["background", "cat", "dog"])
-    ['background', 'dog', '<255>']
-    """
-    check_labels(labels)
-    ids = torch.as_tensor(labels).unique().tolist()
-    return [names[i] if 0 <= i < len(names) else f"<{i}>" for i in ids]

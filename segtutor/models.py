@@ -6,14 +6,12 @@ from pathlib import Path
 
 import torch
 
-from .registry import MODEL_NAMES, ModelSpec, get_spec
-from .tiny import load_tiny_model
-from .weights import WeightsUnavailableError, cache_fix, checkpoint_path, download_weights, load_state_dict, read_checkpoint
+from .checkpoints import load_state_dict, read_checkpoint
+from .registry import LOADABLE_MODELS, get_spec
+from .specs import ModelSpec
+from .weights import WeightsUnavailableError, cache_fix, checkpoint_path, download_weights
 
-__all__ = ["LOADABLE_MODELS", "clear_model_cache", "default_device", "load_lesson_model", "load_model"]
-
-LOADABLE_MODELS = [*MODEL_NAMES, "tiny"]
-"""Names :func:`load_model` accepts: torchvision's models and segtutor's tiny model."""
+__all__ = ["clear_model_cache", "default_device", "load_lesson_model", "load_model", "load_with_fallback"]
 
 _CACHE: dict[tuple, torch.nn.Module] = {}
 
@@ -30,22 +28,22 @@ def clear_model_cache() -> None:
 
 def load_model(name: str, *, weights="pretrained", device=None, half: bool = False,
                progress: bool = True, cache: bool = True) -> torch.nn.Module:
-    """Build a torchvision segmentation model in eval mode.
+    """Build a segmentation model in eval mode, as its :func:`segtutor.get_spec` entry describes it.
 
     Parameters
     ----------
     name : str
-        One of :data:`segtutor.MODEL_NAMES`, e.g. ``"fcn_resnet101"``, or
-        ``"tiny"``: segtutor's own model, trained on synthetic scenes and
-        shipped with the package (its ``"pretrained"`` weights need no download).
+        One of :data:`segtutor.LOADABLE_MODELS`: torchvision's models, e.g.
+        ``"fcn_resnet101"``, and segtutor's own, whose checkpoint ships with
+        the package (its ``"pretrained"`` weights need no download).
     weights : {"pretrained", "random"} or path, optional
-        ``"pretrained"`` loads the default weights enum (e.g.
-        ``FCN_ResNet101_Weights.DEFAULT``) through torchvision's cache,
-        downloading them if needed; a cached file must match the SHA-256
-        prefix in its name and is read with ``torch.load(..., weights_only=True)``.
-        ``"random"`` builds the same
-        architecture, auxiliary head included, without any download. A path
-        loads a local state dict with ``torch.load(..., weights_only=True)``.
+        ``"pretrained"`` loads the spec's checkpoint: for torchvision's models
+        the default weights enum (e.g. ``FCN_ResNet101_Weights.DEFAULT``)
+        through torchvision's cache, downloading them if needed; a cached
+        file must match the SHA-256 prefix in its name. ``"random"`` builds
+        the same architecture, auxiliary head included, without any
+        download. A path loads a local checkpoint. Every file is read with
+        ``torch.load(..., weights_only=True)``.
     device : str or torch.device, optional
         Where to put the model; default CUDA when available, else the CPU.
     half : bool, optional
@@ -63,7 +61,9 @@ def load_model(name: str, *, weights="pretrained", device=None, half: bool = Fal
     -------
     torch.nn.Module
         The model in eval mode; calling it returns an ``OrderedDict`` with
-        ``'out'`` (and ``'aux'`` where the model has an auxiliary head).
+        ``'out'`` (and ``'aux'`` where the model has an auxiliary head). It
+        carries its spec (``ModelSpec.of(model)``), so :func:`segtutor.segment`
+        and :func:`segtutor.class_names` know its preprocessing and classes.
 
     Raises
     ------
@@ -82,24 +82,24 @@ def load_model(name: str, *, weights="pretrained", device=None, half: bool = Fal
     >>> model.training, load_model("lraspp_mobilenet_v3_large", weights="random", device="cpu") is model
     (False, True)
     """
-    if name not in LOADABLE_MODELS:
-        raise ValueError(f"`name` must be one of {', '.join(LOADABLE_MODELS)}, got {name!r}")
+    spec = get_spec(name)
     device = torch.device(device) if device is not None else default_device()
     if half and device.type != "cuda":
         raise ValueError(f"`half` precision needs a CUDA device, got device={str(device)!r}")
     key = (name, _weights_key(weights), str(device), half)
     if cache and key in _CACHE:
         return _CACHE[key]
-    if name == "tiny":
-        model = load_tiny_model(weights=weights if isinstance(weights, str) else str(weights))
+    if spec.loader is not None:  # a checkpoint in the model's own format
+        model = spec.loader(weights=weights if isinstance(weights, str) else str(weights))
     else:
-        model = _build(get_spec(name), weights, progress=progress)
+        model = _build(spec, weights, progress=progress)
     # On the CPU, channels-last convolutions ran 1.1-1.8x faster in benchmarks/bench_models.py, with logits
     # equal up to float rounding (max abs diff <= 1e-4 on random weights) and no argmax change.
     memory_format = torch.channels_last if device.type == "cpu" else torch.preserve_format
     model = model.to(device, memory_format=memory_format)
     model = (model.half() if half else model).eval()
-    model.segtutor_name = name  # lets segment() find the weights' own transforms
+    if ModelSpec.of(model) is None:  # a loader may attach a spec of its own, e.g. with the checkpoint's class names
+        spec.attach(model)
     if cache:
         _CACHE[key] = model
     return model
@@ -137,30 +137,54 @@ def _build(spec: ModelSpec, weights, *, progress: bool) -> torch.nn.Module:
     return model
 
 
-def load_lesson_model(name: str) -> torch.nn.Module:
-    """Load a model for a lesson: pretrained if possible, else random weights.
-
-    Prints one line that says which weights the lesson is using, and why,
-    instead of showing a traceback when the weights are unavailable.
+def load_with_fallback(name: str) -> tuple[torch.nn.Module, str, str]:
+    """Load a model with its pretrained weights if possible, else with random weights.
 
     Parameters
     ----------
     name : str
-        One of :data:`segtutor.MODEL_NAMES`.
+        One of :data:`segtutor.LOADABLE_MODELS`.
+
+    Returns
+    -------
+    model : torch.nn.Module
+        The cached model in eval mode.
+    weights : str
+        ``"pretrained"``, or ``"random"`` after a fallback.
+    note : str
+        One line saying which weights the model got and, after a fallback, why.
+
+    Raises
+    ------
+    CheckpointError
+        If a checkpoint is there but bad: that is never hidden by a fallback.
+    """
+    try:
+        model = load_model(name, progress=False)
+    except WeightsUnavailableError:
+        path = checkpoint_path(name)
+        note = (f"Pretrained weights for {name} are unavailable offline (no {path.name} in {path.parent}). "
+                "FALLING BACK TO RANDOM WEIGHTS: shapes and steps are real, the predicted classes are noise.")
+        return load_model(name, weights="random"), "random", note
+    return model, "pretrained", f"Loaded {name} with pretrained weights {get_spec(name).pretrained}."
+
+
+def load_lesson_model(name: str) -> torch.nn.Module:
+    """Load a model for a lesson with :func:`load_with_fallback`, and print its one-line note.
+
+    The line says which weights the lesson is using, and why, instead of
+    showing a traceback when the weights are unavailable.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`segtutor.LOADABLE_MODELS`.
 
     Returns
     -------
     torch.nn.Module
         The model in eval mode.
     """
-    try:
-        model = load_model(name, progress=False)
-    except WeightsUnavailableError:
-        path = checkpoint_path(name)
-        print(
-            f"Pretrained weights for {name} are unavailable offline (no {path.name} in {path.parent}). "
-            "FALLING BACK TO RANDOM WEIGHTS: shapes and steps are real, the predicted classes are noise."
-        )
-        return load_model(name, weights="random")
-    print(f"Loaded {name} with pretrained weights {get_spec(name).weights}.")
+    model, _, note = load_with_fallback(name)
+    print(note)
     return model

@@ -10,7 +10,7 @@ from torchvision.models.segmentation import FCN_ResNet101_Weights
 
 from ._checks import check_batch, check_int
 from .images import check_image_size, load_image
-from .registry import ModelTable
+from .specs import ModelTable
 
 __all__ = [
     "IMAGENET_MEAN",

@@ -1,56 +1,41 @@
-"""The model registry: torchvision's segmentation models and what their weights say about them."""
+"""The model registry: one :class:`~segtutor.ModelSpec` per model segtutor can load.
+
+torchvision's six segmentation models are read from torchvision itself: their
+builders, and from their weights the class names, the evaluation transforms
+and the checkpoint's URL. segtutor's own model comes from :mod:`segtutor.tiny`.
+Everything that loads, runs or shows a model (:func:`segtutor.load_model`,
+:func:`segtutor.segment`, the explorers, the command line, the lessons)
+reads it from here.
+"""
 
 from __future__ import annotations
 
-import inspect
-from dataclasses import dataclass
-from typing import Callable
-
 import torch
 import torchvision
-from torchvision.models import WeightsEnum
 
-__all__ = ["MODEL_NAMES", "ModelSpec", "ModelTable", "class_names", "get_spec", "list_models"]
+from ._checks import as_native, check_labels
+from .specs import ModelSpec, ModelTable
+from .tiny import TINY_SPEC
+
+__all__ = ["LOADABLE_MODELS", "MODEL_NAMES", "class_names", "get_spec", "list_models"]
 
 MODEL_NAMES: list[str] = sorted(torchvision.models.list_models(module=torchvision.models.segmentation))
 """The segmentation models torchvision provides, read from torchvision itself."""
 
 
-@dataclass(frozen=True)
-class ModelSpec:
-    """One model: its builder and default weights. Every other field is read from the weights."""
+def _torchvision_spec(name: str) -> ModelSpec:
+    weights = torchvision.models.get_model_weights(name).DEFAULT
+    return ModelSpec(
+        name=name, builder=torchvision.models.get_model_builder(name), categories=tuple(weights.meta["categories"]),
+        transforms=weights.transforms, palette="voc",  # all six are trained on COCO with PASCAL VOC's 21 labels
+        checkpoint=weights.url, weights=weights,
+    )
 
-    name: str
-    builder: Callable[..., torch.nn.Module]
-    weights: WeightsEnum
 
-    @property
-    def categories(self) -> list[str]:
-        """Class names, from ``weights.meta["categories"]``."""
-        return list(self.weights.meta["categories"])
+_SPECS: dict[str, ModelSpec] = {**{name: _torchvision_spec(name) for name in MODEL_NAMES}, TINY_SPEC.name: TINY_SPEC}
 
-    @property
-    def has_aux(self) -> bool:
-        """Whether the architecture has an auxiliary head (then its output has ``'aux'``)."""
-        return "aux_loss" in inspect.signature(self.builder).parameters
-
-    def transforms(self):
-        """The preprocessing the weights were trained with (``weights.transforms()``)."""
-        return self.weights.transforms()
-
-    @property
-    def metrics(self) -> dict[str, float]:
-        """Published mIoU and pixel accuracy (percent) on COCO val2017 with VOC labels."""
-        return dict(next(iter(self.weights.meta["_metrics"].values())))
-
-    def row(self) -> dict[str, object]:
-        """The published figures of this model, as one table row."""
-        meta = self.weights.meta
-        return {
-            "model": self.name, "weights": self.weights.name, "mIoU": self.metrics["miou"],
-            "pixel acc": self.metrics["pixel_acc"], "params (M)": round(meta["num_params"] / 1e6, 1),
-            "GFLOPS": meta["_ops"], "file (MB)": meta["_file_size"],
-        }
+LOADABLE_MODELS: list[str] = list(_SPECS)
+"""Names :func:`segtutor.load_model` accepts: torchvision's models, then segtutor's own."""
 
 
 def get_spec(name: str) -> ModelSpec:
@@ -59,12 +44,12 @@ def get_spec(name: str) -> ModelSpec:
     Parameters
     ----------
     name : str
-        One of :data:`MODEL_NAMES`.
+        One of :data:`LOADABLE_MODELS`.
 
     Returns
     -------
     ModelSpec
-        The builder and default weights of that model.
+        Its builder, class names, transforms, palette and checkpoint source.
 
     Raises
     ------
@@ -74,47 +59,74 @@ def get_spec(name: str) -> ModelSpec:
     Examples
     --------
     >>> spec = get_spec("fcn_resnet101")
-    >>> spec.weights.name, spec.has_aux, len(spec.categories), spec.metrics["miou"]
-    ('COCO_WITH_VOC_LABELS_V1', True, 21, 63.7)
+    >>> spec.weights.name, spec.has_aux, len(spec.categories), spec.metrics["miou"], spec.palette
+    ('COCO_WITH_VOC_LABELS_V1', True, 21, 63.7, 'voc')
     """
-    if name not in MODEL_NAMES:
-        raise ValueError(f"`name` must be one of {', '.join(MODEL_NAMES)}, got {name!r}")
-    return ModelSpec(
-        name=name,
-        builder=torchvision.models.get_model_builder(name),
-        weights=torchvision.models.get_model_weights(name).DEFAULT,
-    )
+    if not isinstance(name, str) or name not in _SPECS:
+        raise ValueError(f"`name` must be one of {', '.join(LOADABLE_MODELS)}, got {name!r}")
+    return _SPECS[name]
 
 
-def class_names(name: str = "fcn_resnet101") -> list[str]:
-    """Return the class names of a model's pretrained weights.
+def class_names(model="fcn_resnet101", *, labels=None, ignore_index: int | None = None) -> list[str]:
+    """Name a model's classes: all of them, or only those present in a class map.
+
+    Parameters
+    ----------
+    model : str, torch.nn.Module or sequence of str, optional
+        A model name (one of :data:`LOADABLE_MODELS`), a model that carries
+        its spec (from :func:`segtutor.load_model` or
+        :func:`segtutor.load_tiny_model`), or the class names themselves,
+        indexed by class id (e.g. a palette's ``names``).
+    labels : numpy.ndarray or torch.Tensor, optional
+        Integer ``[H, W]`` or ``[N, H, W]`` class map: name only the ids it holds.
+    ignore_index : int, optional
+        A label to leave out, e.g. 255 for the pixels :func:`segtutor.segment` did not see.
+
+    Returns
+    -------
+    list of str
+        The names, in class-id order; an id in `labels` without a name appears as ``"<id>"``.
+
+    Raises
+    ------
+    TypeError
+        If `labels` is not an integer array or tensor.
+    ValueError
+        If `model` is an unknown name or a model without a spec, or `labels`
+        is not of rank 2 or 3.
 
     Examples
     --------
     >>> class_names()[:4]
     ['__background__', 'aeroplane', 'bicycle', 'bird']
+    >>> import numpy as np
+    >>> class_names("fcn_resnet101", labels=np.array([[0, 8], [8, 255]]))
+    ['__background__', 'cat', '<255>']
+    >>> class_names(["sky", "sea"], labels=np.array([[1, 255]]), ignore_index=255)
+    ['sea']
     """
-    return get_spec(name).categories
+    names = _names(model)
+    if labels is None:
+        return names
+    check_labels(labels)
+    ids = torch.as_tensor(as_native(labels)).unique().tolist()
+    return [names[i] if 0 <= i < len(names) else f"<{i}>" for i in ids if i != ignore_index]
 
 
-class ModelTable(list):
-    """A list of table rows (dicts) that prints as a text table and shows as HTML in Jupyter."""
-
-    def __str__(self) -> str:
-        columns = list(self[0])
-        cells = [[str(row[c]) for c in columns] for row in self]
-        widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
-        rows = [columns, *cells]
-        return "\n".join("  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in rows)
-
-    def _repr_html_(self) -> str:
-        head = "".join(f"<th>{c}</th>" for c in self[0])
-        body = "".join("<tr>" + "".join(f"<td>{v}</td>" for v in row.values()) + "</tr>" for row in self)
-        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+def _names(model) -> list[str]:
+    if isinstance(model, torch.nn.Module):
+        spec = ModelSpec.of(model)
+        if spec is None:
+            raise ValueError(f"`model` must be a model name, a model from segtutor.load_model or a list of class names; "
+                             f"a {type(model).__name__} carries no spec, so pass its class names")
+        return list(spec.categories)
+    if isinstance(model, str):
+        return list(get_spec(model).categories)
+    return list(model)
 
 
 def list_models() -> ModelTable:
-    """Tabulate every model with its published figures, as torchvision's weights report them.
+    """Tabulate torchvision's models with their published figures, as their weights report them.
 
     Returns
     -------

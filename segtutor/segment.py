@@ -9,12 +9,12 @@ import torch
 import torch.nn.functional as F
 import torchvision.transforms as T
 
-from ._checks import check_ignore_index
+from ._checks import check_batch, check_ignore_index
 from .images import check_image_size, load_image
 from .inference import check_model, predict
 from .models import load_model
-from .preprocessing import IMAGENET_MEAN, IMAGENET_STD, seed_transform
-from .registry import MODEL_NAMES, get_spec
+from .preprocessing import seed_transform
+from .specs import ModelSpec
 
 __all__ = ["MIN_IMAGE_SIDE", "crop_box", "segment"]
 
@@ -64,7 +64,7 @@ def crop_box(size: tuple[int, int], *, resize: int = 256, crop: int = 224) -> tu
     return round(left * sx), round(top * sy), round((left + crop) * sx), round((top + crop) * sy)
 
 
-def segment(image, *, model, preprocessing: str = "seed", return_probs: bool = False, ignore_index: int = 255):
+def segment(image, *, model, preprocessing="weights", return_probs: bool = False, ignore_index: int = 255):
     """Segment a photo and map the prediction back to the photo's size.
 
     Parameters
@@ -75,11 +75,14 @@ def segment(image, *, model, preprocessing: str = "seed", return_probs: bool = F
         A model name (loaded with :func:`segtutor.load_model`) or a model
         with parameters. A model left in train mode gives the eval-mode
         answer and is left as it was (see :func:`segtutor.predict`).
-    preprocessing : {"seed", "weights"}, optional
-        ``"seed"``: Resize 256, CenterCrop 224 (the border outside the crop
-        gets `ignore_index`). ``"weights"``: the weights' own
-        ``transforms()`` (shorter side 520, no crop); for the tiny model,
-        only ToTensor and Normalize, at the photo's own size.
+    preprocessing : {"weights", "seed"} or callable, optional
+        ``"weights"`` (the default): the model's own evaluation transforms,
+        from its spec (:func:`segtutor.get_spec`), e.g. shorter side 520 for
+        torchvision's models, 128 for the tiny model (its training scale),
+        no crop. ``"seed"``: Resize 256, CenterCrop 224; the border outside
+        the crop gets `ignore_index`. A callable: your own transform, from a
+        PIL image to a normalized float ``[3, H, W]`` tensor that covers the
+        whole photo (no crop). The logits are resized back to the photo's size.
     return_probs : bool, optional
         Also return the per-class probabilities.
     ignore_index : int, optional
@@ -95,17 +98,27 @@ def segment(image, *, model, preprocessing: str = "seed", return_probs: bool = F
     Raises
     ------
     TypeError
-        If `ignore_index` is not an int (``None`` included), or `model` is
-        neither a name nor a ``torch.nn.Module``.
+        If `ignore_index` is not an int (``None`` included), `model` is
+        neither a name nor a ``torch.nn.Module``, or a callable
+        `preprocessing` does not return a float tensor.
     ValueError
-        If `preprocessing` is unknown, `model` has no parameters, a side of the photo is shorter than
+        If `preprocessing` is unknown, or ``"weights"`` for a model segtutor's
+        registry does not know (a model of your own: pass ``"seed"`` or a
+        transform); `model` has no parameters; a side of the photo is shorter than
         :data:`MIN_IMAGE_SIDE`, or the photo is thinner than 1 :
         :data:`segtutor.images.MAX_ASPECT_RATIO` or bigger than
-        :data:`segtutor.images.MAX_WORK_PIXELS` once resized,
+        :data:`segtutor.images.MAX_WORK_PIXELS` once resized;
         or `ignore_index` is one of the model's class ids.
+
+    Examples
+    --------
+    >>> labels = segment(np.zeros((300, 400, 3), np.uint8), model="tiny")  # resized to 128x170 and back
+    >>> labels.shape, labels.dtype
+    ((300, 400), dtype('int64'))
     """
-    if preprocessing not in ("seed", "weights"):
-        raise ValueError(f"`preprocessing` must be 'seed' or 'weights', got {preprocessing!r}")
+    if not callable(preprocessing) and preprocessing not in ("seed", "weights"):
+        raise ValueError("`preprocessing` must be 'weights', 'seed' or a transform (a callable from a PIL image "
+                         f"to a [3, H, W] tensor), got {preprocessing!r}")
     ignore_index = check_ignore_index(ignore_index)
     if not isinstance(model, str):
         check_model(model, accepts="a model name or a torch.nn.Module")
@@ -113,30 +126,53 @@ def segment(image, *, model, preprocessing: str = "seed", return_probs: bool = F
     if min(image.size) < MIN_IMAGE_SIDE:
         raise ValueError(f"`image` must be at least {MIN_IMAGE_SIDE}x{MIN_IMAGE_SIDE} pixels, got {image.width}x{image.height}")
     model = load_model(model) if isinstance(model, str) else model
-    check_image_size(image.size, resize=256 if preprocessing == "seed" else _weights_resize(model))
-    if preprocessing == "seed":
-        logits = predict(model, seed_transform()(image).unsqueeze(0)).float()
-        probs = _place(logits, image.size, crop_box(image.size))
-    else:
-        transform = _weights_transform(getattr(model, "segtutor_name", MODEL_NAMES[0]))
-        logits = predict(model, transform(image).unsqueeze(0)).float()
-        probs = _place(logits, image.size, (0, 0, image.width, image.height))
+    transform = _transform(model, preprocessing)
+    check_image_size(image.size, resize=_resize_of(transform))  # before anything of the photo's new size is allocated
+    batch = transform(image)
+    check_batch(batch, name="preprocessing(image)", ndims=(3,))
+    check_image_size((batch.shape[2], batch.shape[1]), name="`preprocessing(image)`")  # for transforms _resize_of cannot read
+    logits = predict(model, batch.unsqueeze(0)).float()
+    box = crop_box(image.size) if preprocessing == "seed" else (0, 0, image.width, image.height)
+    probs = _place(logits, image.size, box)
     check_ignore_index(ignore_index, num_classes=len(probs))  # a class id would hide the unseen border
     labels = np.where(np.isnan(probs[0]), ignore_index, probs.argmax(axis=0)).astype(np.int64)
     return (labels, probs) if return_probs else labels
 
 
-def _weights_transform(name: str):
-    """torchvision's ``weights.transforms()``; the tiny model was trained at full size, normalized only."""
-    if name in MODEL_NAMES:
-        return get_spec(name).transforms()
-    return T.Compose([T.ToTensor(), T.Normalize(IMAGENET_MEAN, IMAGENET_STD)])
+def _transform(model, preprocessing):
+    """The transform `preprocessing` names: the seed's, the model's own (from its spec), or the callable itself."""
+    if callable(preprocessing):
+        return preprocessing
+    if preprocessing == "seed":
+        return seed_transform()
+    spec = ModelSpec.of(model)
+    if spec is None:
+        raise ValueError(
+            f"`model` is a {type(model).__name__} that segtutor's registry does not know, so its own preprocessing "
+            "is unknown: pass preprocessing='seed' (Resize 256, CenterCrop 224, ImageNet normalization) or "
+            "preprocessing=<your transform>, a callable from a PIL image to a normalized [3, H, W] tensor; "
+            "models from segtutor.load_model carry their spec")
+    return spec.transforms()
 
 
-def _weights_resize(model) -> int | None:
-    """The shorter side the weights' transform resizes to (520 for torchvision's), None for the tiny model's."""
-    size = getattr(_weights_transform(getattr(model, "segtutor_name", MODEL_NAMES[0])), "resize_size", None)
-    return size[0] if size else None
+def _resize_of(transform) -> int | None:
+    """The length a transform gives an image's shorter side, if it says: torchvision's weights transforms
+    in ``resize_size``, a ``T.Compose`` in its ``T.Resize`` step; else None.
+
+    Examples
+    --------
+    >>> from segtutor import get_spec, seed_transform
+    >>> _resize_of(get_spec("fcn_resnet101").transforms()), _resize_of(get_spec("tiny").transforms()), _resize_of(seed_transform())
+    (520, 128, 256)
+    >>> _resize_of(T.Compose([T.Resize((64, 48)), T.ToTensor()])) is None  # a fixed (H, W), not a shorter side
+    True
+    """
+    size = getattr(transform, "resize_size", None)
+    if size is None:
+        size = next((step.size for step in getattr(transform, "transforms", ()) if isinstance(step, T.Resize)), None)
+    if isinstance(size, (list, tuple)) and len(size) == 1:
+        size = size[0]
+    return size if isinstance(size, int) else None
 
 
 def _place(logits: torch.Tensor, size: tuple[int, int], box: tuple[int, int, int, int]) -> np.ndarray:

@@ -4,8 +4,9 @@ It has the interface of torchvision's segmentation models: a normalized
 ``[N, 3, H, W]`` batch in, an ``OrderedDict`` with ``'out'`` logits
 ``[N, C, H, W]`` at the same H x W out. Its weights come with the package
 (``segtutor/data/tiny.pt``, trained by ``scripts/train_tiny.py`` on
-:func:`segtutor.make_scenes` scenes), so lessons get meaningful predictions
-without any download.
+:func:`segtutor.make_scenes` scenes of :data:`TRAINING_SIZE` pixels), so
+lessons get meaningful predictions without any download. :data:`TINY_SPEC`
+describes it to :mod:`segtutor.registry`.
 """
 
 from __future__ import annotations
@@ -15,20 +16,28 @@ import os
 import pickle
 import re
 from collections import OrderedDict
+from dataclasses import replace
 from pathlib import Path
 
 import torch
 import torch.nn.functional as F
+import torchvision.transforms as T
 from torch import nn
 
 from ._checks import check_batch
+from .checkpoints import CheckpointError, load_state_dict, read_plain
+from .preprocessing import IMAGENET_MEAN, IMAGENET_STD
 from .scenes import SCENE_CLASSES
-from .weights import CheckpointError, load_state_dict, read_plain
+from .specs import ModelSpec
 
 __all__ = ["TINY_CHECKPOINT", "TinySegNet", "load_tiny_model", "save_tiny_model"]
 
 TINY_CHECKPOINT = Path(__file__).parent / "data" / "tiny.pt"
 """The shipped checkpoint, trained by ``scripts/train_tiny.py``."""
+TRAINING_SIZE = 128
+"""Side of the scenes the shipped model was trained on (``scripts/train_tiny.py --size``); its
+transforms resize a photo's shorter side to it, and :func:`segtutor.segment` resizes the
+logits back to the photo's size, so the model works on scenes of any size."""
 
 _FORMAT = "segtutor-tiny/1"
 
@@ -167,7 +176,9 @@ def load_tiny_model(*, weights="pretrained", num_classes: int = len(SCENE_CLASSE
     Returns
     -------
     TinySegNet
-        The model in eval mode; ``model.classes`` holds the class names.
+        The model in eval mode; ``model.classes`` holds the class names, and
+        it carries :data:`TINY_SPEC` (with those classes), so
+        :func:`segtutor.segment` knows its preprocessing.
 
     Raises
     ------
@@ -192,8 +203,7 @@ def load_tiny_model(*, weights="pretrained", num_classes: int = len(SCENE_CLASSE
         raise TypeError(f"`weights` must be 'pretrained', 'random' or a checkpoint path, got {type(weights).__name__}")
     if weights == "random":
         model = TinySegNet(num_classes)
-        model.classes = SCENE_CLASSES if num_classes == len(SCENE_CLASSES) else tuple(map(str, range(num_classes)))
-        return model.eval()
+        return _ready(model, SCENE_CLASSES if num_classes == len(SCENE_CLASSES) else tuple(map(str, range(num_classes))))
     path = TINY_CHECKPOINT if weights == "pretrained" else Path(weights)
     checkpoint, fix = _read_checkpoint(path)
     if checkpoint["num_classes"] != num_classes:
@@ -206,8 +216,26 @@ def load_tiny_model(*, weights="pretrained", num_classes: int = len(SCENE_CLASSE
         load_state_dict(model, state, source=f"checkpoint file '{path}'")
     except CheckpointError as err:
         raise CheckpointError(f"{err} {fix}") from None
-    model.classes = tuple(checkpoint["classes"])
-    return model.eval()
+    return _ready(model, tuple(checkpoint["classes"]))
+
+
+def _ready(model: TinySegNet, classes: tuple[str, ...]) -> TinySegNet:
+    """Name the classes, attach the spec (with those classes) and switch to eval mode."""
+    model.classes = classes
+    spec = TINY_SPEC if classes == TINY_SPEC.categories else replace(TINY_SPEC, categories=classes)
+    return spec.attach(model).eval()
+
+
+def eval_transforms() -> T.Compose:
+    """The tiny model's own preprocessing: shorter side to :data:`TRAINING_SIZE`, ToTensor, Normalize.
+
+    Examples
+    --------
+    >>> from PIL import Image
+    >>> eval_transforms()(Image.new("RGB", (512, 256))).shape
+    torch.Size([3, 128, 256])
+    """
+    return T.Compose([T.Resize(TRAINING_SIZE), T.ToTensor(), T.Normalize(IMAGENET_MEAN, IMAGENET_STD)])
 
 
 _MAX_WIDTH = 1024
@@ -244,3 +272,11 @@ def _field_problem(checkpoint: dict) -> str | None:
     if not (isinstance(state, dict) and all(isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in state.items())):
         return f"state_dict must map names to tensors, got {type(state).__name__}"
     return None
+
+
+TINY_SPEC = ModelSpec(
+    name="tiny", builder=TinySegNet, categories=SCENE_CLASSES, transforms=eval_transforms, palette="scenes",
+    checkpoint=TINY_CHECKPOINT, loader=load_tiny_model, note="trained here on synthetic shapes",
+)
+"""The tiny model's entry in :mod:`segtutor.registry`: its classes are the scenes', its
+checkpoint ships with segtutor and is read by :func:`load_tiny_model`."""

@@ -1,34 +1,27 @@
-"""Weights files: torchvision's cache, downloads that fail fast, and checkpoints read safely.
+"""Pretrained weights: torchvision's cache, downloads that fail fast, and hash checks.
 
-Every checkpoint segtutor reads, downloaded, cached, copied by hand or given
-as a path (the tiny model's included), goes through one reader,
-:func:`read_plain` (under :func:`read_checkpoint`), which calls
-``torch.load(..., weights_only=True)``: a file can hold tensors and plain
-data, never code. A file in torchvision's
-cache is also checked, once per process, against the SHA-256 prefix in its
-name (torchvision's ``<name>-<hash prefix>.pth`` convention).
+A file in torchvision's cache is checked, once per process, against the
+SHA-256 prefix in its name (torchvision's ``<name>-<hash prefix>.pth``
+convention), then read by :mod:`segtutor.checkpoints`' safe reader
+(``torch.load(..., weights_only=True)``), as every checkpoint is.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import pickle
-import re
 import socket
-import warnings
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
 import torch
 
-from .registry import MODEL_NAMES, ModelTable, get_spec
+from .checkpoints import CheckpointError
+from .registry import MODEL_NAMES, get_spec
+from .specs import ModelTable
 
-__all__ = [
-    "CheckpointError", "WeightsUnavailableError", "checkpoint_path", "download_weights", "load_state_dict",
-    "offline", "read_checkpoint", "weights_status",
-]
+__all__ = ["WeightsUnavailableError", "checkpoint_path", "download_weights", "offline", "weights_status"]
 
 DOWNLOAD_TIMEOUT = 10.0
 """Seconds a socket may wait for the weights server before the download gives up."""
@@ -36,10 +29,6 @@ DOWNLOAD_TIMEOUT = 10.0
 
 class WeightsUnavailableError(RuntimeError):
     """Pretrained weights are neither in the cache nor downloadable."""
-
-
-class CheckpointError(ValueError):
-    """A checkpoint file is corrupt, unsafe to unpickle, or for another model."""
 
 
 def offline() -> bool:
@@ -52,17 +41,21 @@ def offline() -> bool:
 
 
 def checkpoint_path(name: str) -> Path:
-    """Return where torchvision caches a model's pretrained weights.
+    """Return where a model's pretrained weights are, or will be once downloaded.
 
-    That is ``$TORCH_HOME/hub/checkpoints/<file name from the weights URL>``.
+    For torchvision's models that is torchvision's cache,
+    ``$TORCH_HOME/hub/checkpoints/<file name from the weights URL>``; for a
+    model whose checkpoint ships with segtutor, the shipped file.
 
     Examples
     --------
     >>> checkpoint_path("fcn_resnet101").name
     'fcn_resnet101_coco-7ecb50ca.pth'
     """
-    url = get_spec(name).weights.url
-    return Path(torch.hub.get_dir()) / "checkpoints" / os.path.basename(urlparse(url).path)
+    source = get_spec(name).checkpoint
+    if isinstance(source, Path):
+        return source
+    return Path(torch.hub.get_dir()) / "checkpoints" / os.path.basename(urlparse(source).path)
 
 
 def download_weights(name: str, *, progress: bool = True) -> Path:
@@ -94,7 +87,7 @@ def download_weights(name: str, *, progress: bool = True) -> Path:
     path = checkpoint_path(name)
     if path.is_file():
         return verify_cached(name)
-    url = get_spec(name).weights.url
+    url = get_spec(name).checkpoint
     if offline():
         _raise_unavailable(name, path, "SEGTUTOR_OFFLINE is set, so no download was tried")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -202,97 +195,3 @@ def weights_status() -> ModelTable:
         rows.append({"model": name, "file": path.name, "status": status,
                      "size (MB)": f"{size:.1f}" if cached else f"{size:.1f} to download"})
     return ModelTable(rows)
-
-
-_PATH_FIX = "Save it again as a plain state dict: torch.save(model.state_dict(), path)."
-
-
-def read_checkpoint(path, *, fix: str = _PATH_FIX) -> dict:
-    """Read a state dict with ``torch.load(..., weights_only=True)``.
-
-    Parameters
-    ----------
-    path : str or os.PathLike
-        A file saved with ``torch.save(model.state_dict(), path)``.
-    fix : str, optional
-        How to replace a bad file; the error message ends with it.
-
-    Returns
-    -------
-    dict
-        Parameter name to tensor, on the CPU.
-
-    Raises
-    ------
-    FileNotFoundError
-        If `path` does not exist.
-    CheckpointError
-        If the file is corrupt, truncated or not a checkpoint, holds code or objects (refused
-        unread: unpickling them could run arbitrary code), or holds no state
-        dict. The message names the file and ends with `fix`.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> with tempfile.TemporaryDirectory() as folder:
-    ...     torch.save({"w": torch.ones(2)}, f"{folder}/w.pth")
-    ...     read_checkpoint(f"{folder}/w.pth")
-    {'w': tensor([1., 1.])}
-    """
-    state = read_plain(path, fix=fix)
-    if not isinstance(state, dict) or not all(isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in state.items()):
-        raise CheckpointError(f"checkpoint file '{path}' holds a {type(state).__name__}, not a state dict of tensors. {fix}")
-    return state
-
-
-def read_plain(path, *, fix: str) -> object:
-    """The one place segtutor unpickles a file: ``torch.load(..., weights_only=True)``, errors as CheckpointError."""
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"checkpoint file '{path}' does not exist")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # e.g. "Detected pickle protocol 4": the file is refused or read anyway
-            return torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as err:  # noqa: BLE001  (a damaged file can fail in any way: EOFError, RuntimeError, ...)
-        needs = re.search(r"Unsupported global: GLOBAL (\S+)", str(err)) if isinstance(err, pickle.UnpicklingError) else None
-        if needs:
-            raise CheckpointError(
-                f"checkpoint file '{path}' is refused: unpickling it fully could run arbitrary code (it holds a "
-                f"{needs.group(1)}). A checkpoint must hold only tensors and plain data. {fix}"
-            ) from None
-        raise CheckpointError(f"checkpoint file '{path}' is corrupt, truncated or not a PyTorch checkpoint "
-                              f"({type(err).__name__}). {fix}") from None
-
-
-def load_state_dict(model: torch.nn.Module, state: dict, *, source: str) -> None:
-    """Load `state` into `model`, explaining any mismatch instead of failing obscurely.
-
-    Nothing is loaded unless every key and shape fits. BatchNorm's
-    ``num_batches_tracked``, absent from old checkpoints, keeps the model's
-    value, as ``torch.nn.Module.load_state_dict`` does.
-
-    Raises
-    ------
-    CheckpointError
-        If keys are missing or unexpected, or shapes differ (for example a
-        checkpoint for another architecture or another number of classes).
-    """
-    expected = model.state_dict()
-    state = {**{k: v for k, v in expected.items() if k.endswith("num_batches_tracked")}, **state}
-    missing = [k for k in expected if k not in state]
-    unexpected = [k for k in state if k not in expected]
-    resized = [f"{k}: checkpoint {tuple(state[k].shape)} vs model {tuple(v.shape)}"
-               for k, v in expected.items() if k in state and state[k].shape != v.shape]
-    problems = [f"{len(items)} {what} (e.g. {', '.join(items[:3])})"
-                for what, items in (("missing keys", missing), ("unexpected keys", unexpected),
-                                    ("shape mismatches", resized)) if items]
-    if problems:
-        raise CheckpointError(
-            f"{source} does not fit {type(model).__name__}: " + "; ".join(problems)
-            + ". Is it for another architecture or another number of classes?"
-        )
-    try:
-        model.load_state_dict(state)
-    except RuntimeError as err:  # e.g. a sparse tensor where the model has a dense one
-        raise CheckpointError(f"{source} does not fit {type(model).__name__}: {err}") from None

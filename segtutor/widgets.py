@@ -18,6 +18,7 @@ from .metrics import dice, iou, pixel_accuracy
 from .overlays import overlay
 from .playground import agreement_map, perturb_labels
 from .preprocessing import seed_transform, trace_transform
+from .registry import class_names
 from .superpixels import mean_color_image, slic_superpixels, superpixel_boundaries
 from .visualize import decode_segmap
 
@@ -39,7 +40,8 @@ def _model_dropdown(value: str, description: str = "model") -> widgets.Dropdown:
     return widgets.Dropdown(options=options, value=value, description=description)
 
 
-def explore_segmentation(*, model: str = "tiny", image: str = "scene-0", preprocessing: str = "seed") -> widgets.VBox:
+def explore_segmentation(*, model: str = explorer.EXPLORER_MODELS[0], image: str = "scene-0",
+                         preprocessing: str = "seed") -> widgets.VBox:
     """Switch model, image and preprocessing; change the opacity; toggle classes; read the legend.
 
     Logits are cached per (model, image, preprocessing): the opacity slider
@@ -62,7 +64,7 @@ def explore_segmentation(*, model: str = "tiny", image: str = "scene-0", preproc
         labels, _, seconds, weights = explorer.segment_cached(controls["model"].value, controls["image"].value,
                                                               controls["preprocessing"].value)
         state["labels"], state["quiet"] = labels, True  # new options fire the observers: one redraw suffices
-        names = explorer.present_class_names(labels, controls["model"].value)
+        names = class_names(controls["model"].value, labels=labels, ignore_index=255)
         controls["classes"].options = names
         controls["classes"].value = tuple(names)
         state["quiet"] = False

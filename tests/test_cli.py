@@ -8,7 +8,7 @@ import pytest
 import torch
 from PIL import Image
 
-from segtutor import checkpoint_path, load_image, load_model, voc_colormap
+from segtutor import checkpoint_path, load_image, load_model, segment, voc_colormap
 from segtutor import save_label_png
 from segtutor import cli
 from segtutor.cli import main
@@ -77,18 +77,25 @@ def test_segment_writes_a_palette_png_of_class_ids(tmp_path, capsys):
     checkpoint = tmp_path / "lraspp.pth"
     torch.save(load_model("lraspp_mobilenet_v3_large", weights="random", cache=False).state_dict(), checkpoint)
     out = tmp_path / "mask.png"
-    assert main(["segment", "chelsea", "--model", "lraspp_mobilenet_v3_large", "--weights", str(checkpoint), "--out", str(out)]) == 0
+    argv = ["segment", "chelsea", "--model", "lraspp_mobilenet_v3_large", "--weights", str(checkpoint), "--out", str(out)]
+    assert main([*argv, "--preprocessing", "seed"]) == 0
     mask = Image.open(out)
     assert mask.mode == "P" and mask.size == (451, 300)
     values = np.asarray(mask)
     assert values[0, 0] == 255 and values[150, 225] < 21  # cropped-away corner, centre
     assert mask.getpalette()[3 * 15: 3 * 16] == [192, 128, 128]  # person's VOC colour
     assert capsys.readouterr().out.startswith(f"wrote {out}: 451x300 class map")
+    # by default, the model's own transforms: the whole photo is segmented, as segment() does it
+    assert main(argv) == 0
+    model = load_model("lraspp_mobilenet_v3_large", weights=checkpoint, device="cpu")
+    assert np.array_equal(np.asarray(Image.open(out)), segment("chelsea", model=model))
+    assert np.asarray(Image.open(out)).max() < 21
 
 
 def test_segment_writes_an_overlay_too(tmp_path):
     out, over = tmp_path / "mask.png", tmp_path / "overlay.png"
-    assert main(["segment", "chelsea", "--model", "tiny", "--out", str(out), "--overlay", str(over), "--alpha", "1"]) == 0
+    assert main(["segment", "chelsea", "--model", "tiny", "--preprocessing", "seed", "--out", str(out), "--overlay", str(over),
+                 "--alpha", "1"]) == 0
     labels = np.asarray(Image.open(out))
     blended = np.asarray(Image.open(over))
     photo = np.asarray(load_image("chelsea"))

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from segtutor import classes_present, logits_to_labels, predict
+from segtutor import logits_to_labels, predict
 
 
 class Doubler(torch.nn.Module):
@@ -55,18 +55,6 @@ def test_logits_must_be_float_and_4d():
         logits_to_labels(torch.zeros(1, 2, 2, 2, dtype=torch.int64))
     with pytest.raises(ValueError, match=r"`logits` must be a float tensor of shape \(N, C, H, W\), got float32 of shape \(2, 2, 2\)"):
         logits_to_labels(torch.zeros(2, 2, 2))
-
-
-def test_classes_present_in_order_for_numpy_and_torch():
-    names = ["__background__", "aeroplane", "bicycle"]
-    labels = np.array([[2, 0], [2, 2]])
-    assert classes_present(labels, names) == ["__background__", "bicycle"]
-    assert classes_present(torch.as_tensor(labels)[None], names) == ["__background__", "bicycle"]
-
-
-def test_classes_present_refuses_float_labels():
-    with pytest.raises(TypeError, match=r"`labels` must be an integer array of shape \(H, W\) or \(N, H, W\), got float32 of shape \(3, 4, 4\)"):
-        classes_present(np.zeros((3, 4, 4), np.float32), ["a"])
 
 
 class BatchNormNet(torch.nn.Module):

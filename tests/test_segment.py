@@ -6,7 +6,9 @@ import torch
 import torchvision.transforms as T
 from PIL import Image
 
-from segtutor import crop_box, load_tiny_model, make_scenes, segment
+from segtutor import IMAGENET_MEAN, IMAGENET_STD, crop_box, load_tiny_model, make_scenes, segment
+
+from segtutor.images import check_image_size
 
 from .checkpoints import cache_random_state
 
@@ -54,8 +56,11 @@ def test_crop_box_matches_torchvisions_transforms(size):
     assert abs((right - left) - (bottom - top) * 1.0) <= 1  # the crop is square in the original too
 
 
+NORMALIZE = T.Compose([T.ToTensor(), T.Normalize(IMAGENET_MEAN, IMAGENET_STD)])
+
+
 def test_seed_preprocessing_marks_the_cropped_border(half_red):
-    labels = segment(half_red, model=RedDetector())
+    labels = segment(half_red, model=RedDetector(), preprocessing="seed")
     assert labels.shape == (48, 64) and labels.dtype == np.int64
     inside = np.zeros((48, 64), bool)
     inside[3:45, 11:53] = True
@@ -63,15 +68,61 @@ def test_seed_preprocessing_marks_the_cropped_border(half_red):
     assert (labels[3:45, 11:31] == 1).all() and (labels[3:45, 33:53] == 0).all()
 
 
-def test_weights_preprocessing_covers_the_whole_image(half_red):
-    labels, probs = segment(half_red, model=RedDetector(), preprocessing="weights", return_probs=True)
+def test_a_transform_of_your_own_covers_the_whole_image(half_red):
+    labels, probs = segment(half_red, model=RedDetector(), preprocessing=NORMALIZE, return_probs=True)
     assert (labels[:, :31] == 1).all() and (labels[:, 33:] == 0).all()
     assert probs.shape == (2, 48, 64) and probs.dtype == np.float32
     np.testing.assert_allclose(probs.sum(axis=0), 1.0, rtol=1e-6)
+    # a transform that halves the photo: the logits are resized back to its size
+    halved = segment(half_red, model=RedDetector(), preprocessing=T.Compose([T.Resize(24), NORMALIZE]))
+    assert halved.shape == (48, 64) and (halved[:, :30] == 1).all() and (halved[:, 34:] == 0).all()
+
+
+def test_a_model_the_registry_does_not_know_needs_explicit_preprocessing(half_red):
+    # issue 12: segment() used to give such a model MODEL_NAMES[0]'s Resize(520), a guess
+    message = (r"`model` is a RedDetector that segtutor's registry does not know, so its own preprocessing is unknown: "
+               r"pass preprocessing='seed' \(Resize 256, CenterCrop 224, ImageNet normalization\) or "
+               r"preprocessing=<your transform>, a callable from a PIL image to a normalized \[3, H, W\] tensor; "
+               r"models from segtutor.load_model carry their spec")
+    with pytest.raises(ValueError, match=message):
+        segment(half_red, model=RedDetector())
+    with pytest.raises(ValueError, match=message):
+        segment(half_red, model=RedDetector(), preprocessing="weights")
+
+
+def test_the_default_is_the_models_own_preprocessing():
+    image = make_scenes(1, size=256, seed=11)[0][0]
+    model = load_tiny_model()
+    seen = []
+    own = model.segtutor_spec.transforms()
+    labels = segment(image, model=model, preprocessing=lambda picture: seen.append(picture.size) or own(picture))
+    assert seen == [(256, 256)]
+    assert np.array_equal(segment(image, model=model), labels)  # the default: the same transform
+    assert np.array_equal(segment(image, model="tiny"), labels)  # by name: load_model's model carries the same spec
+    assert (segment(image, model=model, preprocessing="seed") == 255).any()  # "seed" stays an explicit choice
+
+
+def test_a_transforms_output_is_checked_before_the_model_runs(half_red):
+    with pytest.raises(TypeError, match=r"`preprocessing\(image\)` must be a float tensor of shape \(3, H, W\), got Image"):
+        segment(half_red, model=RedDetector(), preprocessing=T.Resize(40))
+    with pytest.raises(ValueError, match=r"`image` would be 4000x3000 = 12,000,000 pixels after resizing its shorter side to 3000; "
+                                         r"the limit is 4,000,000 pixels \(scale it down\)"):
+        segment(half_red, model=RedDetector(), preprocessing=T.Compose([T.Resize(3000), NORMALIZE]))
+    with pytest.raises(ValueError, match=r"`preprocessing\(image\)` has 2000x2100 = 4,200,000 pixels; the limit is 4,000,000"):
+        segment(half_red, model=RedDetector(), preprocessing=lambda picture: torch.zeros(3, 2100, 2000))
+
+
+def test_the_work_size_check_reads_the_models_own_resize():
+    # issue 12: with the tiny model's own transforms a big photo is resized to 128 first, so it is not refused
+    photo = np.zeros((1800, 2400, 3), np.uint8)
+    with pytest.raises(ValueError, match=r"`image` has 2400x1800 = 4,320,000 pixels; the limit is 4,000,000"):
+        check_image_size((2400, 1800))  # at its own size, as the tiny model was run before, it is too big
+    assert segment(photo, model="tiny").shape == (1800, 2400)
+    assert segment(photo, model="tiny", preprocessing="weights").shape == (1800, 2400)
 
 
 def test_probabilities_are_nan_where_the_model_did_not_look(half_red):
-    labels, probs = segment(half_red, model=RedDetector(), return_probs=True)
+    labels, probs = segment(half_red, model=RedDetector(), preprocessing="seed", return_probs=True)
     assert np.isnan(probs[:, labels == 255]).all()
     assert not np.isnan(probs[:, labels != 255]).any()
     assert np.array_equal(labels[labels != 255], probs.argmax(axis=0)[labels != 255])
@@ -86,17 +137,17 @@ def test_segment_accepts_a_model_name_with_cached_weights(torch_home, monkeypatc
 def test_bad_input(half_red):
     with pytest.raises(ValueError, match=r"`image` must be at least 32x32 pixels, got 31x40"):
         segment(np.zeros((40, 31, 3), np.uint8), model=RedDetector())
-    with pytest.raises(ValueError, match=r"`preprocessing` must be 'seed' or 'weights', got 'imagenet'"):
+    with pytest.raises(ValueError, match=r"`preprocessing` must be 'weights', 'seed' or a transform \(a callable from a PIL image to a \[3, H, W\] tensor\), got 'imagenet'"):
         segment(half_red, model=RedDetector(), preprocessing="imagenet")
 
 
 def test_ignore_index_none_or_a_class_id_is_refused(half_red):
     # issue 11: None used to give an object array (or int()'s TypeError); a class id hid the unseen border.
     with pytest.raises(TypeError, match=r"`ignore_index` must be an int, the label of unlabelled pixels \(e.g. 255\), got None"):
-        segment(half_red, model=RedDetector(), ignore_index=None)
+        segment(half_red, model=RedDetector(), preprocessing="seed", ignore_index=None)
     with pytest.raises(ValueError, match=r"`ignore_index` must not be a class id: with num_classes=2 it must lie outside 0..1"):
-        segment(half_red, model=RedDetector(), ignore_index=0)
-    labels = segment(half_red, model=RedDetector(), ignore_index=np.int64(7))
+        segment(half_red, model=RedDetector(), preprocessing="seed", ignore_index=0)
+    labels = segment(half_red, model=RedDetector(), preprocessing="seed", ignore_index=np.int64(7))
     assert labels[0, 0] == 7 and labels[20, 20] == 1 and set(np.unique(labels).tolist()) == {0, 1, 7}
 
 

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from segtutor import dice, explorer, iou, perturb_labels, pixel_accuracy
+from segtutor import MODEL_NAMES, class_names, dice, explorer, iou, perturb_labels, pixel_accuracy
 from segtutor import widgets as explorers
 
 CHEAP = "lraspp_mobilenet_v3_large"
@@ -56,7 +56,7 @@ def test_segmentation_explorer_draws_the_overlay_and_says_which_weights():
     assert _pixels(box.views["image"]).shape == (300, 451, 3)
     assert "random weights" in box.controls["model"].options[[v for _, v in box.controls["model"].options].index(CHEAP)][0]
     assert box.views["status"].value.startswith(f"{CHEAP}: random weights")
-    assert set(box.controls["classes"].options) <= set(explorer.class_names_for(CHEAP))
+    assert set(box.controls["classes"].options) <= set(class_names(CHEAP))
 
 
 def test_opacity_and_class_toggles_redraw_without_running_the_model_again():
@@ -187,3 +187,11 @@ def test_read_upload_refuses_a_thin_image_from_its_header(monkeypatch):
     monkeypatch.setattr(explorer, "load_image", decode)
     with pytest.raises(ValueError, match=r"^the image is 200000x32 pixels, an aspect ratio of 6250:1; the limit is 10:1"):
         explorer.read_upload(({"name": "strip.png", "content": data},))
+
+
+def test_the_explorer_reads_each_models_spec():
+    assert explorer.EXPLORER_MODELS == ["tiny", *MODEL_NAMES]  # segtutor's own first: it works offline
+    assert [explorer.model_palette(name) for name in ("tiny", CHEAP)] == ["scenes", "voc"]
+    assert explorer.model_label("tiny") == "tiny (trained here on synthetic shapes)"
+    assert explorer.model_label(CHEAP) == f"{CHEAP} (random weights: pretrained not cached)"
+    assert explorer.explorer_model("tiny")[1] == "pretrained" and explorer.explorer_model(CHEAP)[1] == "random"

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..explorer import class_names_for, playground_target
+from ..explorer import playground_target
 from ..metrics import dice, iou, pixel_accuracy
 from ..playground import perturb_labels
+from ..registry import class_names
 from ._common import _feedback
 
 __all__ = ["check_least_affected_score", "check_tiny_classes"]
@@ -45,11 +46,11 @@ def check_tiny_classes(answer) -> bool:
     Correct! background, disc, square, triangle, ring: 5 classes.
     True
     """
-    names = class_names_for("tiny")
+    names = class_names("tiny")
     if answer == len(names):
         return _feedback(True, f"{', '.join(names)}: {len(names)} classes.")
     if answer == len(names) - 1:
         return _feedback(False, "That counts the shapes only; the background is a class too.")
     if answer == 21:
-        return _feedback(False, "21 is PASCAL VOC's count, for the torchvision models. Print segtutor.explorer.class_names_for('tiny').")
-    return _feedback(False, "Print segtutor.explorer.class_names_for('tiny') and count.")
+        return _feedback(False, "21 is PASCAL VOC's count, for the torchvision models. Print segtutor.class_names('tiny').")
+    return _feedback(False, "Print segtutor.class_names('tiny') and count.")

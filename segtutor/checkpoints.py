@@ -1,0 +1,118 @@
+"""Reading checkpoint files safely: the one place segtutor unpickles a file.
+
+Every checkpoint segtutor reads, downloaded, cached, copied by hand or given
+as a path (the shipped ones included), goes through :func:`read_plain`
+(under :func:`read_checkpoint`), which calls
+``torch.load(..., weights_only=True)``: a file can hold tensors and plain
+data, never code. A bad file raises :class:`CheckpointError` naming the file
+and the fix.
+"""
+
+from __future__ import annotations
+
+import pickle
+import re
+import warnings
+from pathlib import Path
+
+import torch
+
+__all__ = ["CheckpointError", "load_state_dict", "read_checkpoint"]
+
+
+class CheckpointError(ValueError):
+    """A checkpoint file is corrupt, unsafe to unpickle, or for another model."""
+
+
+_PATH_FIX = "Save it again as a plain state dict: torch.save(model.state_dict(), path)."
+
+
+def read_checkpoint(path, *, fix: str = _PATH_FIX) -> dict:
+    """Read a state dict with ``torch.load(..., weights_only=True)``.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A file saved with ``torch.save(model.state_dict(), path)``.
+    fix : str, optional
+        How to replace a bad file; the error message ends with it.
+
+    Returns
+    -------
+    dict
+        Parameter name to tensor, on the CPU.
+
+    Raises
+    ------
+    FileNotFoundError
+        If `path` does not exist.
+    CheckpointError
+        If the file is corrupt, truncated or not a checkpoint, holds code or objects (refused
+        unread: unpickling them could run arbitrary code), or holds no state
+        dict. The message names the file and ends with `fix`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     torch.save({"w": torch.ones(2)}, f"{folder}/w.pth")
+    ...     read_checkpoint(f"{folder}/w.pth")
+    {'w': tensor([1., 1.])}
+    """
+    state = read_plain(path, fix=fix)
+    if not isinstance(state, dict) or not all(isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in state.items()):
+        raise CheckpointError(f"checkpoint file '{path}' holds a {type(state).__name__}, not a state dict of tensors. {fix}")
+    return state
+
+
+def read_plain(path, *, fix: str) -> object:
+    """The one place segtutor unpickles a file: ``torch.load(..., weights_only=True)``, errors as CheckpointError."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"checkpoint file '{path}' does not exist")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. "Detected pickle protocol 4": the file is refused or read anyway
+            return torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as err:  # noqa: BLE001  (a damaged file can fail in any way: EOFError, RuntimeError, ...)
+        needs = re.search(r"Unsupported global: GLOBAL (\S+)", str(err)) if isinstance(err, pickle.UnpicklingError) else None
+        if needs:
+            raise CheckpointError(
+                f"checkpoint file '{path}' is refused: unpickling it fully could run arbitrary code (it holds a "
+                f"{needs.group(1)}). A checkpoint must hold only tensors and plain data. {fix}"
+            ) from None
+        raise CheckpointError(f"checkpoint file '{path}' is corrupt, truncated or not a PyTorch checkpoint "
+                              f"({type(err).__name__}). {fix}") from None
+
+
+def load_state_dict(model: torch.nn.Module, state: dict, *, source: str) -> None:
+    """Load `state` into `model`, explaining any mismatch instead of failing obscurely.
+
+    Nothing is loaded unless every key and shape fits. BatchNorm's
+    ``num_batches_tracked``, absent from old checkpoints, keeps the model's
+    value, as ``torch.nn.Module.load_state_dict`` does.
+
+    Raises
+    ------
+    CheckpointError
+        If keys are missing or unexpected, or shapes differ (for example a
+        checkpoint for another architecture or another number of classes).
+    """
+    expected = model.state_dict()
+    state = {**{k: v for k, v in expected.items() if k.endswith("num_batches_tracked")}, **state}
+    missing = [k for k in expected if k not in state]
+    unexpected = [k for k in state if k not in expected]
+    resized = [f"{k}: checkpoint {tuple(state[k].shape)} vs model {tuple(v.shape)}"
+               for k, v in expected.items() if k in state and state[k].shape != v.shape]
+    problems = [f"{len(items)} {what} (e.g. {', '.join(items[:3])})"
+                for what, items in (("missing keys", missing), ("unexpected keys", unexpected),
+                                    ("shape mismatches", resized)) if items]
+    if problems:
+        raise CheckpointError(
+            f"{source} does not fit {type(model).__name__}: " + "; ".join(problems)
+            + ". Is it for another architecture or another number of classes?"
+        )
+    try:
+        model.load_state_dict(state)
+    except RuntimeError as err:  # e.g. a sparse tensor where the model has a dense one
+        raise CheckpointError(f"{source} does not fit {type(model).__name__}: {err}") from None
