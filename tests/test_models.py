@@ -155,6 +155,17 @@ def test_lesson_model_falls_back_to_random_weights_with_one_line(torch_home, cap
     assert not model.training
 
 
+def test_one_pretrained_else_random_path_says_what_it_fell_back_to(torch_home):
+    model, weights, note = segtutor.load_with_fallback("lraspp_mobilenet_v3_large")
+    assert weights == "random" and not model.training
+    assert note.startswith("Pretrained weights for lraspp_mobilenet_v3_large are unavailable offline (no lraspp_mobilenet_v3_large-d234d4ea.pth in ")
+    assert note.endswith("FALLING BACK TO RANDOM WEIGHTS: shapes and steps are real, the predicted classes are noise.")
+    assert model is load_model("lraspp_mobilenet_v3_large", weights="random")  # the cached random model
+    model, weights, note = segtutor.load_with_fallback("tiny")
+    assert (weights, note) == ("pretrained", "Loaded tiny with pretrained weights tiny.pt, shipped with segtutor.")
+    assert model is load_model("tiny")
+
+
 def test_lesson_model_uses_pretrained_weights_when_cached(torch_home, capsys, monkeypatch):
     written = cache_random_state("lraspp_mobilenet_v3_large", monkeypatch, marker=0.5)
     capsys.readouterr()

@@ -1,5 +1,6 @@
 """The project's files agree with each other, and the README's commands do what it says."""
 
+import ast
 import importlib
 import pkgutil
 import re
@@ -75,6 +76,37 @@ def test_every_public_name_is_exported():
     for module in _public_modules():
         for name in importlib.import_module(f"segtutor.{module}").__all__:
             assert name in segtutor.__all__, f"{module}.{name} is not re-exported"
+
+
+def _imports(path: Path) -> set[str]:
+    """The segtutor modules a module imports, anywhere in it (a deferred import inside a function counts too)."""
+    package = path.relative_to(ROOT).with_suffix("").parts[:-1]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = ".".join(package[: len(package) - node.level + 1] + tuple(filter(None, [node.module])))
+            found |= {f"{base}.{a.name}" for a in node.names if (ROOT / f"{base}.{a.name}".replace(".", "/")).with_suffix(".py").exists()}
+            found.add(base)
+    return {name.removesuffix(".__init__") for name in found} - {"segtutor"}
+
+
+def test_the_package_has_no_import_cycle():
+    graph = {".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__"): _imports(p)
+             for p in (ROOT / "segtutor").rglob("*.py") if p.name != "__init__.py" or p.parent.name != "segtutor"}
+    done, path = set(), []
+
+    def visit(module):
+        assert module not in path, "import cycle: " + " -> ".join([*path[path.index(module):], module])
+        if module in done:
+            return
+        path.append(module)
+        for other in sorted(graph.get(module, ())):
+            visit(other)
+        path.pop()
+        done.add(module)
+
+    for module in sorted(graph):
+        visit(module)
 
 
 def test_make_lab_serves_the_notebooks_folder(tmp_path):
