@@ -13,34 +13,18 @@ its load: compare the speed-ups of one run, not times across runs.
 from __future__ import annotations
 
 import platform
+import sys
 import timeit
+from pathlib import Path
 
 import numpy as np
 
 from segtutor import decode_segmap
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository root, for the tests' reference
+from tests.seed_reference import seed_decode_segmap  # noqa: E402  (the seed notes' loop, kept verbatim there)
+
 SIZES = (224, 520, 1024)
-SEED_LABEL_COLORS = np.array([
-    (0, 0, 0), (128, 0, 0), (0, 128, 0), (128, 128, 0), (0, 0, 128), (128, 0, 128),
-    (0, 128, 128), (128, 128, 128), (64, 0, 0), (192, 0, 0), (64, 128, 0),
-    (192, 128, 0), (64, 0, 128), (192, 0, 128), (64, 128, 128), (192, 128, 128),
-    (0, 64, 0), (128, 64, 0), (0, 192, 0), (128, 192, 0), (0, 64, 128),
-])
-
-
-def seed_decode_segmap(image, nc=21):
-    """The seed notes' loop over classes, as printed there."""
-    label_colors = SEED_LABEL_COLORS
-    r = np.zeros_like(image).astype(np.uint8)
-    g = np.zeros_like(image).astype(np.uint8)
-    b = np.zeros_like(image).astype(np.uint8)
-    for l in range(0, nc):
-        idx = image == l
-        r[idx] = label_colors[l, 0]
-        g[idx] = label_colors[l, 1]
-        b[idx] = label_colors[l, 2]
-    rgb = np.stack([r, g, b], axis=2)
-    return rgb
 
 
 def best_seconds(functions, labels, *, rounds: int = 9) -> list[float]:

@@ -4,13 +4,7 @@ import torch
 
 from segtutor import PALETTES, Palette, class_names, get_palette, to_train_ids, voc_colormap
 
-# The seed notes' hand-typed table for VOC classes 0-20.
-SEED_VOC_COLORS = [
-    (0, 0, 0), (128, 0, 0), (0, 128, 0), (128, 128, 0), (0, 0, 128), (128, 0, 128),
-    (0, 128, 128), (128, 128, 128), (64, 0, 0), (192, 0, 0), (64, 128, 0),
-    (192, 128, 0), (64, 0, 128), (192, 0, 128), (64, 128, 128), (192, 128, 128),
-    (0, 64, 0), (128, 64, 0), (0, 192, 0), (128, 192, 0), (0, 64, 128),
-]
+from .seed_reference import SEED_VOC_COLORS
 
 # cityscapesScripts helpers/labels.py: (label id, name, colour) of the 19 train ids, in train-id order.
 CITYSCAPES_TRAIN = [
