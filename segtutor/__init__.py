@@ -33,6 +33,7 @@ from .metrics import (
     dice_from_confusion,
     iou,
     iou_from_confusion,
+    macro_mean,
     mean_iou,
     pixel_accuracy,
     pixel_accuracy_from_confusion,
@@ -45,7 +46,7 @@ from .models import clear_model_cache, default_device, load_lesson_model, load_m
 from .overlays import add_legend, class_shares, ClassShare, overlay, show_overlay
 from .palettes import get_palette, Palette, PALETTES, to_train_ids, voc_colormap
 from .playground import agreement_map, perturb_labels
-from .precision_recall import average_precision, mean_average_precision, precision_recall_curve
+from .precision_recall import average_precision, average_precision_from_curve, mean_average_precision, precision_recall_curve
 from .preprocessing import (
     channel_stats,
     describe,
@@ -99,6 +100,7 @@ __all__ = [
     "add_void_border",
     "agreement_map",
     "average_precision",
+    "average_precision_from_curve",
     "channel_stats",
     "checkpoint_path",
     "class_contours",
@@ -134,6 +136,7 @@ __all__ = [
     "load_tiny_model",
     "load_with_fallback",
     "logits_to_labels",
+    "macro_mean",
     "make_scenes",
     "mean_average_precision",
     "mean_color_image",

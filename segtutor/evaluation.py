@@ -23,6 +23,7 @@ from tqdm.auto import tqdm
 from ._checks import as_confusion_matrix, check_ignore_index, check_num_classes, describe_array
 from .inference import check_model, logits_to_labels, predict
 from .metrics import (
+    macro_mean,
     confusion_matrix,
     dice_from_confusion,
     iou_from_confusion,
@@ -72,13 +73,10 @@ class Scores:
         self.dice = dice_from_confusion(self.confusion)
         self.pixel_accuracy = pixel_accuracy_from_confusion(self.confusion)
 
-    def _mean(self, scores: np.ndarray) -> float:
-        return float(np.mean(scores[~np.isnan(scores)])) if not np.isnan(scores).all() else float("nan")
-
-    mean_precision = property(lambda self: self._mean(self.precision))
-    mean_recall = property(lambda self: self._mean(self.recall))
-    mean_iou = property(lambda self: self._mean(self.iou))
-    mean_dice = property(lambda self: self._mean(self.dice))
+    mean_precision = property(lambda self: macro_mean(self.precision))
+    mean_recall = property(lambda self: macro_mean(self.recall))
+    mean_iou = property(lambda self: macro_mean(self.iou))
+    mean_dice = property(lambda self: macro_mean(self.dice))
 
     def table(self) -> str:
         """The scores as a text table: one row per class, then the means and pixel accuracy."""

@@ -10,6 +10,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ._checks import as_confusion_matrix, describe_array
+from .precision_recall import average_precision_from_curve
 
 __all__ = ["plot_class_scores", "plot_confusion_matrix", "plot_dice_against_iou", "plot_pr_curves"]
 
@@ -151,7 +152,7 @@ def plot_pr_curves(curves: dict) -> Figure:
         precision, recall = np.asarray(precision, dtype=np.float64), np.asarray(recall, dtype=np.float64)
         if precision.shape != recall.shape or precision.ndim != 1:
             raise ValueError(f"curve {name!r} must have precision and recall of one shape (K,), got {describe_array(precision)} and {describe_array(recall)}")
-        area = float(np.sum(np.diff(recall) * precision[1:]))
+        area = average_precision_from_curve(precision, recall)
         (line,) = ax.step(recall, precision, where="pre", label=f"{name} (AP {area:.3f})")
         ax.fill_between(recall, precision, step="pre", alpha=0.15, color=line.get_color())
     ax.set(xlim=(0, 1), ylim=(0, 1.05), xlabel="recall", ylabel="precision", title="precision–recall curves")

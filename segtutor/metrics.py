@@ -36,7 +36,7 @@ Conventions
 * **Micro against macro averaging.** A *micro* average pools the pixels of
   all classes before dividing: micro precision = micro recall = ΣTP / Σpixels
   = :func:`pixel_accuracy`, dominated by large classes such as background.
-  A *macro* average (``mean_iou``, and ``numpy.nanmean`` of any per-class
+  A *macro* average (``mean_iou``, and :func:`macro_mean` of any per-class
   score) averages the per-class scores, so every present class weighs the
   same, however few pixels it has. Segmentation benchmarks report macro mIoU.
 """
@@ -63,6 +63,7 @@ __all__ = [
     "dice_from_confusion",
     "iou",
     "iou_from_confusion",
+    "macro_mean",
     "mean_iou",
     "pixel_accuracy",
     "pixel_accuracy_from_confusion",
@@ -277,4 +278,27 @@ def mean_iou(pred, target, *, num_classes: int, ignore_index: int = 255) -> floa
     >>> mean_iou(np.array([0, 1, 1]), np.array([0, 0, 1]), num_classes=3)
     0.5
     """
-    return float(np.nanmean(iou(pred, target, num_classes=num_classes, ignore_index=ignore_index)))
+    return macro_mean(iou(pred, target, num_classes=num_classes, ignore_index=ignore_index))
+
+
+def macro_mean(scores) -> float:
+    """Mean of per-class scores over the classes that have one: NaN scores (absent classes) are left out.
+
+    Parameters
+    ----------
+    scores : array-like
+        float per-class scores, NaN for absent classes.
+
+    Returns
+    -------
+    float
+        The mean of the non-NaN scores; NaN, without a warning, when every score is NaN.
+
+    Examples
+    --------
+    >>> macro_mean(np.array([0.5, np.nan, 1.0])), macro_mean(np.array([np.nan, np.nan]))
+    (0.75, nan)
+    """
+    scores = np.asarray(scores, dtype=np.float64)
+    present = scores[~np.isnan(scores)]
+    return float(present.mean()) if present.size else float("nan")

@@ -36,8 +36,9 @@ import numpy as np
 import torch
 
 from ._checks import as_native, check_ignore_index, check_int, check_label_range, check_labels, describe_array, widen_labels
+from .metrics import macro_mean
 
-__all__ = ["average_precision", "mean_average_precision", "precision_recall_curve"]
+__all__ = ["average_precision", "average_precision_from_curve", "mean_average_precision", "precision_recall_curve"]
 
 
 def _is_float(value) -> bool:
@@ -81,7 +82,34 @@ def _curve(scores: torch.Tensor, positive: torch.Tensor) -> tuple[np.ndarray, np
     return precision, recall, scores[last].double().cpu().numpy()
 
 
-def _area(precision: np.ndarray, recall: np.ndarray) -> float:
+def average_precision_from_curve(precision, recall) -> float:
+    """The area under a precision–recall step curve: AP = Σ_n (R_n − R_{n−1}) · P_n.
+
+    Parameters
+    ----------
+    precision, recall : array-like
+        float, shape (K + 1,), as :func:`precision_recall_curve` returns them
+        (the first point is recall 0).
+
+    Returns
+    -------
+    float
+        Each rise in recall times the precision reached there, summed.
+
+    Raises
+    ------
+    ValueError
+        If `precision` and `recall` are not of one shape (K + 1,) with K >= 1.
+
+    Examples
+    --------
+    >>> average_precision_from_curve([1.0, 1.0, 0.5, 0.667, 0.5], [0.0, 0.5, 0.5, 1.0, 1.0])
+    0.8335
+    """
+    precision, recall = np.asarray(precision, dtype=np.float64), np.asarray(recall, dtype=np.float64)
+    if precision.shape != recall.shape or precision.ndim != 1 or len(precision) < 2:
+        raise ValueError("`precision` and `recall` must be of one shape (K + 1,) with K >= 1, "
+                         f"got {describe_array(precision)} and {describe_array(recall)}")
     return float(np.sum(np.diff(recall) * precision[1:]))
 
 
@@ -155,7 +183,7 @@ def average_precision(probs, target, *, ignore_index: int = 255) -> np.ndarray:
     for index in range(len(scores)):
         positive = target == index
         if positive.any():
-            result[index] = _area(*_curve(scores[index], positive)[:2])
+            result[index] = average_precision_from_curve(*_curve(scores[index], positive)[:2])
     return result
 
 
@@ -168,5 +196,4 @@ def mean_average_precision(probs, target, *, ignore_index: int = 255) -> float:
     >>> round(mean_average_precision(probs, np.array([[1, 0, 0, 1]])), 4)
     0.6667
     """
-    scores = average_precision(probs, target, ignore_index=ignore_index)
-    return float(np.mean(scores[~np.isnan(scores)])) if not np.isnan(scores).all() else float("nan")
+    return macro_mean(average_precision(probs, target, ignore_index=ignore_index))

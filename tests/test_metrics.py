@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -12,6 +14,7 @@ from segtutor import (
     dice_from_confusion,
     iou,
     iou_from_confusion,
+    macro_mean,
     mean_iou,
     pixel_accuracy,
     pixel_accuracy_from_confusion,
@@ -103,6 +106,15 @@ def test_absent_class_is_nan_and_left_out_of_the_mean():
     assert mean_iou(np.array([0, 1]), np.array([0, 1]), num_classes=3) == 1.0
     for function in FROM_CONFUSION:
         assert np.isnan(function(np.zeros((2, 2)))).all(), function.__name__
+
+
+def test_one_nan_aware_mean_for_every_macro_average():
+    assert macro_mean([0.5, np.nan, 1.0]) == 0.75 and macro_mean(torch.tensor([0.25, 0.75])) == 0.5
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # numpy.nanmean warned "Mean of empty slice" here
+        assert np.isnan(macro_mean([np.nan, np.nan])) and np.isnan(macro_mean([]))
+        # every pixel unlabelled: no class has an IoU, and mean_iou says so without a warning
+        assert np.isnan(mean_iou(np.array([0, 1]), np.array([255, 255]), num_classes=2))
 
 
 def test_class_present_on_one_side_only_scores_zero_not_nan():

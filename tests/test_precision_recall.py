@@ -3,7 +3,7 @@ import pytest
 import torch
 from sklearn import metrics as skm
 
-from segtutor import average_precision, mean_average_precision, precision_recall_curve
+from segtutor import average_precision, average_precision_from_curve, mean_average_precision, precision_recall_curve
 
 
 def _one_class(scores, positives):
@@ -62,8 +62,18 @@ def test_agrees_with_scikit_learn(seed):
         sk_precision, sk_recall, sk_thresholds = skm.precision_recall_curve(y_true, y_score)
         assert precision == pytest.approx(sk_precision[::-1]) and recall == pytest.approx(sk_recall[::-1])
         assert thresholds == pytest.approx(sk_thresholds[::-1])
+        assert average_precision_from_curve(precision, recall) == pytest.approx(scores[c], abs=1e-12)
     assert np.isnan(scores[4])
     assert mean_average_precision(probs, target) == pytest.approx(np.mean(scores[:4]))
+
+
+def test_the_area_of_a_curve_by_hand_and_its_errors():
+    # recall rises by 0.5 at precision 1, then by 0.5 at precision 2/3
+    assert average_precision_from_curve([1.0, 1.0, 0.5, 2 / 3, 0.5], [0.0, 0.5, 0.5, 1.0, 1.0]) == pytest.approx(5 / 6)
+    with pytest.raises(ValueError, match=r"`precision` and `recall` must be of one shape \(K \+ 1,\) with K >= 1, got float64 of shape \(3,\) and float64 of shape \(2,\)"):
+        average_precision_from_curve([1.0, 1.0, 0.5], [0.0, 1.0])
+    with pytest.raises(ValueError, match=r"got float64 of shape \(1,\) and float64 of shape \(1,\)"):
+        average_precision_from_curve([1.0], [0.0])
 
 
 def test_layouts_and_monotone_transforms_agree():

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from ..explorer import playground_target
-from ..metrics import dice, iou, pixel_accuracy
+from ..metrics import dice, iou, macro_mean, pixel_accuracy
 from ..playground import perturb_labels
 from ..registry import class_names
 from ._common import _feedback
@@ -26,8 +24,8 @@ def check_least_affected_score(answer: str, *, shift: int = 6, seed: int = 0) ->
     pred = perturb_labels(target, shift=(shift, 0))
     n = int(target.max()) + 1
     scores = {"pixel accuracy": pixel_accuracy(pred, target, num_classes=n),
-              "mean IoU": float(np.nanmean(iou(pred, target, num_classes=n))),
-              "mean Dice": float(np.nanmean(dice(pred, target, num_classes=n)))}
+              "mean IoU": macro_mean(iou(pred, target, num_classes=n)),
+              "mean Dice": macro_mean(dice(pred, target, num_classes=n))}
     best = max(scores, key=scores.get)
     summary = ", ".join(f"{k} {v:.3f}" for k, v in scores.items())
     if answer == best:

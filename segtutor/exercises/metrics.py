@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..metrics import confusion_matrix, iou_from_confusion
-from ..precision_recall import precision_recall_curve
+from ..metrics import confusion_matrix, iou_from_confusion, macro_mean
+from ..precision_recall import average_precision_from_curve, precision_recall_curve
 from ._common import _feedback, _close
 
 __all__ = ["check_average_precision", "check_dice", "check_mean_iou"]
@@ -45,7 +45,7 @@ def check_mean_iou(answer, *, pred, target, num_classes: int) -> bool:
     """
     matrix = confusion_matrix(np.asarray(pred), np.asarray(target), num_classes=num_classes)
     scores = iou_from_confusion(matrix)
-    expected = float(np.nanmean(scores))
+    expected = macro_mean(scores)
     present = int((~np.isnan(scores)).sum())
     if _close(answer, expected):
         return _feedback(True, f"The IoUs of the {present} present classes average to {expected:.3f}; absent classes are left out.")
@@ -68,7 +68,7 @@ def check_average_precision(answer, *, scores, positives) -> bool:
     scores, positives = np.asarray(scores, dtype=np.float64), np.asarray(positives, dtype=np.int64)
     probs = np.stack([1 - scores, scores])[:, None, :]
     precision, recall, _ = precision_recall_curve(probs, positives[None, :], class_index=1)
-    expected = float(np.sum(np.diff(recall) * precision[1:]))
+    expected = average_precision_from_curve(precision, recall)
     if _close(answer, expected):
         return _feedback(True, f"AP = Σ (R_n − R_n−1) · P_n = {expected:.3f}: each rise in recall times the precision reached there.")
     if _close(answer, positives.mean()):
