@@ -233,6 +233,11 @@ def as_native(values):
     return values
 
 
+def to_numpy(values):
+    """A tensor as a NumPy array (detached, on the CPU); a NumPy array as it is."""
+    return values.detach().cpu().numpy() if isinstance(values, torch.Tensor) else values
+
+
 def check_label_pair(pred, target) -> tuple:
     """Check two integer class maps of one non-empty shape; return them as :func:`as_native` arrays or tensors.
 

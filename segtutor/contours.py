@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-import torch
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from skimage import measure
 
-from ._checks import as_image_array, check_labels, check_nonnegative, check_same_size
+from ._checks import as_image_array, check_labels, check_nonnegative, check_same_size, to_numpy
 from .palettes import get_palette
 
 __all__ = ["class_contours", "show_contours"]
@@ -56,7 +55,7 @@ def class_contours(labels, *, classes=None, palette="voc") -> dict[int, list[np.
     check_labels(labels, ndims=(2,))
     check_nonnegative(labels)
     palette = get_palette(palette)
-    labels = labels.detach().cpu().numpy() if isinstance(labels, torch.Tensor) else labels
+    labels = to_numpy(labels)
     present = set(np.unique(labels).tolist())
     contours = {}
     for class_id in palette.class_ids(classes):

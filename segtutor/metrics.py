@@ -52,6 +52,7 @@ from ._checks import (
     check_ignore_index,
     check_label_pair,
     check_num_classes,
+    to_numpy,
 )
 # The validators live in ``_checks``; confusion_matrix's counting calls these two by their short names.
 from ._checks import check_label_range as _check_range
@@ -127,7 +128,7 @@ def confusion_matrix(pred, target, *, num_classes: int, ignore_index: int = 255)
     index = torch.add(pred.to(dtype), target.to(dtype), alpha=num_classes)
     index.masked_fill_(~keep, num_classes * num_classes)
     counts = torch.bincount(index, minlength=num_classes * num_classes + 1)[:-1]
-    return counts.reshape(num_classes, num_classes).cpu().numpy()
+    return to_numpy(counts.reshape(num_classes, num_classes))
 
 
 def _per_class(numerator: np.ndarray, denominator: np.ndarray, matrix: np.ndarray) -> np.ndarray:

@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from matplotlib.patches import Patch
 
-from ._checks import as_image_array, check_fraction, check_labels, check_nonnegative, check_same_size
+from ._checks import as_image_array, check_fraction, check_labels, check_nonnegative, check_same_size, to_numpy
 from .palettes import get_palette
 from .visualize import decode_segmap, show_images
 
@@ -73,7 +72,7 @@ def overlay(image, labels, *, alpha: float = 0.5, classes=None, palette="voc") -
     check_same_size(image, labels)
     alpha = check_fraction(alpha, name="alpha")
     palette = get_palette(palette)
-    labels = labels.detach().cpu().numpy() if isinstance(labels, torch.Tensor) else labels
+    labels = to_numpy(labels)
     chosen = np.isin(labels, palette.class_ids(classes))
     blend = np.rint((1.0 - alpha) * image + alpha * decode_segmap(labels, palette)).astype(np.uint8)
     return np.where(chosen[..., None], blend, image)
@@ -116,7 +115,7 @@ ClassShare(class_id=255, name='void', color=(224, 224, 192), share=0.25)]
     check_labels(labels)
     check_nonnegative(labels)
     palette = get_palette(palette)
-    labels = labels.detach().cpu().numpy() if isinstance(labels, torch.Tensor) else labels
+    labels = to_numpy(labels)
     n = palette.num_classes
     counts = np.bincount(np.minimum(labels, n).ravel(), minlength=n + 1) / max(labels.size, 1)
     shares = [ClassShare(i, palette.names[i], tuple(int(c) for c in palette.colors[i]), float(counts[i]))

@@ -14,9 +14,8 @@ from functools import cached_property
 from importlib.resources import files
 
 import numpy as np
-import torch
 
-from ._checks import check_labels, check_nonnegative, is_int
+from ._checks import check_labels, check_nonnegative, is_int, to_numpy
 
 __all__ = ["PALETTES", "Palette", "get_palette", "to_train_ids", "voc_colormap"]
 
@@ -282,7 +281,7 @@ def to_train_ids(labels, palette) -> np.ndarray:
     check_labels(labels)
     check_nonnegative(labels)
     palette = get_palette(palette)
-    labels = labels.detach().cpu().numpy() if isinstance(labels, torch.Tensor) else labels
+    labels = to_numpy(labels)
     if palette.train_ids is None:
         return labels.astype(np.int64)
     table = np.append(palette.train_ids, palette.ignore_index)

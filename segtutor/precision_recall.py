@@ -35,7 +35,9 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from ._checks import as_native, check_ignore_index, check_int, check_label_range, check_labels, describe_array, widen_labels
+from ._checks import (
+    as_native, check_ignore_index, check_int, check_label_range, check_labels, describe_array, to_numpy, widen_labels,
+)
 from .metrics import macro_mean
 
 __all__ = ["average_precision", "average_precision_from_curve", "mean_average_precision", "precision_recall_curve"]
@@ -75,11 +77,11 @@ def _curve(scores: torch.Tensor, positive: torch.Tensor) -> tuple[np.ndarray, np
     scores, positive = scores[order], positive[order]
     last = torch.ones_like(positive)  # the last pixel of every run of equal scores ends a threshold
     last[:-1] = scores[1:] != scores[:-1]
-    true_positives = torch.cumsum(positive, 0)[last].double().cpu().numpy()
-    called = (torch.nonzero(last).squeeze(1) + 1).double().cpu().numpy()
+    true_positives = to_numpy(torch.cumsum(positive, 0)[last].double())
+    called = to_numpy((torch.nonzero(last).squeeze(1) + 1).double())
     precision = np.concatenate([[1.0], true_positives / called])
     recall = np.concatenate([[0.0], true_positives / true_positives[-1]])
-    return precision, recall, scores[last].double().cpu().numpy()
+    return precision, recall, to_numpy(scores[last].double())
 
 
 def average_precision_from_curve(precision, recall) -> float:

@@ -8,7 +8,7 @@ import torchvision.transforms as T
 from PIL import Image
 from torchvision.models.segmentation import FCN_ResNet101_Weights
 
-from ._checks import check_batch, check_int
+from ._checks import check_batch, check_int, to_numpy
 from .images import check_image_size, load_image
 from .specs import ModelTable
 
@@ -240,7 +240,7 @@ def tensor_to_image(tensor: torch.Tensor) -> np.ndarray:
     """
     check_batch(tensor, name="tensor", ndims=(3,))
     scaled = tensor.detach().float().clamp(0, 1).mul(255).round()
-    return scaled.permute(1, 2, 0).to(torch.uint8).cpu().numpy()
+    return to_numpy(scaled.permute(1, 2, 0).to(torch.uint8))
 
 
 def channel_stats(tensor: torch.Tensor, *, decimals: int = 3) -> ModelTable:

@@ -9,7 +9,7 @@ import torch
 import torch.nn.functional as F
 import torchvision.transforms as T
 
-from ._checks import check_batch, check_ignore_index
+from ._checks import check_batch, check_ignore_index, to_numpy
 from .images import check_image_size, load_image
 from .inference import check_model, predict
 from .models import load_model
@@ -180,5 +180,5 @@ def _place(logits: torch.Tensor, size: tuple[int, int], box: tuple[int, int, int
     left, top, right, bottom = box
     inside = F.interpolate(logits, size=(bottom - top, right - left), mode="bilinear", align_corners=False)
     canvas = np.full((logits.shape[1], size[1], size[0]), np.nan, dtype=np.float32)
-    canvas[:, top:bottom, left:right] = inside.softmax(dim=1)[0].cpu().numpy()
+    canvas[:, top:bottom, left:right] = to_numpy(inside.softmax(dim=1)[0])
     return canvas

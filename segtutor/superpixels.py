@@ -5,10 +5,9 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
-import torch
 from skimage import color, segmentation
 
-from ._checks import as_image_array, check_color, check_int, check_labels, check_nonnegative, check_same_size
+from ._checks import as_image_array, check_color, check_int, check_labels, check_nonnegative, check_same_size, to_numpy
 
 __all__ = ["mean_color_image", "slic_superpixels", "smooth_labels", "superpixel_boundaries"]
 
@@ -65,7 +64,7 @@ def _check_segments(image_or_labels: np.ndarray, segments, *, names: tuple[str, 
     check_labels(segments, name="segments", ndims=(2,))
     check_nonnegative(segments, name="segments")
     check_same_size(image_or_labels, segments, names=names)
-    return segments.detach().cpu().numpy() if isinstance(segments, torch.Tensor) else segments
+    return to_numpy(segments)
 
 
 def mean_color_image(image, segments) -> np.ndarray:
@@ -180,7 +179,7 @@ def smooth_labels(labels, segments) -> np.ndarray:
     """
     check_labels(labels, ndims=(2,))
     check_nonnegative(labels)
-    labels = labels.detach().cpu().numpy() if isinstance(labels, torch.Tensor) else labels
+    labels = to_numpy(labels)
     segments = _check_segments(labels, segments, names=("labels", "segments"))
     if labels.size == 0:
         return labels.astype(np.int64)

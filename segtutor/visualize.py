@@ -9,7 +9,7 @@ import torch
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from ._checks import check_labels, check_nonnegative, describe_array
+from ._checks import check_labels, check_nonnegative, describe_array, to_numpy
 from .palettes import get_palette
 
 __all__ = ["decode_segmap", "encode_segmap", "grayscale_mask", "show_images", "show_palette"]
@@ -51,8 +51,7 @@ def decode_segmap(labels, palette="voc") -> np.ndarray:
     check_labels(labels)
     check_nonnegative(labels)
     palette = get_palette(palette)
-    if isinstance(labels, torch.Tensor):
-        labels = labels.detach().cpu().numpy()
+    labels = to_numpy(labels)
     return np.take(palette.table, labels, axis=0, mode="clip")
 
 
@@ -140,7 +139,7 @@ def grayscale_mask(labels) -> np.ndarray:
     """
     check_labels(labels)
     check_nonnegative(labels)
-    labels = labels.detach().cpu().numpy() if isinstance(labels, torch.Tensor) else labels
+    labels = to_numpy(labels)
     if labels.size and labels.max() > 255:
         raise ValueError(f"`labels` must fit a uint8 grey value (0-255), got maximum {labels.max()}")
     return labels.astype(np.uint8)

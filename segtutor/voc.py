@@ -23,7 +23,7 @@ import torch
 from PIL import Image
 from skimage.morphology import dilation, erosion
 
-from ._checks import check_ignore_index, check_int, check_labels, describe_array
+from ._checks import check_ignore_index, check_int, check_labels, describe_array, to_numpy
 from .palettes import voc_colormap
 
 __all__ = ["add_void_border", "read_voc", "save_label_png", "write_voc"]
@@ -68,7 +68,7 @@ def add_void_border(labels: np.ndarray, *, border: int = 1, ignore_index: int = 
     check_labels(labels, ndims=(2,))
     border = check_int(border, name="border", minimum=1)
     ignore_index = check_ignore_index(ignore_index)
-    labels = np.asarray(labels.cpu() if hasattr(labels, "cpu") else labels)  # a tensor is read as an array
+    labels = to_numpy(labels)
     info = np.iinfo(labels.dtype)
     if not info.min <= ignore_index <= info.max:
         raise ValueError(f"`ignore_index` must fit `labels`' dtype {labels.dtype} ({info.min}..{info.max}), got {ignore_index}")
@@ -262,7 +262,7 @@ def save_label_png(labels, path) -> None:
     """
     labels = labels if isinstance(labels, torch.Tensor) else np.asarray(labels)
     check_labels(labels, ndims=(2,))
-    labels = labels.detach().cpu().numpy() if isinstance(labels, torch.Tensor) else labels
+    labels = to_numpy(labels)
     if labels.size == 0:
         raise ValueError(f"`labels` must not be empty, got shape {labels.shape}")
     if labels.min() < 0 or labels.max() > 255:

@@ -210,8 +210,9 @@ def test_segment_refuses_thin_and_huge_images_before_the_model_runs(tmp_path, no
         segment(_thin_png(tmp_path, 2000, 32), model=lraspp, preprocessing="weights")  # would be 32500x520
     with pytest.raises(ValueError, match=r"`image` is 33x331 pixels, an aspect ratio of 10\.03:1"):
         segment(Image.new("RGB", (33, 331)), model=tiny, preprocessing="seed")
-    with pytest.raises(ValueError, match=r"`image` has 2001x2000 = 4,002,000 pixels; the limit is 4,000,000"):
-        segment(Image.new("RGB", (2001, 2000)), model=tiny, preprocessing="weights")  # tiny works at full size
+    # a transform of one's own is bounded by the size its Resize gives (tiny's own resizes to 128: no refusal)
+    with pytest.raises(ValueError, match=r"`image` would be 2001x2000 = 4,002,000 pixels after resizing its shorter side to 2000; the limit is 4,000,000"):
+        segment(Image.new("RGB", (2001, 2000)), model=tiny, preprocessing=T.Compose([T.Resize(2000), T.ToTensor()]))
 
 
 def test_crop_box_refuses_empty_and_malformed_sizes():
