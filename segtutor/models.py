@@ -170,20 +170,10 @@ def load_with_fallback(name: str) -> tuple[torch.nn.Module, str, str]:
 
 
 def load_lesson_model(name: str) -> torch.nn.Module:
-    """Load a model for a lesson with :func:`load_with_fallback`, and print its one-line note.
+    """Load a model for a lesson with :func:`load_with_fallback`, print its one-line note, return the model.
 
     The line says which weights the lesson is using, and why, instead of
     showing a traceback when the weights are unavailable.
-
-    Parameters
-    ----------
-    name : str
-        One of :data:`segtutor.LOADABLE_MODELS`.
-
-    Returns
-    -------
-    torch.nn.Module
-        The model in eval mode.
     """
     model, _, note = load_with_fallback(name)
     print(note)
