@@ -283,17 +283,8 @@ def mean_iou(pred, target, *, num_classes: int, ignore_index: int = 255) -> floa
 
 
 def macro_mean(scores) -> float:
-    """Mean of per-class scores over the classes that have one: NaN scores (absent classes) are left out.
-
-    Parameters
-    ----------
-    scores : array-like
-        float per-class scores, NaN for absent classes.
-
-    Returns
-    -------
-    float
-        The mean of the non-NaN scores; NaN, without a warning, when every score is NaN.
+    """Mean of per-class scores (array-like) over the classes that have one: NaN scores, absent classes, are
+    left out. Returns a float; NaN, without a warning, when every score is NaN.
 
     Examples
     --------

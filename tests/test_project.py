@@ -78,6 +78,13 @@ def test_every_public_name_is_exported():
             assert name in segtutor.__all__, f"{module}.{name} is not re-exported"
 
 
+def test_the_architecture_page_names_every_module_and_the_readme_links_it():
+    page = (ROOT / "docs" / "architecture.md").read_text()
+    modules = [p.name for p in (ROOT / "segtutor").glob("*.py") if p.name not in ("__init__.py", "__main__.py")]
+    assert [m for m in modules if f"`{m}`" not in page] == []
+    assert "exercises/" in page and "](docs/architecture.md)" in (ROOT / "README.md").read_text()
+
+
 def _imports(path: Path) -> set[str]:
     """The segtutor modules a module imports, anywhere in it (a deferred import inside a function counts too)."""
     package = path.relative_to(ROOT).with_suffix("").parts[:-1]
