@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import OrderedDict
 from contextlib import contextmanager
 
-import numpy as np  # noqa: F401  (used by the doctests)
 import torch
 
 from ._checks import check_batch, check_logits

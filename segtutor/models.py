@@ -7,7 +7,7 @@ from pathlib import Path
 import torch
 
 from .checkpoints import load_state_dict, read_checkpoint
-from .registry import LOADABLE_MODELS, get_spec
+from .registry import get_spec
 from .specs import ModelSpec
 from .weights import WeightsUnavailableError, cache_fix, checkpoint_path, download_weights
 

@@ -1,7 +1,6 @@
 import copy
 from collections import OrderedDict
 
-import numpy as np
 import pytest
 import torch
 
