@@ -29,7 +29,7 @@ from .weights import WeightsUnavailableError, checkpoint_path
 __all__ = [
     "EXPLORER_MODELS", "MAX_UPLOAD_BYTES", "MAX_UPLOAD_PIXELS", "class_names_for", "explorer_image", "explorer_images",
     "explorer_model", "legend_html", "model_label", "model_palette", "playground_target", "present_class_names", "read_upload",
-    "register_image", "segment_cached", "step_view", "to_jpeg", "to_png",
+    "register_image", "scene_labels", "segment_cached", "step_view", "to_jpeg", "to_png",
 ]
 
 MAX_UPLOAD_BYTES = 20_000_000
@@ -62,6 +62,31 @@ def explorer_images() -> list[tuple[str, str]]:
 
 def _scene(index: int) -> Image.Image:
     return Image.fromarray(make_scenes(index + 1, size=160, seed=SCENE_SEED)[0][index])
+
+
+def scene_labels(key: str) -> np.ndarray:
+    """The exact class map (the ground truth) of a synthetic scene of the explorers, such as ``"scene-0"``.
+
+    Returns
+    -------
+    numpy.ndarray
+        int64 (160, 160) ids of :data:`segtutor.SCENE_CLASSES`.
+
+    Raises
+    ------
+    ValueError
+        If `key` is not ``"scene-<i>"``.
+
+    Examples
+    --------
+    >>> labels = scene_labels("scene-1")
+    >>> labels.shape, labels.dtype, np.array_equal(np.unique(labels), np.unique(labels).clip(0, 4))
+    ((160, 160), dtype('int64'), True)
+    """
+    index = key.removeprefix("scene-") if isinstance(key, str) else ""
+    if not index.isdigit():
+        raise ValueError(f"`key` must name a synthetic scene such as 'scene-0', got {key!r}")
+    return make_scenes(int(index) + 1, size=160, seed=SCENE_SEED)[1][int(index)]
 
 
 def model_palette(name: str):
