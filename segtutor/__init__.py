@@ -25,6 +25,7 @@ from .explorer import (
     step_view,
     to_jpeg,
     to_png,
+    untrained_fallback,
 )
 from .images import load_image, Sample, sample_names, SAMPLES
 from .inference import classes_present, logits_to_labels, predict
@@ -196,6 +197,7 @@ __all__ = [
     "trace_transform",
     "train",
     "unnormalize",
+    "untrained_fallback",
     "voc_colormap",
     "weights_status",
     "write_voc",

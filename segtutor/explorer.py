@@ -17,19 +17,22 @@ import torch
 from PIL import Image, UnidentifiedImageError
 
 from .images import SAMPLES, load_image
+from .metrics import pixel_accuracy
 from .models import load_model
 from .overlays import class_shares
 from .palettes import get_palette
 from .preprocessing import channel_stats, describe, tensor_to_image, unnormalize
 from .registry import MODEL_NAMES
-from .scenes import make_scenes
+from .scenes import SCENE_CLASSES, make_scenes
 from .segment import segment
+from .visualize import decode_segmap
 from .weights import WeightsUnavailableError, checkpoint_path
 
 __all__ = [
     "EXPLORER_MODELS", "MAX_UPLOAD_BYTES", "MAX_UPLOAD_PIXELS", "class_names_for", "explorer_image", "explorer_images",
     "explorer_model", "legend_html", "model_label", "model_palette", "playground_target", "present_class_names", "read_upload",
     "register_image", "scene_labels", "segment_cached", "step_view", "to_jpeg", "to_png",
+    "untrained_fallback",
 ]
 
 MAX_UPLOAD_BYTES = 20_000_000
@@ -173,6 +176,33 @@ def segment_cached(model_name: str, image_key: str, preprocessing: str) -> tuple
     model, weights = explorer_model(model_name)
     labels, probs = segment(explorer_image(image_key), model=model, preprocessing=preprocessing, return_probs=True)
     return labels, probs, time.perf_counter() - start, weights
+
+
+def untrained_fallback(untrained, key: str) -> tuple[list[np.ndarray], str]:
+    """What the comparison explorer adds when models run with random weights: a trained model on a scene, and why.
+
+    Parameters
+    ----------
+    untrained : iterable of str
+        Names of the models without pretrained weights (at least one).
+    key : str
+        The image being compared: a synthetic scene is kept, any other image is replaced by ``"scene-0"``.
+
+    Returns
+    -------
+    panels : list of numpy.ndarray
+        Two uint8 (H, W, 3) pictures: the tiny model's class map (the weights' preprocessing:
+        the whole scene), then the scene's ground truth.
+    note : str
+        HTML: which models lack weights, why their maps are noise, and the tiny model's pixel accuracy.
+    """
+    scene = key if key.startswith("scene-") else "scene-0"
+    tiny, truth = segment_cached("tiny", scene, "weights")[0], scene_labels(scene)
+    right = pixel_accuracy(tiny, truth, num_classes=len(SCENE_CLASSES))
+    note = (f"⚠️ No pretrained weights here for {' and '.join(sorted(set(untrained)))} (offline, nothing cached): "
+            "random weights, so their maps and their agreement are noise. Below, segtutor's tiny model (trained on "
+            f"synthetic shapes) on {scene} | its ground truth: <b>{100 * right:.1f}%</b> of the pixels right.")
+    return [decode_segmap(tiny, "scenes"), decode_segmap(truth, "scenes")], note
 
 
 def step_view(name: str, result) -> tuple[np.ndarray, str]:

@@ -1,22 +1,17 @@
 """ipywidgets explorers. They compute nothing themselves: each control calls a pure function.
 
 Every ``explore_*`` function returns a ``widgets.VBox`` whose ``controls``
-attribute maps names to its controls, whose ``views`` attribute maps names
-to its outputs (``widgets.Image`` and ``widgets.HTML``), and whose ``events``
-attribute maps names to ipyevents ``Event`` widgets (clicks on a picture)
-where ipyevents is installed, and is empty elsewhere. Tests and curious
-readers can drive them from code. Images are ``widgets.Image`` values updated
-by ``observe``; no matplotlib figure is drawn inside a widget. Small pictures
-are enlarged (:func:`segtutor.probe.readable`) so that they can be read.
-
-Every callback runs through one guard: an error shows in the explorer's
-``views["status"]`` line and the controls stay usable.
-
-The segmentation and comparison explorers have a pixel probe: ``row`` and
-``col`` sliders (everywhere, Colab included) or, with ipyevents, a click on
-the picture choose a pixel; the picture shows a crosshair there, and
-``views["probe"]`` gives the pixel's class and its top 3 classes with their
-softmax probabilities. Works with ipywidgets 7.7 (Colab) and 8.
+and ``views`` attributes map names to its controls and its outputs
+(``widgets.Image`` and ``widgets.HTML``), and whose ``events`` attribute maps
+names to ipyevents ``Event`` widgets where ipyevents is installed (else it is
+empty), so tests and curious readers can drive them from code. Images are
+``widgets.Image`` values updated by ``observe``, small ones enlarged by
+:func:`segtutor.probe.panels_picture`. One guard runs every callback: an error
+shows in ``views["status"]`` and the controls stay usable. The segmentation
+and comparison explorers probe a pixel, chosen by the ``row`` and ``col``
+sliders (Colab included) or by a click with ipyevents: a crosshair marks it
+and ``views["probe"]`` gives its class and top 3 softmax probabilities.
+Works with ipywidgets 7.7 (Colab) and 8.
 """
 
 from __future__ import annotations
@@ -92,7 +87,7 @@ def _probe_controls() -> dict:
 
 def _readout() -> widgets.HTML:
     readout = widgets.HTML()
-    readout.add_class("segtutor-probe")
+    readout.add_class("segtutor-probe")  # for the browser tests
     return readout
 
 
@@ -100,26 +95,25 @@ def _fit_probe(controls: dict, shape, *, centre: bool) -> None:
     """Give the row and column sliders an image's (H, W) range; centre them on a new image."""
     for name, size in (("row", shape[0]), ("col", shape[1])):
         value = size // 2 if centre else min(controls[name].value, size - 1)
-        controls[name].max = size - 1
-        controls[name].value = value
+        controls[name].max, controls[name].value = size - 1, value
 
 
-def _clicks(picture: widgets.Image, status: widgets.HTML, on_click) -> dict:
-    """Call ``on_click(x, y)`` with the picture's pixel under each click, where ipyevents is installed."""
+def _clicks(views: dict, controls: dict, state: dict, redraw, *, panels: int = 1) -> dict:
+    """Where ipyevents is installed, a click on ``views["image"]`` moves the probe to the pixel under it."""
     if Event is None:
         return {}
-    event = Event(source=picture, watched_events=["click"])
-    event.on_dom_event(_guarded(status, lambda e: on_click(e["dataX"], e["dataY"]) if "dataX" in e else None))
+
+    def click(event):
+        if "dataX" in event and "factor" in state:  # dataX, dataY: the picture's own pixels
+            row, col = probe.pixel_at(event["dataX"], event["dataY"], factor=state["factor"], shape=state["shape"],
+                                      panels=panels)
+            with _quiet(state):
+                controls["row"].value, controls["col"].value = row, col
+            redraw()
+
+    event = Event(source=views["image"], watched_events=["click"])
+    event.on_dom_event(_guarded(views["status"], click))
     return {"click": event}
-
-
-def _pick(controls: dict, state: dict, redraw, x, y, *, panels: int = 1) -> None:
-    if "factor" not in state:  # nothing drawn yet
-        return
-    row, col = probe.pixel_at(x, y, factor=state["factor"], shape=state["shape"], panels=panels)
-    with _quiet(state):
-        controls["row"].value, controls["col"].value = row, col
-    redraw()
 
 
 def explore_segmentation(*, model: str = "tiny", image: str = "scene-0", preprocessing: str = "seed") -> widgets.VBox:
@@ -182,7 +176,7 @@ def explore_segmentation(*, model: str = "tiny", image: str = "scene-0", preproc
     for name in ("alpha", "classes", "row", "col"):
         controls[name].observe(redraw, names="value")
     controls["upload"].observe(upload, names="value")
-    events = _clicks(views["image"], views["status"], lambda x, y: _pick(controls, state, redraw, x, y))
+    events = _clicks(views, controls, state, redraw)
     run()
     rows = [widgets.HBox([controls["model"], controls["image"], controls["upload"]]), controls["preprocessing"],
             widgets.HBox([controls["alpha"], controls["classes"]]), widgets.HBox([controls["row"], controls["col"]]),
@@ -289,19 +283,10 @@ def explore_comparison(*, model_a: str = "fcn_resnet101", model_b: str = "deepla
         redraw()
 
     def offline(untrained):
-        views["fallback"].layout.display = None if untrained else "none"
-        views["note"].value = ""
-        if not untrained:
-            return
-        scene = state["key"] if state["key"].startswith("scene-") else "scene-0"
-        tiny, truth = explorer.segment_cached("tiny", scene, "weights")[0], explorer.scene_labels(scene)
-        views["fallback"].value = explorer.to_png(probe.panels_picture([decode_segmap(tiny, "scenes"),
-                                                                       decode_segmap(truth, "scenes")])[0])
-        right = pixel_accuracy(tiny, truth, num_classes=len(SCENE_CLASSES))
-        views["note"].value = (f"⚠️ No pretrained weights here for {' and '.join(sorted(set(untrained)))} (offline, "
-                               "nothing cached): random weights, so their maps and their agreement are noise. Below, "
-                               f"segtutor's tiny model (trained on synthetic shapes) on {scene} | its ground truth: "
-                               f"<b>{100 * right:.1f}%</b> of the pixels right.")
+        views["fallback"].layout.display, views["note"].value = (None if untrained else "none"), ""
+        if untrained:
+            panels, views["note"].value = explorer.untrained_fallback(untrained, state["key"])
+            views["fallback"].value = explorer.to_png(probe.panels_picture(panels)[0])
 
     def redraw(_=None):
         if state.get("quiet") or "results" not in state:
@@ -323,7 +308,7 @@ def explore_comparison(*, model_a: str = "fcn_resnet101", model_b: str = "deepla
         controls[name].observe(update, names="value")
     for name in ("row", "col"):
         controls[name].observe(redraw, names="value")
-    events = _clicks(views["image"], views["status"], lambda x, y: _pick(controls, state, redraw, x, y, panels=3))
+    events = _clicks(views, controls, state, redraw, panels=3)
     update()
     return _box([widgets.HBox([controls["model_a"], controls["model_b"], controls["image"]]),
                  widgets.HBox([controls["row"], controls["col"]]), views["status"],

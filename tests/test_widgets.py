@@ -343,3 +343,13 @@ def test_an_error_while_redraws_are_silenced_does_not_silence_them_for_good(monk
     before = box.views["image"].value
     box.controls["alpha"].value = 0.1
     assert box.views["image"].value != before
+
+
+def test_untrained_fallback_keeps_a_scene_and_replaces_a_photo_by_scene_0():
+    for key, scene in (("scene-1", "scene-1"), ("chelsea", "scene-0")):
+        panels, note = explorer.untrained_fallback(["fcn_resnet101", CHEAP, "fcn_resnet101"], key)
+        assert np.array_equal(panels[1], decode_segmap(explorer.scene_labels(scene), "scenes"))
+        tiny = explorer.segment_cached("tiny", scene, "weights")[0]
+        assert np.array_equal(panels[0], decode_segmap(tiny, "scenes"))
+        assert note.startswith(f"⚠️ No pretrained weights here for fcn_resnet101 and {CHEAP} (offline")
+        assert f" on {scene} | its ground truth: " in note
