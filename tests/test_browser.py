@@ -6,6 +6,7 @@ Skipped, with the reason shown in the summary, only where /usr/bin/chromium is a
 
 import importlib.util
 import re
+import shutil
 import time
 from pathlib import Path
 
@@ -86,9 +87,10 @@ def _probe_with_a_click(page, picture, readout, *, image_width: int) -> None:
 
 
 def test_explorer_in_jupyterlab_changes_picture_with_model_and_image(tmp_path, browser):
+    notebooks = shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")  # JupyterLab autosaves: not into the repo
     command = [str(Path(__import__("sys").prefix) / "bin" / "jupyter"), "lab", "--no-browser", "--allow-root",
                "--ip=127.0.0.1", "--port={port}", f"--IdentityProvider.token={TOKEN}",
-               "--LabApp.expose_app_in_browser=True", "--notebook-dir=notebooks"]
+               "--LabApp.expose_app_in_browser=True", f"--notebook-dir={notebooks}"]
     OUTPUT.mkdir(parents=True, exist_ok=True)
     with running(command, tmp_path=tmp_path, ready_path=f"/api/status?token={TOKEN}") as (base, _):
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
