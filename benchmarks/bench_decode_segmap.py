@@ -7,7 +7,8 @@ Usage (from the repository root)::
 For each size it draws a random VOC class map (int64, as ``argmax`` returns
 it), checks that both functions give the same picture, and prints the best
 of several interleaved timings of each. Timings vary with the machine and
-its load: compare the speed-ups of one run, not times across runs.
+its load: compare the speed-ups of one run, not times across runs. The bar
+(issue 16): 40x or more at 520x520.
 """
 
 from __future__ import annotations

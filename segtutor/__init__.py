@@ -19,10 +19,12 @@ from .explorer import (
     playground_target,
     read_upload,
     register_image,
+    scene_labels,
     segment_cached,
     step_view,
     to_jpeg,
     to_png,
+    untrained_fallback,
 )
 from .images import load_image, Sample, sample_names, SAMPLES
 from .inference import logits_to_labels, predict
@@ -168,6 +170,7 @@ __all__ = [
     "sample_names",
     "save_label_png",
     "save_tiny_model",
+    "scene_labels",
     "seed_transform",
     "segment",
     "segment_cached",
@@ -186,6 +189,7 @@ __all__ = [
     "trace_transform",
     "train",
     "unnormalize",
+    "untrained_fallback",
     "voc_colormap",
     "weights_status",
     "write_voc",

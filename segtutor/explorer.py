@@ -17,18 +17,20 @@ import torch
 from PIL import Image, UnidentifiedImageError
 
 from .images import SAMPLES, check_image_size, load_image
+from .metrics import pixel_accuracy
 from .models import load_with_fallback
 from .overlays import class_shares
 from .preprocessing import channel_stats, describe, tensor_to_image, unnormalize
 from .registry import LOADABLE_MODELS, MODEL_NAMES, get_spec
-from .scenes import make_scenes
+from .scenes import SCENE_CLASSES, make_scenes
 from .segment import segment
+from .visualize import decode_segmap
 from .weights import checkpoint_path
 
 __all__ = [
     "EXPLORER_MODELS", "MAX_UPLOAD_BYTES", "MAX_UPLOAD_PIXELS", "explorer_image", "explorer_images",
     "explorer_model", "legend_html", "model_label", "model_palette", "playground_target", "read_upload",
-    "register_image", "segment_cached", "step_view", "to_jpeg", "to_png",
+    "register_image", "scene_labels", "segment_cached", "step_view", "to_jpeg", "to_png", "untrained_fallback",
 ]
 
 MAX_UPLOAD_BYTES = 20_000_000
@@ -61,6 +63,31 @@ def explorer_images() -> list[tuple[str, str]]:
 
 def _scene(index: int) -> Image.Image:
     return Image.fromarray(make_scenes(index + 1, size=160, seed=SCENE_SEED)[0][index])
+
+
+def scene_labels(key: str) -> np.ndarray:
+    """The exact class map (the ground truth) of a synthetic scene of the explorers, such as ``"scene-0"``.
+
+    Returns
+    -------
+    numpy.ndarray
+        int64 (160, 160) ids of :data:`segtutor.SCENE_CLASSES`.
+
+    Raises
+    ------
+    ValueError
+        If `key` is not ``"scene-<i>"``.
+
+    Examples
+    --------
+    >>> labels = scene_labels("scene-1")
+    >>> labels.shape, labels.dtype, np.array_equal(np.unique(labels), np.unique(labels).clip(0, 4))
+    ((160, 160), dtype('int64'), True)
+    """
+    index = key.removeprefix("scene-") if isinstance(key, str) else ""
+    if not index.isdigit():
+        raise ValueError(f"`key` must name a synthetic scene such as 'scene-0', got {key!r}")
+    return make_scenes(int(index) + 1, size=160, seed=SCENE_SEED)[1][int(index)]
 
 
 def model_palette(name: str) -> str:
@@ -138,6 +165,35 @@ def segment_cached(model_name: str, image_key: str, preprocessing: str) -> tuple
     model, weights = explorer_model(model_name)
     labels, probs = segment(explorer_image(image_key), model=model, preprocessing=preprocessing, return_probs=True)
     return labels, probs, time.perf_counter() - start, weights
+
+
+def untrained_fallback(untrained, key: str) -> tuple[list[np.ndarray], str]:
+    """What the comparison explorer adds when models run with random weights: a trained model on a scene, and why.
+
+    Parameters
+    ----------
+    untrained : iterable of str
+        Names of the models without pretrained weights (at least one).
+    key : str
+        The image being compared: a synthetic scene is kept, any other image is replaced by ``"scene-0"``.
+
+    Returns
+    -------
+    panels : list of numpy.ndarray
+        Two uint8 (H, W, 3) pictures: the tiny model's class map (the weights' preprocessing:
+        the whole scene), then the scene's ground truth.
+    note : str
+        HTML: which models lack weights, why their maps are noise, and the tiny model's pixel accuracy.
+    """
+    scene = key if key.startswith("scene-") else "scene-0"
+    own = EXPLORER_MODELS[0]  # segtutor's own model: trained here, so it works offline
+    predicted, truth = segment_cached(own, scene, "weights")[0], scene_labels(scene)
+    right = pixel_accuracy(predicted, truth, num_classes=len(SCENE_CLASSES))
+    note = (f"⚠️ No pretrained weights here for {' and '.join(sorted(set(untrained)))} (offline, nothing cached): "
+            "random weights, so their maps and their agreement are noise. Below, segtutor's own model, "
+            f"{model_label(own)}, on {scene} | its ground truth: <b>{100 * right:.1f}%</b> of the pixels right.")
+    palette = model_palette(own)
+    return [decode_segmap(predicted, palette), decode_segmap(truth, palette)], note
 
 
 def step_view(name: str, result) -> tuple[np.ndarray, str]:

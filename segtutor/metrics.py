@@ -57,6 +57,7 @@ from ._checks import (
 # The validators live in ``_checks``; confusion_matrix's counting calls these two by their short names.
 from ._checks import check_label_range as _check_range
 from ._checks import widen_labels as _widen
+from ._counting import count_narrow
 
 __all__ = [
     "confusion_matrix",
@@ -118,6 +119,9 @@ def confusion_matrix(pred, target, *, num_classes: int, ignore_index: int = 255)
     pred, target = check_label_pair(pred, target)
     num_classes = check_num_classes(num_classes)
     ignore_index = check_ignore_index(ignore_index, num_classes=num_classes)
+    counted = count_narrow(pred, target, num_classes, ignore_index)  # fast path for valid CPU maps
+    if counted is not None:
+        return counted
     target = _widen(torch.as_tensor(target).reshape(-1))
     pred = _widen(torch.as_tensor(pred).to(target.device).reshape(-1))
     keep = target != ignore_index

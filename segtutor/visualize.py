@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
-import torch
+import torch  # noqa: F401 - the doctests use it
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
+from PIL import Image
 
 from ._checks import check_labels, check_nonnegative, describe_array, to_numpy
 from .palettes import get_palette
@@ -18,10 +20,14 @@ __all__ = ["decode_segmap", "encode_segmap", "grayscale_mask", "show_images", "s
 def decode_segmap(labels, palette="voc") -> np.ndarray:
     """Colour a class map: every class id becomes its palette colour.
 
-    One lookup-table indexing replaces the seed's loop over classes: the
-    table has one row per class plus a last row for the void colour, and
-    ``np.take(table, labels, axis=0, mode="clip")`` (``table[labels]`` with
-    every id past the end sent to the last row) colours every pixel at once.
+    One lookup-table gather replaces the seed's loop over classes. The
+    table has one row per class plus a last row for the void colour, each
+    colour packed into one little-endian uint32 (R, G, B, 0):
+    ``np.take(table, labels, mode="clip")`` (``table[labels]`` with every id
+    past the end sent to the last row) colours every pixel at once, moving 4
+    bytes per pixel instead of copying 3. PIL's raw encoder then packs the
+    (R, G, B, 0) words into (R, G, B) bytes. About twice as fast as gathering
+    3-byte rows: see ``benchmarks/bench_decode_segmap.py``.
 
     Parameters
     ----------
@@ -33,8 +39,9 @@ def decode_segmap(labels, palette="voc") -> np.ndarray:
     Returns
     -------
     numpy.ndarray
-        uint8 colour image of shape ``labels.shape + (3,)``. Ids outside the
-        palette (such as 255) get the palette's void colour.
+        uint8 colour image of shape ``labels.shape + (3,)``, C-contiguous and
+        writable. Ids outside the palette (such as 255, or any uint64 id up
+        to 2**64 - 1) get the palette's void colour.
 
     Raises
     ------
@@ -52,7 +59,26 @@ def decode_segmap(labels, palette="voc") -> np.ndarray:
     check_nonnegative(labels)
     palette = get_palette(palette)
     labels = to_numpy(labels)
-    return np.take(palette.table, labels, axis=0, mode="clip")
+    void = palette.num_classes
+    if np.iinfo(labels.dtype).max > np.iinfo(np.intp).max:  # uint64: take() would wrap ids >= 2**63 to negatives
+        labels = np.minimum(labels, void)
+    if labels.size == 0:
+        return np.take(palette.table, labels, axis=0, mode="clip")
+    words = np.take(_packed_table(palette), labels, mode="clip")
+    rows = Image.frombuffer("RGBX", (labels.shape[-1], labels.size // labels.shape[-1]), words, "raw", "RGBX", 0, 1)
+    rgb = np.empty(labels.shape + (3,), np.uint8)
+    rgb.reshape(-1)[:] = np.frombuffer(rows.tobytes("raw", "RGB"), np.uint8)
+    return rgb
+
+
+@lru_cache(maxsize=32)
+def _packed_table(palette) -> np.ndarray:
+    """A palette's colour table (classes, then void) as little-endian uint32 words whose bytes are R, G, B, 0."""
+    packed = np.zeros((palette.num_classes + 1, 4), np.uint8)
+    packed[:, :3] = palette.table
+    packed = packed.view("<u4").reshape(-1)
+    packed.setflags(write=False)
+    return packed
 
 
 def encode_segmap(rgb, palette="voc") -> np.ndarray:

@@ -62,7 +62,7 @@ def test_readme_opens_with_exactly_two_commands_and_ci_runs_the_test_one():
     assert ci[-1].split()[-2:] == ["make", "test"]
 
 
-SUBMODULES = {"cli", "exercises", "widgets"}  # used as segtutor.<module>.<name>, not re-exported
+SUBMODULES = {"cli", "exercises", "probe", "widgets"}  # used as segtutor.<module>.<name>, not re-exported
 
 
 def _public_modules() -> list[str]:

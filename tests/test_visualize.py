@@ -120,3 +120,40 @@ def test_show_palette_draws_every_class_and_void(name):
     colors = [tuple(np.rint(np.array(p.get_facecolor()[:3]) * 255).astype(int)) for p in ax.patches]
     assert colors == [*map(tuple, palette.colors.tolist()), palette.void_color]
     assert [t.get_text() for t in ax.texts][:2] == [f"0 {palette.names[0]}", f"1 {palette.names[1]}"]
+
+
+def _loop_reference(labels, palette):
+    """The seed's loop, generalised to any palette: class colours, void colour everywhere else."""
+    palette = get_palette(palette)
+    rgb = np.empty(labels.shape + (3,), np.uint8)
+    rgb[...] = palette.void_color
+    for class_id, color in enumerate(palette.colors):
+        rgb[labels == class_id] = color
+    return rgb
+
+
+def test_uint64_ids_past_2_to_the_63_are_void_not_background():
+    labels = np.array([[0, 2**63], [2**64 - 1, 2**63 + 8]], dtype=np.uint64)
+    assert decode_segmap(labels).tolist() == [[[0, 0, 0], [224, 224, 192]], [[224, 224, 192]] * 2]
+    assert decode_segmap(np.array([[[2**63 - 1, 1]]], dtype=np.uint64), "cityscapes").tolist() == [[[[0, 0, 0], [244, 35, 232]]]]
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (1, 3), (3, 1), (5, 7), (2, 3, 5), (3, 33, 17), (520, 520)])
+@pytest.mark.parametrize("name", ["voc", "ade20k"])
+def test_every_shape_matches_the_loop_and_is_a_writable_contiguous_array(shape, name):
+    labels = np.random.default_rng(sum(shape)).integers(0, get_palette(name).num_classes + 40, size=shape)
+    rgb = decode_segmap(labels, name)
+    assert rgb.dtype == np.uint8 and rgb.shape == shape + (3,) and rgb.flags.c_contiguous and rgb.flags.writeable
+    assert np.array_equal(rgb, _loop_reference(labels, name))
+
+
+@pytest.mark.parametrize("make", [lambda a: a.T, lambda a: a[::-1, ::2], lambda a: a.astype(">i8"), lambda a: a.astype(np.uint8),
+                                  lambda a: a.astype(np.int16)], ids=["transposed", "flipped", "big-endian", "uint8", "int16"])
+def test_strided_and_narrow_inputs_decode_the_same(make):
+    labels = np.random.default_rng(4).integers(0, 30, size=(12, 9))
+    assert np.array_equal(decode_segmap(make(labels)), _loop_reference(make(labels).astype(np.int64), "voc"))
+
+
+def test_an_empty_map_decodes_to_an_empty_picture():
+    assert decode_segmap(np.zeros((0, 4), np.int64)).shape == (0, 4, 3)
+    assert decode_segmap(np.zeros((2, 3, 0), np.int64)).shape == (2, 3, 0, 3)

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from segtutor import MODEL_NAMES, class_names, dice, explorer, iou, perturb_labels, pixel_accuracy
+from segtutor import MODEL_NAMES, SCENE_CLASSES, class_names, decode_segmap, dice, explorer, iou, perturb_labels, pixel_accuracy, probe
 from segtutor import widgets as explorers
 
 CHEAP = "lraspp_mobilenet_v3_large"
@@ -23,11 +23,18 @@ def _pixels(image_widget) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(image_widget.value)))
 
 
-def _close_to_photo(image_widget, key: str) -> bool:
-    """The widget shows the plain photo, up to JPEG's small losses."""
-    shown = _pixels(image_widget).astype(int)
-    photo = np.asarray(explorer.explorer_image(key)).astype(int)
-    return shown.shape == photo.shape and np.abs(shown - photo).mean() < 2
+def _close_to_photo(box, key: str) -> bool:
+    """The explorer shows the plain photo (enlarged, with the probe's crosshair), up to JPEG's small losses.
+
+    JPEG rings around the crosshair's sharp lines: the rows and columns next to them are left out.
+    """
+    shown = _pixels(box.views["image"]).astype(int)
+    row, col = box.controls["row"].value, box.controls["col"].value
+    photo, factor = probe.panels_picture([np.asarray(explorer.explorer_image(key))], pixel=(row, col))
+    far = np.ones(photo.shape[:2], bool)
+    far[row * factor + factor // 2 - 4:row * factor + factor // 2 + 5] = False
+    far[:, col * factor + factor // 2 - 4:col * factor + factor // 2 + 5] = False
+    return shown.shape == photo.shape and np.abs(shown - photo.astype(int))[far].mean() < 2
 
 
 def _png(array) -> bytes:
@@ -65,11 +72,11 @@ def test_opacity_and_class_toggles_redraw_without_running_the_model_again():
     before = box.views["image"].value
     box.controls["alpha"].value = 0.0
     assert box.views["image"].value != before
-    assert _close_to_photo(box.views["image"], "chelsea")
+    assert _close_to_photo(box, "chelsea")
     box.controls["alpha"].value = 1.0
-    assert not _close_to_photo(box.views["image"], "chelsea")
+    assert not _close_to_photo(box, "chelsea")
     box.controls["classes"].value = ()
-    assert _close_to_photo(box.views["image"], "chelsea")
+    assert _close_to_photo(box, "chelsea")
     assert box.views["legend"].value.count("<span") == 0
     assert explorer.segment_cached.cache_info().misses == misses
 
@@ -81,7 +88,8 @@ def test_switching_model_and_image_changes_the_picture():
     assert box.views["status"].value.startswith("tiny: pretrained weights")
     assert box.views["image"].value != first
     box.controls["image"].value = "scene-0"
-    assert _pixels(box.views["image"]).shape[:2] == np.asarray(explorer.explorer_image("scene-0")).shape[:2]
+    assert np.asarray(explorer.explorer_image("scene-0")).shape[:2] == (160, 160)
+    assert _pixels(box.views["image"]).shape[:2] == (480, 480)  # enlarged 3 times to be readable
     assert set(box.controls["classes"].options) <= {"disc", "square", "triangle", "ring", "background"}
 
 
@@ -99,7 +107,7 @@ def test_upload_of_a_good_and_a_bad_file():
     box.controls["upload"].set_trait("value", _upload_value("mine.png", _png(picture)))
     assert box.controls["image"].value.startswith("upload-")
     assert np.array_equal(np.asarray(explorer.explorer_image(box.controls["image"].value)), picture)
-    assert _pixels(box.views["image"]).shape == (40, 60, 3)
+    assert _pixels(box.views["image"]).shape == (280, 420, 3)  # 7 times: the long side reaches 384
     box.controls["upload"].set_trait("value", _upload_value("not.png", b"hello"))
     assert "upload refused: 'not.png' is not an image PIL can read" in box.views["status"].value
 
@@ -195,3 +203,175 @@ def test_the_explorer_reads_each_models_spec():
     assert explorer.model_label("tiny") == "tiny (trained here on synthetic shapes)"
     assert explorer.model_label(CHEAP) == f"{CHEAP} (random weights: pretrained not cached)"
     assert explorer.explorer_model("tiny")[1] == "pretrained" and explorer.explorer_model(CHEAP)[1] == "random"
+
+
+# --- the pixel probe (issue 16) ---
+
+def _expected_line(title, labels, probs, row, col, names):
+    """The readout line for one pixel, computed here from the probabilities without segtutor.probe."""
+    values = probs[:, row, col]
+    order = sorted(range(len(values)), key=lambda c: (-values[c], c))[:3]
+    top = ", ".join(f"{names[c]} {100 * values[c]:.1f}%" for c in order)
+    return f"{title}: <b>{names[labels[row, col]]}</b> (id {labels[row, col]}) · top 3: {top}"
+
+
+def test_probe_sliders_set_the_readout_and_move_the_crosshair():
+    box = explorers.explore_segmentation(model="tiny", image="scene-0")
+    labels, probs = explorer.segment_cached("tiny", "scene-0", "seed")[:2]
+    assert (box.controls["row"].max, box.controls["col"].max) == (159, 159)
+    assert (box.controls["row"].value, box.controls["col"].value) == (80, 80)  # a new image starts at its centre
+    for row, col in [(70, 100), (95, 60)]:
+        box.controls["row"].value, box.controls["col"].value = row, col
+        expected = _expected_line("tiny", labels, probs, row, col, list(SCENE_CLASSES))
+        assert box.views["probe"].value == f"<b>pixel: row {row}, column {col}</b><br>{expected}"
+        shown = _pixels(box.views["image"]).astype(int)
+        centre_row, centre_col = row * 3 + 1, col * 3 + 1  # the 160-px scene is shown 3 times enlarged
+        assert (shown[centre_row, :centre_col - 10] > 200).all(axis=-1).mean() > 0.95  # white line, JPEG-blurred
+        assert (shown[:centre_row - 10, centre_col] > 200).all(axis=-1).mean() > 0.95
+
+
+def test_probe_says_when_the_model_did_not_see_the_pixel():
+    box = explorers.explore_segmentation(model="tiny", image="chelsea")
+    box.controls["row"].value, box.controls["col"].value = 5, 3  # outside the seed's 224 crop
+    assert box.views["probe"].value == ("<b>pixel: row 5, column 3</b><br>tiny: <i>not seen by the model</i> "
+                                        "(label 255: outside what it was shown)")
+
+
+def test_probe_keeps_its_pixel_on_a_model_switch_and_recentres_on_a_new_image():
+    box = explorers.explore_segmentation(model="tiny", image="chelsea")
+    box.controls["row"].value, box.controls["col"].value = 200, 300
+    box.controls["model"].value = CHEAP
+    assert (box.controls["row"].value, box.controls["col"].value) == (200, 300)
+    labels, probs = explorer.segment_cached(CHEAP, "chelsea", "seed")[:2]
+    assert _expected_line(CHEAP, labels, probs, 200, 300, class_names(CHEAP)) in box.views["probe"].value
+    box.controls["image"].value = "scene-1"
+    assert (box.controls["row"].value, box.controls["col"].value) == (80, 80)
+    assert (box.controls["row"].max, box.controls["col"].max) == (159, 159)
+
+
+def _click(box, x, y):
+    """What ipyevents sends when the picture is clicked at its own pixel (x, y)."""
+    box.events["click"]._handle_mouse_msg(None, {"event": "click", "type": "click", "dataX": x, "dataY": y}, [])
+
+
+def test_a_click_on_the_picture_chooses_the_pixel():
+    pytest.importorskip("ipyevents")
+    box = explorers.explore_segmentation(model="tiny", image="scene-0")
+    _click(box, 3 * 40 + 2, 3 * 120 + 1)  # display pixel -> original pixel (120, 40) of the 3x enlarged scene
+    assert (box.controls["row"].value, box.controls["col"].value) == (120, 40)
+    assert box.views["probe"].value.startswith("<b>pixel: row 120, column 40</b>")
+
+
+def test_without_ipyevents_the_sliders_still_work(monkeypatch):
+    monkeypatch.setattr(explorers, "Event", None)
+    box = explorers.explore_segmentation(model="tiny", image="scene-0")
+    assert box.events == {}
+    box.controls["col"].value = 10
+    assert box.views["probe"].value.startswith("<b>pixel: row 80, column 10</b>")
+
+
+def test_comparison_probe_reads_both_models_and_the_ground_truth():
+    box = explorers.explore_comparison(model_a="tiny", model_b=CHEAP, image="scene-1")
+    box.controls["row"].value, box.controls["col"].value = 90, 70
+    (a, pa), (b, pb) = (explorer.segment_cached(m, "scene-1", "seed")[:2] for m in ("tiny", CHEAP))
+    truth = explorer.scene_labels("scene-1")[90, 70]
+    assert box.views["probe"].value == "<br>".join([
+        "<b>pixel: row 90, column 70</b>",
+        _expected_line("A · tiny", a, pa, 90, 70, list(SCENE_CLASSES)),
+        _expected_line(f"B · {CHEAP}", b, pb, 90, 70, class_names(CHEAP)),
+        f"ground truth: <b>{SCENE_CLASSES[truth]}</b> (id {truth})"])
+    picture = _pixels(box.views["image"])
+    assert picture.shape == (480, 3 * 480, 3)  # three panels, each enlarged 3 times
+    for panel in range(3):  # the crosshair on every panel
+        assert (picture[90 * 3 + 1, panel * 480:panel * 480 + 100] == 255).all()
+    if explorers.Event is not None:
+        _click(box, 2 * 480 + 3 * 30, 3 * 20)  # on the agreement panel
+        assert (box.controls["row"].value, box.controls["col"].value) == (20, 30)
+
+
+def test_readable_pictures_enlarge_small_images_only():
+    assert _pixels(explorers.explore_metrics(seed=1).views["image"]).shape == (384, 768, 3)  # two 128-px maps, 3x
+    box = explorers.explore_segmentation(model="tiny", image="chelsea")
+    assert _pixels(box.views["image"]).shape == (300, 451, 3)  # 451 px long already
+
+
+# --- comparison without pretrained weights (issue 13) ---
+
+def test_comparison_without_weights_shows_tiny_on_a_scene_beside_its_ground_truth():
+    box = explorers.explore_comparison(model_a=CHEAP, model_b="tiny", image="chelsea")
+    tiny = explorer.segment_cached("tiny", "scene-0", "weights")[0]
+    truth = explorer.scene_labels("scene-0")
+    right = pixel_accuracy(tiny, truth, num_classes=5)
+    assert right > 0.8  # the tiny model is trained: this picture means something
+    assert f"No pretrained weights here for {CHEAP} (offline, nothing cached)" in box.views["note"].value
+    assert f"<b>{100 * right:.1f}%</b> of the pixels right" in box.views["note"].value
+    assert box.views["fallback"].layout.display is None
+    expected = probe.panels_picture([decode_segmap(tiny, "scenes"), decode_segmap(truth, "scenes")])[0]
+    assert np.array_equal(_pixels(box.views["fallback"]), expected)
+    box.controls["model_a"].value = "tiny"  # both trained: no note, no second picture
+    assert box.views["note"].value == "" and box.views["fallback"].layout.display == "none"
+
+
+# --- errors inside callbacks (issue 11, item 14) ---
+
+def test_a_tiny_upload_shows_its_error_and_the_explorer_keeps_working():
+    box = explorers.explore_segmentation(model=CHEAP, image="chelsea")
+    picture = np.zeros((20, 20, 3), np.uint8)
+    box.controls["upload"].set_trait("value", _upload_value("small.png", _png(picture)))
+    status = box.views["status"].value
+    assert "32x32" in status and status.startswith("⚠️") and "running" not in status
+    box.controls["image"].value = "scene-1"
+    assert box.views["status"].value.startswith(f"{CHEAP}: random weights")
+    assert _pixels(box.views["image"]).shape == (480, 480, 3)
+
+
+def _boom(*args, **kwargs):
+    raise RuntimeError("boom <here>")
+
+
+EXPLORERS = {  # factory, the function that fails (patched in its module), a control, a value with the error, one after
+    "segmentation": (lambda: explorers.explore_segmentation(model="tiny", image="scene-0"), (explorer, "segment_cached"),
+                     "image", "scene-1", "astronaut"),
+    "preprocessing": (lambda: explorers.explore_preprocessing(image="chelsea"), (explorer, "step_view"), "step", 1, 2),
+    "metrics": (lambda: explorers.explore_metrics(seed=0), (explorers, "perturb_labels"), "dx", 3, 5),
+    "superpixels": (lambda: explorers.explore_superpixels(image="coffee"), (explorers, "slic_superpixels"),
+                    "n_segments", 50, 60),
+    "comparison": (lambda: explorers.explore_comparison(model_a="tiny", model_b="tiny", image="scene-0"),
+                   (explorer, "segment_cached"), "image", "scene-1", "astronaut"),
+}
+
+
+@pytest.mark.parametrize("name", list(EXPLORERS))
+def test_an_error_in_any_callback_shows_in_the_status_and_the_controls_stay_usable(name, monkeypatch):
+    factory, (module, function), control, failing, working = EXPLORERS[name]
+    box = factory()
+    image = box.views["image"].value
+    with monkeypatch.context() as patch:
+        patch.setattr(module, function, _boom)
+        box.controls[control].value = failing  # the observer catches the error
+    assert box.views["status"].value == "⚠️ RuntimeError: boom &lt;here&gt;"
+    assert box.views["image"].value == image
+    box.controls[control].value = working
+    assert not box.views["status"].value.startswith("⚠️")
+    assert box.views["image"].value != image
+
+
+def test_an_error_while_redraws_are_silenced_does_not_silence_them_for_good(monkeypatch):
+    box = explorers.explore_segmentation(model="tiny", image="scene-0")
+    with monkeypatch.context() as patch:
+        patch.setattr(explorers, "_fit_probe", _boom)  # fails while redraws are silenced
+        box.controls["model"].value = CHEAP
+    assert box.views["status"].value == "⚠️ RuntimeError: boom &lt;here&gt;"
+    before = box.views["image"].value
+    box.controls["alpha"].value = 0.1
+    assert box.views["image"].value != before
+
+
+def test_untrained_fallback_keeps_a_scene_and_replaces_a_photo_by_scene_0():
+    for key, scene in (("scene-1", "scene-1"), ("chelsea", "scene-0")):
+        panels, note = explorer.untrained_fallback(["fcn_resnet101", CHEAP, "fcn_resnet101"], key)
+        assert np.array_equal(panels[1], decode_segmap(explorer.scene_labels(scene), "scenes"))
+        tiny = explorer.segment_cached("tiny", scene, "weights")[0]
+        assert np.array_equal(panels[0], decode_segmap(tiny, "scenes"))
+        assert note.startswith(f"⚠️ No pretrained weights here for fcn_resnet101 and {CHEAP} (offline")
+        assert f" on {scene} | its ground truth: " in note
