@@ -2,6 +2,8 @@ import numpy as np
 import pytest
 import torch
 
+import segtutor
+
 from segtutor.exercises import (
     check_average_precision,
     check_background_only_miou,
@@ -46,13 +48,14 @@ def test_output_keys_reference_and_typical_mistakes(capsys):
     assert check_output_keys(["out"], model_name="deeplabv3_resnet101") is False
     assert "auxiliary head" in capsys.readouterr().out
     assert check_output_keys(["aux", "out"], model_name="fcn_resnet101") is False
-    assert "fixed order" in capsys.readouterr().out
+    assert "'out' always comes first" in capsys.readouterr().out
 
 
 def test_class_color_reference_and_typical_mistake(capsys):
     assert check_class_color((192, 128, 128), class_name="person") is True
+    capsys.readouterr()
     assert check_class_color((64, 128, 128), class_name="person") is False
-    assert "row 15" in capsys.readouterr().out
+    assert capsys.readouterr().out == "Not yet. Look up the palette's row at the class id of 'person', not another row.\n"
     with pytest.raises(ValueError, match=r"`class_name` must be one of __background__, aeroplane, .*, got 'unicorn'"):
         check_class_color((0, 0, 0), class_name="unicorn")
 
@@ -198,7 +201,7 @@ def test_kept_fraction_reference_and_typical_mistakes(capsys):
     assert check_kept_fraction(224 * 224 / (640 * 480), original=(640, 480)) is False
     assert "after Resize(256)" in capsys.readouterr().out
     assert check_kept_fraction(0.875, original=(640, 480)) is False
-    assert "341x256" in capsys.readouterr().out
+    assert "size after Resize(256) first" in capsys.readouterr().out
 
 
 def test_output_shape_reference_and_typical_mistakes(capsys):
@@ -334,16 +337,29 @@ def test_training_steps_reference_and_typical_mistakes(capsys):
 
 
 def test_explorer_checkers(capsys):
-    from segtutor.exercises import check_least_affected_score, check_tiny_classes
+    from segtutor.exercises import check_changed_pixels, check_least_affected_score
 
     assert check_least_affected_score("pixel accuracy") is True
+    capsys.readouterr()
+    # both wrong choices get the same line, which names no score's value: the feedback cannot rank the choices
     assert check_least_affected_score("mean Dice") is False
-    assert "Dice is always at least IoU" in capsys.readouterr().out
+    dice_line = capsys.readouterr().out
     assert check_least_affected_score("mean IoU") is False
-    assert "Compare the three numbers" in capsys.readouterr().out
-    assert check_tiny_classes(5) is True
-    assert check_tiny_classes(4) is False and "background is a class too" in capsys.readouterr().out
-    assert check_tiny_classes(21) is False and "PASCAL VOC" in capsys.readouterr().out
+    assert capsys.readouterr().out == dice_line
+    assert not any(ch.isdigit() for ch in dice_line)
+    assert check_least_affected_score("Pixel Accuracy") is False
+    assert "Choose one of" in capsys.readouterr().out
+    # the playground target (seed 3) shifted 5 pixels down: counted independently with np.roll-free slicing
+    target = segtutor.playground_target(seed=3)
+    changed = int((segtutor.perturb_labels(target, shift=(0, 5)) != target).sum())
+    assert check_changed_pixels(changed) is True
+    assert check_changed_pixels(np.int64(changed)) is True
+    assert check_changed_pixels(float(changed)) is False
+    assert "not a float" in capsys.readouterr().out
+    assert check_changed_pixels(target.size - changed) is False
+    assert "keep their class" in capsys.readouterr().out
+    assert check_changed_pixels(changed + 1) is False
+    assert str(changed) not in capsys.readouterr().out
 
 
 def test_aspp_rates_reference_and_typical_mistakes(capsys):
@@ -378,7 +394,7 @@ def test_miou_gap_reference_and_typical_mistakes(capsys):
     assert check_miou_gap(3.7) is True
     assert "67.4 - 63.7 = 3.7" in capsys.readouterr().out
     assert check_miou_gap(-3.7) is False
-    assert "wrong sign" in capsys.readouterr().out
+    assert "Mind the sign" in capsys.readouterr().out
     assert check_miou_gap(0.5) is False  # 92.4 - 91.9: the pixel accuracy gap
     assert "pixel accuracy" in capsys.readouterr().out
     assert check_miou_gap(10) is False
