@@ -430,3 +430,110 @@ def test_voc_path_reference_and_typical_mistakes(capsys):
     assert "relative to the root" in capsys.readouterr().out
     with pytest.raises(ValueError, match=r"`kind` must be 'image' or 'class map', got 'mask'"):
         check_voc_path("x", image_id="y", kind="mask")
+
+
+# --- issue 14: no checker gives its answer away; strict answer types -------------------------------
+
+CHECKERS = [name for name in segtutor.exercises.__all__ if name.startswith("check_")]
+
+
+@pytest.mark.parametrize("name", CHECKERS)
+def test_docstring_shows_only_a_wrong_answer(name):
+    """help(checker) and Shift-Tab show the docstring: its examples end in a wrong answer's feedback, never "Correct"."""
+    import doctest
+
+    function = getattr(segtutor.exercises, name)
+    docstring = function.__doc__
+    assert "Correct" not in docstring
+    examples = doctest.DocTestParser().get_examples(docstring)
+    calls = [e for e in examples if e.source.startswith(name + "(")]
+    assert calls, f"{name} has no example call"
+    for example in calls:
+        first, *rest = example.want.splitlines()
+        assert first.startswith(("Not yet. ", "Not attempted yet: ")) and rest == ["False"], example.want
+
+
+# (checker, right answer, keyword arguments, wrong answers): no wrong answer's feedback contains the right one
+ANSWERS = [
+    (check_resize_size, (341, 256), {"original": (640, 480)}, [(256, 256), (640, 480), (342, 256)]),
+    (check_class_color, (192, 128, 128), {"class_name": "person"}, [(64, 128, 128), (0, 0, 0)]),
+    (check_grey_value, 15, {"class_name": "person"}, [255, 16, 14]),
+    (check_kept_fraction, 0.575, {"original": (640, 480)}, [0.875, 57.5, 0.163]),
+    (check_output_shape, (4, 21, 320, 480), {"model_name": "fcn_resnet101", "input_shape": (4, 3, 320, 480)},
+     [(4, 3, 320, 480), (21, 320, 480), (4, 21, 40, 60), (4, 20, 320, 480)]),
+    (check_class_channel, 15, {"class_name": "person"}, [16, 14, 3]),
+    (check_training_steps, 14, {"num_samples": 100, "batch_size": 16, "epochs": 2}, [12, 7, 200]),
+    (check_initial_loss, 1.609, {}, [0.2, 0.699, 0.0]),
+    (check_train_id, 13, {"label_id": 26}, [26, 12]),
+]
+
+
+@pytest.mark.parametrize(("check", "right", "kwargs", "wrongs"), ANSWERS, ids=[a[0].__name__ for a in ANSWERS])
+def test_wrong_answer_feedback_never_states_the_answer(check, right, kwargs, wrongs, capsys):
+    assert check(right, **kwargs) is True
+    capsys.readouterr()
+    shown = [str(right), str(right).strip("()"), f"{right:.3f}" if isinstance(right, float) else str(right)]
+    for wrong in wrongs:
+        assert check(wrong, **kwargs) is False
+        out = capsys.readouterr().out
+        assert out.startswith("Not yet. ")
+        if isinstance(right, int):
+            assert f" {right}" not in out and f"{right}." not in out, out
+        else:
+            assert not any(s in out for s in shown), out
+
+
+def test_aspp_and_feature_size_hints_leave_the_number_to_find(capsys):
+    from segtutor.exercises import check_aspp_rates, check_feature_size
+
+    assert check_aspp_rates((6, 12, 18), model_name="deeplabv3_resnet50") is False
+    out = capsys.readouterr().out
+    assert "twice" not in out and "12, 24" not in out
+    assert check_feature_size(2, input_size=64, model_name="fcn_resnet50") is False
+    out = capsys.readouterr().out
+    assert "1/8" not in out and "8" not in out.replace("1/32", "")
+
+
+def test_class_map_refuses_float_class_ids(capsys):
+    one = torch.tensor([[[[0.0, 1.0], [1.0, 0.0]], [[2.0, 0.0], [0.0, 1.0]], [[1.0, 3.0], [0.5, 0.0]]]])
+    assert check_class_map([[1, 2], [0, 1]], logits=one) is True  # reference: argmax per pixel
+    capsys.readouterr()
+    # the issue's example: these round (or truncate) to the right ids, but class ids are never floats
+    assert check_class_map([[1.9, 2.2], [0.5, 0.1]], logits=one) is False
+    assert capsys.readouterr().out == ("Not yet. A class map must hold integer class ids, got float64: class ids are "
+                                       "whole numbers, never rounded or cast from floats.\n")
+    assert check_class_map(torch.tensor([[1.0, 2.0], [0.0, 1.0]]), logits=one) is False
+    assert "got float32" in capsys.readouterr().out
+    assert check_class_map(np.array([[True, False], [False, True]]), logits=one) is False
+    assert "got bool" in capsys.readouterr().out
+    assert check_class_map(np.array([[1, 2], [0, 1]], dtype=np.uint8), logits=one) is True  # any integer dtype counts
+
+
+@pytest.mark.parametrize(("check", "wrong_type", "kwargs", "line"), [
+    (check_grey_value, 15.0, {"class_name": "person"}, "Give the grey value as an int, not a float such as float 15.0."),
+    (check_grey_value, True, {"class_name": "person"}, "Give the grey value as an int, got bool."),
+    (check_grey_value, "15", {"class_name": "person"}, "Give the grey value as an int, got str."),
+    (check_class_channel, np.float32(15), {"class_name": "person"},
+     "Give the channel as an int, not a float such as float32 np.float32(15.0)."),
+    (check_training_steps, 14.0, {"num_samples": 100, "batch_size": 16, "epochs": 2},
+     "Give the number of steps as an int, not a float such as float 14.0."),
+    (check_resize_size, (341.0, 256.0), {"original": (640, 480)}, "Give the size (W, H) as a tuple of ints, got tuple."),
+    (check_output_shape, "4, 21, 320, 480", {"model_name": "fcn_resnet101", "input_shape": (4, 3, 320, 480)},
+     "Give the shape as a tuple of ints, got str."),
+    (check_initial_loss, "1.609", {}, "Give the loss as a number (int or float), got str."),
+    (check_dice, True, {"pred": PRED, "target": TARGET, "class_index": 1},
+     "Give the Dice score as a number (int or float), got bool."),
+    (check_normalized_pixel, ("2.249", 2.429, 2.640), {"pixel": (255, 255, 255)},
+     "Give three numbers, one per channel (R, G, B)."),
+    (check_majority_class, 8.0, {"labels": np.array([[8, 8, 15]])},
+     "Give the class id as an int, not a float such as float 8.0."),
+])
+def test_numeric_checkers_refuse_answers_of_the_wrong_type(check, wrong_type, kwargs, line, capsys):
+    assert check(wrong_type, **kwargs) is False
+    assert capsys.readouterr().out == f"Not yet. {line}\n"
+
+
+def test_numpy_integers_count_as_ints(capsys):
+    assert check_grey_value(np.int64(15), class_name="person") is True
+    assert check_resize_size(np.array([341, 256]), original=(640, 480)) is True
+    assert check_transform_shape(torch.Size([3, 1040, 520]), original=(300, 600)) is True

@@ -172,8 +172,9 @@ class _ToyModel(torch.nn.Module):
 
     def __init__(self, num_classes: int, generator: torch.Generator):
         super().__init__()
-        self.out = torch.nn.Conv2d(3, num_classes, 1)
-        self.aux = torch.nn.Conv2d(3, num_classes, 1)
+        with torch.random.fork_rng(devices=[]):  # Conv2d's own init draws from the global generator: leave it alone
+            self.out = torch.nn.Conv2d(3, num_classes, 1)
+            self.aux = torch.nn.Conv2d(3, num_classes, 1)
         with torch.no_grad():
             for p in self.parameters():
                 p.copy_(torch.randn(p.shape, generator=generator))

@@ -109,7 +109,22 @@ def check_confidence(answer, *, logits) -> bool:
     return _checked(check)
 
 
-_LOGIT_SHAPES = [(1, 5, 4, 6), (3, 4, 5, 5), (2, 6, 1, 7), (1, 3, 1, 1)]  # [N, C, H, W] of the logits tried
+_LOGIT_SHAPES = [(3, 4, 5, 5), (1, 5, 4, 6), (2, 6, 1, 7), (1, 3, 1, 1)]  # [N, C, H, W] of the logits tried
+
+
+def _class_map_mistakes(mine, logits: torch.Tensor, case: str) -> None:
+    """Stop with targeted feedback when `mine` is what squeeze() or argmax over another axis gives."""
+    if not isinstance(mine, torch.Tensor):
+        return
+    n = logits.shape[0]
+    squeezed = logits.squeeze()
+    if squeezed.ndim and mine.shape == squeezed.argmax(dim=0).shape and torch.equal(mine, squeezed.argmax(dim=0)):
+        which = ("squeeze() drops the batch axis of a batch of 1, and every other axis of size 1" if n == 1
+                 else f"squeeze() keeps the batch axis N={n}, so dim=0 is the batch, not the classes")
+        raise _Stop(f"{which}: keep [N, H, W], use argmax(dim=1) ({case}).")
+    for dim, axis in {0: "the batch axis N", 2: "the height axis H", 3: "the width axis W"}.items():
+        if mine.shape == logits.argmax(dim=dim).shape and torch.equal(mine, logits.argmax(dim=dim)):
+            raise _Stop(f"Your argmax runs over {axis} (dim={dim}); the classes are dim=1 ({case}).")
 
 
 def check_class_map_function(function, *, seed: int | None = None) -> bool:
@@ -135,7 +150,7 @@ def check_class_map_function(function, *, seed: int | None = None) -> bool:
     >>> def to_class_map(logits):
     ...     return logits.squeeze().argmax(dim=0)
     >>> check_class_map_function(to_class_map, seed=0)
-    Not yet. squeeze() drops the batch axis of a batch of 1, and every other axis of size 1: keep [N, H, W], use argmax(dim=1) (on a batch of 1 of 4x6 pixels).
+    Not yet. squeeze() keeps the batch axis N=3, so dim=0 is the batch, not the classes: keep [N, H, W], use argmax(dim=1) (on a batch of 3 of 5x5 pixels).
     False
     """
     def check():
@@ -145,21 +160,13 @@ def check_class_map_function(function, *, seed: int | None = None) -> bool:
             case = f"on a batch of {shape[0]} of {shape[2]}x{shape[3]} pixels"
             expected = logits.argmax(dim=1)
             mine = _call(function, logits.clone())
-            if isinstance(mine, torch.Tensor) and tuple(mine.shape) != tuple(expected.shape):
-                squeezed = logits.squeeze()
-                if squeezed.ndim and tuple(mine.shape) == tuple(squeezed.argmax(dim=0).shape):
-                    which = ("squeeze() drops the batch axis of a batch of 1, and every other axis of size 1" if shape[0] == 1
-                             else f"squeeze() keeps the batch axis N={shape[0]}, so dim=0 is the batch, not the classes")
-                    raise _Stop(f"{which}: keep [N, H, W], use argmax(dim=1) ({case}).")
+            _class_map_mistakes(mine, logits, case)
             mine = _labels_result(mine, expected, case=case)
             if torch.equal(mine, expected):
                 continue
-            for dim, axis in {0: "the batch axis N", 2: "the height axis H", 3: "the width axis W"}.items():
-                if tuple(logits.argmax(dim=dim).shape) == tuple(mine.shape) and torch.equal(mine, logits.argmax(dim=dim)):
-                    raise _Stop(f"Your argmax runs over {axis} (dim={dim}); the classes are dim=1 ({case}).")
             if torch.equal(mine, logits.argmin(dim=1)):
                 raise _Stop(f"Those are the lowest scores: argmax picks the highest ({case}).")
-            raise _Stop(f"Your class map differs at some pixels: take logits.argmax(dim=1); a tie goes to the lowest "
-                        f"class id ({case}).")
+            raise _Stop(f"Your class map differs at some pixels: the class with the highest score wins; a tie goes to "
+                        f"the lowest class id ({case}).")
         return "Your class maps match argmax(dim=1) on every batch tried, ties included."
     return _coding(check)

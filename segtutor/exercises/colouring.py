@@ -137,10 +137,10 @@ def check_decode_function(function, *, seed: int | None = None) -> bool:
             expected = table[np.minimum(labels, len(table) - 1)]
             try:
                 mine = _call(function, labels.copy(), table.copy())
-            except _Stop as stop:
+            except _Stop:
                 if (labels == 255).any():
                     raise _Stop(f"Ids outside the table, such as 255, must get its last row, the void colour: clip "
-                                f"them first, e.g. np.minimum(labels, len(table) - 1) ({case}). {stop}") from None
+                                f"them first ({case}).") from None
                 raise
             if isinstance(mine, np.ndarray) and mine.shape == (3, *labels.shape):
                 raise _Stop(f"Images put the colour last: shape labels.shape + (3,), not (3, H, W) ({case}).")

@@ -105,6 +105,9 @@ def _metric_cases(rng: np.random.Generator):
         pred = np.where(rng.random(shape) < 0.6, target, rng.integers(0, classes - 1, shape))
         if ignored:
             target.flat[rng.choice(target.size, size=max(1, target.size // 5), replace=False)] = 255
+        else:  # fewer 1 -> 0 mistakes than 0 -> 1: a matrix that is not symmetric shows a transposed answer
+            pred[(target == 1) & (pred == 0)] = 1
+            pred[0, :2], target[0, :2] = 1, 0
         what = "maps" if len(shape) == 2 else f"a batch of {shape[0]}"
         cases.append((f"on {what} of {shape[-2]}x{shape[-1]} pixels, {classes} classes"
                       f"{', ignored pixels' if ignored else ''}", pred, target, classes))
@@ -115,10 +118,10 @@ def _run_metric(function, case, pred, target, classes):
     """Call the learner's metric; an error on a case with ignored pixels hints at ignore_index."""
     try:
         return _call(function, pred.copy(), target.copy(), num_classes=classes, ignore_index=255)
-    except _Stop as stop:
+    except _Stop:
         if (target == 255).any():
             raise _Stop(f"Pixels whose target is ignore_index (255) must not be counted: drop them first, e.g. "
-                        f"keep = target != ignore_index ({case}). {stop}") from None
+                        f"keep = target != ignore_index ({case}).") from None
         raise
 
 
@@ -156,9 +159,6 @@ def check_confusion_function(function, *, seed: int | None = None) -> bool:
         for case, pred, target, classes in _metric_cases(_rng(seed)):
             expected = confusion_matrix(pred, target, num_classes=classes)
             mine = _run_metric(function, case, pred, target, classes)
-            if isinstance(mine, np.ndarray) and mine.ndim == 2 and mine.shape[0] == mine.shape[1] < classes:
-                raise _Stop(f"The matrix must be {classes}x{classes}, even when the last classes are absent: "
-                            f"np.bincount(..., minlength=num_classes**2) ({case}).")
             mine = _array_result(mine, expected, what="your matrix", case=case)
             if np.array_equal(mine, expected):
                 continue

@@ -1,0 +1,105 @@
+"""The reference solutions in solutions/ pass their checkers; each typical wrong answer gets its own line of feedback."""
+
+import importlib.util
+import inspect
+from pathlib import Path
+
+import pytest
+
+import segtutor
+from segtutor import exercises
+from segtutor.exercises._common import NOT_ATTEMPTED
+
+SOLUTIONS = Path(__file__).resolve().parents[1] / "solutions"
+SEEDS = [0, 1, 12345]  # fixed seeds; the checkers' own default draws fresh inputs on every call
+
+
+def _load(path: Path):
+    spec = importlib.util.spec_from_file_location(f"solutions_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+FILES = sorted(SOLUTIONS.glob("[0-9][0-9]_*.py"))
+EXERCISES = [(path.stem, *entry) for path in FILES for entry in _load(path).EXERCISES]
+IDS = [f"{stem}-{checker}" for stem, checker, _, _ in EXERCISES]
+
+
+def test_every_coding_checker_has_a_tested_solution():
+    coding = {name for name in exercises.__all__ if name.startswith("check_")
+              and "function" in inspect.signature(getattr(exercises, name)).parameters}
+    assert coding == {checker for _, checker, _, _ in EXERCISES}
+    # one solution file for each of the notebooks 01 to 10 (11's training step is issue 15's)
+    assert [path.name[:2] for path in FILES] == [f"{n:02d}" for n in range(1, 11)]
+
+
+@pytest.mark.parametrize(("stem", "checker", "solution", "mistakes"), EXERCISES, ids=IDS)
+def test_solution_passes_and_each_mistake_gets_its_feedback(stem, checker, solution, mistakes, capsys):
+    check = getattr(exercises, checker)
+    for seed in SEEDS:
+        assert check(solution, seed=seed) is True
+        assert capsys.readouterr().out.startswith("Correct! ")
+        for wrong, line in mistakes:
+            assert check(wrong, seed=seed) is False, wrong.__name__
+            assert capsys.readouterr().out == line + "\n", wrong.__name__
+    assert check(solution) is True  # fresh inputs
+    assert len({line for _, line in mistakes}) == len(mistakes)  # every mistake has its own feedback
+
+
+@pytest.mark.parametrize(("stem", "checker", "solution", "mistakes"), EXERCISES, ids=IDS)
+def test_untouched_stub_is_not_attempted_yet(stem, checker, solution, mistakes, capsys):
+    def stub(*args, **kwargs):
+        raise NotImplementedError  # your code here
+
+    assert getattr(exercises, checker)(stub) is False
+    assert capsys.readouterr().out == NOT_ATTEMPTED + "\n"
+
+
+@pytest.mark.parametrize("checker", sorted({checker for _, checker, _, _ in EXERCISES}))
+def test_a_crashing_function_or_a_call_result_gets_one_line_not_a_traceback(checker, capsys):
+    def crashes(*args, **kwargs):
+        return 1 / 0
+
+    check = getattr(exercises, checker)
+    assert check(crashes, seed=0) is False
+    assert capsys.readouterr().out.startswith("Not yet. ")
+    assert check(None) is False  # the function called instead of passed
+    assert capsys.readouterr().out == ("Not yet. Pass your function itself, without calling it, e.g. check(my_function); "
+                                       "got NoneType.\n")
+
+
+def test_checkers_draw_fresh_inputs_on_every_call(monkeypatch):
+    seen = []
+    real = exercises.argmax._LOGIT_SHAPES
+
+    def record(logits):
+        seen.append(logits.clone())
+        return logits.argmax(dim=1)
+
+    assert exercises.check_class_map_function(record) and exercises.check_class_map_function(record)
+    first, second = seen[: len(real)], seen[len(real):]
+    assert [tuple(t.shape) for t in first] == [tuple(t.shape) for t in second]
+    assert not all(a.equal(b) for a, b in zip(first, second))
+    seen.clear()
+    exercises.check_class_map_function(record, seed=7), exercises.check_class_map_function(record, seed=7)
+    assert all(a.equal(b) for a, b in zip(seen[: len(real)], seen[len(real):]))
+
+
+def test_checker_leaves_global_random_state_alone():
+    import numpy as np
+    import torch
+
+    np.random.seed(5), torch.manual_seed(5)
+    expected = np.random.random(), torch.rand(1)
+    np.random.seed(5), torch.manual_seed(5)
+    exercises.check_pipeline(_load(SOLUTIONS / "01_pipeline.py").segment_image)
+    assert (np.random.random(), torch.rand(1)) == expected
+
+
+def test_solutions_are_plain_functions_with_the_stub_signature():
+    for _, checker, solution, mistakes in EXERCISES:
+        names = list(inspect.signature(solution).parameters)
+        for wrong, _ in mistakes:
+            assert list(inspect.signature(wrong).parameters) == names, (checker, wrong.__name__)
+    assert segtutor.exercises is exercises
