@@ -1,4 +1,4 @@
-"""Execute notebooks and keep only the outputs that nbval checks.
+"""Execute notebooks and store their outputs, figures included, so that a refresh without a change gives no diff.
 
 Usage::
 
@@ -6,15 +6,36 @@ Usage::
     .venv/bin/python tools/refresh_notebooks.py notebooks/01-*.ipynb
 
 Each notebook runs top to bottom in notebooks/ with SEGTUTOR_OFFLINE=1 (as
-under the test suite). Afterwards every code cell loses its outputs and
-execution count, except cells that start with ``# NBVAL_CHECK_OUTPUT``:
-their fresh outputs are stored, and nbval compares against them.
+under the test suite), in a kernel that imports segtutor the way this Python
+does (set PYTHONPATH=$PWD to use a work tree's segtutor). Every output is
+stored, so the course reads on a repository page, except:
+
+* widgets: their saved state (notebook metadata ``widgets``) and their views
+  are dropped; without a kernel they would show only ``Loading widgets...``.
+* progress bars written to stderr with carriage returns.
+
+Stored outputs are made deterministic:
+
+* figures are PNGs at :data:`FIGURE_DPI` without matplotlib's ``Software``
+  metadata (no version string), from a kernel with ``PYTHONHASHSEED=0``;
+  the notebooks seed their own random numbers;
+* a cell whose new outputs differ from the stored ones only where
+  tests/nbval_sanitize.cfg says outputs may vary (timings, addresses,
+  progress) keeps its stored outputs;
+* the run time in the notebook's metadata (shown in notebooks/README.md)
+  is only updated when it moved by more than :data:`TIME_TOLERANCE`.
+
+Cells that start with ``# NBVAL_CHECK_OUTPUT`` are the ones nbval compares.
 """
 
 from __future__ import annotations
 
+import configparser
+import copy
 import os
+import re
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -23,6 +44,15 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
+SANITIZE = ROOT / "tests" / "nbval_sanitize.cfg"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+FIGURE_DPI = 80
+"""Resolution of stored figures: a 4-inch panel is 320 pixels wide. Keeps notebooks/ well under 10 MB."""
+TIME_TOLERANCE = 0.25
+"""Relative change of a notebook's run time below which the stored run time is kept."""
+KERNEL_CONFIG = f"""\
+c.InlineBackend.print_figure_kwargs = {{"bbox_inches": "tight", "dpi": {FIGURE_DPI}, "metadata": {{"Software": None}}}}
+"""
 
 
 def is_checked(cell) -> bool:
@@ -30,43 +60,124 @@ def is_checked(cell) -> bool:
     return cell.cell_type == "code" and cell.source.lstrip().startswith(CHECK_MARK)
 
 
-def strip_unchecked(notebook) -> None:
-    """Drop outputs and execution counts from every cell nbval does not check.
+def sanitizers(path: Path = SANITIZE) -> list[tuple[re.Pattern, str]]:
+    """The (regex, replacement) pairs of nbval's sanitize file."""
+    parser = configparser.ConfigParser()
+    parser.read(path)
+    return [(re.compile(parser[s]["regex"]), parser[s]["replace"]) for s in parser.sections()]
 
-    Checked cells keep their execution count: nbval refuses stored outputs
-    of a cell that looks unrun.
-    """
-    notebook.metadata.pop("widgets", None)  # widget state saved by the run: noise, not checked
+
+def _sanitized(outputs, rules) -> list:
+    """Outputs with their volatile text replaced as nbval would, for comparison only."""
+    def clean(value):
+        if isinstance(value, str):
+            for pattern, replacement in rules:
+                value = pattern.sub(replacement, value)
+            return value
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items()}
+        return value
+    return [clean(dict(output)) for output in outputs]
+
+
+def _keep(output) -> bool:
+    """Whether a fresh output belongs in the stored notebook."""
+    if output.get("output_type") in ("display_data", "execute_result") and WIDGET_VIEW in output.get("data", {}):
+        return False
+    return not (output.get("output_type") == "stream" and output.get("name") == "stderr" and "\r" in output.get("text", ""))
+
+
+def _coalesced(outputs) -> list:
+    """Consecutive stream outputs of the same stream joined into one: how they were split is timing, not content."""
+    joined = []
+    for output in outputs:
+        previous = joined[-1] if joined else None
+        if previous is not None and output.get("output_type") == "stream" == previous.get("output_type") \
+                and output.get("name") == previous.get("name"):
+            previous["text"] = previous["text"] + output["text"]
+        else:
+            joined.append(output)
+    return joined
+
+
+def clean_outputs(notebook) -> None:
+    """Drop widget state and views and progress bars; join split streams; drop output metadata and timings."""
+    notebook.metadata.pop("widgets", None)
     for cell in notebook.cells:
         if cell.cell_type != "code":
             continue
-        if not is_checked(cell):
-            cell.execution_count = None
-            cell.outputs = []
+        cell.outputs = _coalesced([output for output in cell.outputs if _keep(output)])
         for output in cell.outputs:
-            output.pop("execution_count", None)
-            output.get("metadata", {}).clear()
+            if "metadata" in output:
+                output["metadata"] = nbformat.NotebookNode()
         cell.metadata.pop("execution", None)
 
 
-def refresh(path: Path, *, timeout: int = 600) -> float:
-    """Execute one notebook in place and store only its checked outputs; return seconds taken."""
-    notebook = nbformat.read(path, as_version=4)
-    os.environ["SEGTUTOR_OFFLINE"] = "1"
-    start = time.perf_counter()
-    NotebookClient(notebook, timeout=timeout, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
-    seconds = time.perf_counter() - start
-    notebook.metadata["segtutor"] = {"cpu_seconds": round(seconds, 1)}
-    strip_unchecked(notebook)
-    nbformat.write(notebook, path)
-    return seconds
+def merge(stored, fresh, *, rules) -> int:
+    """Copy fresh outputs into the stored notebook where they really changed; return how many cells changed.
+
+    The two notebooks have the same cells. A cell whose outputs are equal
+    after sanitizing keeps its stored outputs and execution count.
+    """
+    changed = 0
+    for old, new in zip(stored.cells, fresh.cells):
+        if old.cell_type != "code":
+            continue
+        if _sanitized(old.outputs, rules) == _sanitized(new.outputs, rules) and old.execution_count == new.execution_count:
+            continue
+        old.outputs, old.execution_count = new.outputs, new.execution_count
+        changed += 1
+    stored.metadata.pop("widgets", None)
+    return changed
+
+
+def run_time(stored_seconds, seconds: float) -> float:
+    """The run time to record: the stored one unless the new one moved by more than TIME_TOLERANCE."""
+    if stored_seconds is not None and abs(seconds - stored_seconds) <= TIME_TOLERANCE * stored_seconds:
+        return stored_seconds
+    return round(seconds, 1)
+
+
+def execute(notebook, *, cwd: Path, timeout: int = 600) -> float:
+    """Run a notebook in place in a fresh kernel set up for deterministic figures; return seconds taken."""
+    with tempfile.TemporaryDirectory() as ipython_dir:
+        profile = Path(ipython_dir) / "profile_default"
+        profile.mkdir()
+        (profile / "ipython_kernel_config.py").write_text(KERNEL_CONFIG)
+        env = {**os.environ, "SEGTUTOR_OFFLINE": "1", "PYTHONHASHSEED": "0", "IPYTHONDIR": ipython_dir}
+        start = time.perf_counter()
+        NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+                       resources={"metadata": {"path": str(cwd)}}).execute(env=env)
+        return time.perf_counter() - start
+
+
+def refresh(path: Path, *, timeout: int = 600) -> tuple[float, int]:
+    """Execute one notebook and store its outputs; return seconds taken and the number of cells that changed."""
+    path = Path(path)
+    stored = nbformat.read(path, as_version=4)
+    fresh = copy.deepcopy(stored)
+    for cell in fresh.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    seconds = execute(fresh, cwd=path.parent, timeout=timeout)
+    clean_outputs(fresh)
+    clean_outputs(stored)
+    changed = merge(stored, fresh, rules=sanitizers())
+    recorded = stored.metadata.get("segtutor", {}).get("cpu_seconds")
+    stored.metadata["segtutor"] = {"cpu_seconds": run_time(recorded, seconds)}
+    text = nbformat.writes(stored) + "\n"
+    if not path.exists() or path.read_text() != text:
+        path.write_text(text)
+    return seconds, changed
 
 
 def main(argv: list[str]) -> None:
     paths = [Path(p) for p in argv] or sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
     for path in paths:
-        print(f"{path.name}: ran in {refresh(path):.1f} s", flush=True)
+        seconds, changed = refresh(path)
+        print(f"{path.name}: ran in {seconds:.1f} s, {changed} cells with new outputs", flush=True)
 
 
 if __name__ == "__main__":
