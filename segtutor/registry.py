@@ -35,7 +35,15 @@ class ModelSpec:
         return "aux_loss" in inspect.signature(self.builder).parameters
 
     def transforms(self):
-        """The preprocessing the weights were trained with (``weights.transforms()``)."""
+        """The preprocessing the weights were evaluated with (``weights.transforms()``).
+
+        It resizes the shorter side to 520 and normalizes, without a crop.
+        Training used another, random recipe: torchvision's
+        ``references/segmentation`` resized the shorter side to a random size
+        between 0.5x and 2x of 520, flipped left-right with probability 0.5 and
+        took a random 480x480 crop (``presets.SegmentationPresetTrain(base_size=520,
+        crop_size=480)`` in ``train.py``).
+        """
         return self.weights.transforms()
 
     @property

@@ -37,10 +37,25 @@ def _conda_requirements() -> dict[str, str]:
     return requirements
 
 
-def test_environment_yml_and_pyproject_name_the_same_packages_and_ranges():
-    runtime = {r.name: str(r.specifier) for r in map(Requirement, _pyproject()["project"]["dependencies"])}
+def _requirements(lines) -> dict[str, str]:
+    return {r.name: str(r.specifier) for r in map(Requirement, lines)}
+
+
+RUNTIME = {"torch", "torchvision", "numpy", "pillow", "matplotlib", "ipywidgets", "scikit-image", "tqdm"}
+
+
+def test_runtime_requirements_are_what_a_notebook_needs_and_lab_tools_are_an_extra():
+    project = _pyproject()["project"]
+    assert set(_requirements(project["dependencies"])) == RUNTIME
+    assert set(_requirements(project["optional-dependencies"]["lab"])) == {"jupyterlab", "voila"}
+    assert "segtutor[lab]" in project["optional-dependencies"]["test"]  # the browser tests need JupyterLab and Voila
+
+
+def test_environment_yml_names_the_runtime_and_lab_packages_with_pyproject_ranges():
+    project = _pyproject()["project"]
+    expected = _requirements(project["dependencies"]) | _requirements(project["optional-dependencies"]["lab"])
     conda = {name: str(Requirement(f"x{spec}").specifier) for name, spec in _conda_requirements().items()}
-    assert conda == runtime
+    assert conda == expected
 
 
 def test_library_requirements_are_ranges_and_only_the_test_env_pins_torch():

@@ -4,6 +4,7 @@ Usage::
 
     .venv/bin/python tools/refresh_notebooks.py               # every notebook
     .venv/bin/python tools/refresh_notebooks.py notebooks/01-*.ipynb
+    .venv/bin/python tools/refresh_notebooks.py --no-write    # only run them (tools/colab_check.py does)
 
 Each notebook runs top to bottom in notebooks/ with SEGTUTOR_OFFLINE=1 (as
 under the test suite), in a kernel that imports segtutor the way this Python
@@ -30,6 +31,7 @@ Cells that start with ``# NBVAL_CHECK_OUTPUT`` are the ones nbval compares.
 
 from __future__ import annotations
 
+import argparse
 import configparser
 import copy
 import os
@@ -173,12 +175,36 @@ def refresh(path: Path, *, timeout: int = 600) -> tuple[float, int]:
     return seconds, changed
 
 
-def main(argv: list[str]) -> None:
-    paths = [Path(p) for p in argv] or sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+def run_only(paths: list[Path], *, timeout: int) -> int:
+    """Execute notebooks without writing them; print one line per notebook and a summary; return failures."""
+    failed = 0
     for path in paths:
-        seconds, changed = refresh(path)
+        notebook = nbformat.read(path, as_version=4)
+        try:
+            seconds = execute(notebook, cwd=path.parent, timeout=timeout)
+        except Exception as error:  # a failing cell, a timeout, a dead kernel: report it and go on
+            failed += 1
+            print(f"{path.name}: FAILED: {type(error).__name__}: {str(error)[-2000:]}", flush=True)
+        else:
+            print(f"{path.name}: ran in {seconds:.1f} s", flush=True)
+    print(f"{len(paths) - failed} passed, {failed} failed")
+    return failed
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description="Execute notebooks and store their outputs.")
+    parser.add_argument("paths", nargs="*", type=Path)
+    parser.add_argument("--no-write", action="store_true", help="only execute, and report failures")
+    parser.add_argument("--timeout", type=int, default=600, help="seconds one cell may run")
+    args = parser.parse_args(argv)
+    paths = args.paths or sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+    if args.no_write:
+        return 1 if run_only(paths, timeout=args.timeout) else 0
+    for path in paths:
+        seconds, changed = refresh(path, timeout=args.timeout)
         print(f"{path.name}: ran in {seconds:.1f} s, {changed} cells with new outputs", flush=True)
+    return 0
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    sys.exit(main(sys.argv[1:]))
