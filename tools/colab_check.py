@@ -14,6 +14,7 @@ Usage::
 3. Every notebook runs top to bottom in that venv's kernel with nbclient,
    ``SEGTUTOR_OFFLINE=1``, a per-cell timeout and no PYTHONPATH, from a copy in
    a temporary folder: the kernel imports the installed wheel, not this work tree.
+   Two notebooks run at once, each kernel on one thread (``--jobs``).
 
 It prints how long each step took and ends with one line ``N passed, N failed``.
 """
@@ -85,6 +86,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--venv", type=Path, default=ROOT / ".venv-colab")
     parser.add_argument("--timeout", type=int, default=300, help="seconds one cell may run")
+    parser.add_argument("--jobs", type=int, default=2, help="notebooks run at once (the CI machine has 2 cores)")
     args = parser.parse_args(argv)
     venv = args.venv.resolve()
     python = venv / "bin" / "python"
@@ -114,7 +116,7 @@ def main(argv: list[str]) -> int:
         if not Path(imported).is_relative_to(venv):
             print(f"[colab-check] the kernel would import segtutor from {imported}, not from the installed wheel")
             return 1
-        result = subprocess.run([python, ROOT / "tools" / "refresh_notebooks.py", "--no-write",
+        result = subprocess.run([python, ROOT / "tools" / "refresh_notebooks.py", "--no-write", "--jobs", str(args.jobs),
                                  "--timeout", str(args.timeout), *sorted(copy.glob("[0-9][0-9]-*.ipynb"))],
                                 cwd=work, env=env)
     _step("notebooks", start)

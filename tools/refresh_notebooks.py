@@ -40,6 +40,7 @@ import re
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 import nbformat
@@ -148,13 +149,16 @@ def run_time(stored_seconds, seconds: float, *, changed: bool) -> float:
     return round(seconds, 1)
 
 
-def execute(notebook, *, cwd: Path, timeout: int = 600) -> float:
-    """Run a notebook in place in a fresh kernel set up for deterministic figures; return seconds taken."""
+def execute(notebook, *, cwd: Path, timeout: int = 600, env: dict | None = None) -> float:
+    """Run a notebook in place in a fresh kernel set up for deterministic figures; return seconds taken.
+
+    `env` adds to the kernel's environment.
+    """
     with tempfile.TemporaryDirectory() as ipython_dir:
         profile = Path(ipython_dir) / "profile_default"
         profile.mkdir()
         (profile / "ipython_kernel_config.py").write_text(KERNEL_CONFIG)
-        env = {**os.environ, "SEGTUTOR_OFFLINE": "1", "PYTHONHASHSEED": "0", "IPYTHONDIR": ipython_dir}
+        env = {**os.environ, **(env or {}), "SEGTUTOR_OFFLINE": "1", "PYTHONHASHSEED": "0", "IPYTHONDIR": ipython_dir}
         start = time.perf_counter()
         NotebookClient(notebook, timeout=timeout, kernel_name="python3",
                        resources={"metadata": {"path": str(cwd)}}).execute(env=env)
@@ -185,18 +189,33 @@ def refresh(path: Path, *, timeout: int = 600, times: bool = False) -> tuple[flo
     return seconds, changed
 
 
-def run_only(paths: list[Path], *, timeout: int) -> int:
-    """Execute notebooks without writing them; print one line per notebook and a summary; return failures."""
-    failed = 0
-    for path in paths:
-        notebook = nbformat.read(path, as_version=4)
-        try:
-            seconds = execute(notebook, cwd=path.parent, timeout=timeout)
-        except Exception as error:  # a failing cell, a timeout, a dead kernel: report it and go on
-            failed += 1
-            print(f"{path.name}: FAILED: {type(error).__name__}: {str(error)[-2000:]}", flush=True)
-        else:
-            print(f"{path.name}: ran in {seconds:.1f} s", flush=True)
+def _run_one(path: Path, timeout: int, env: dict) -> str:
+    """Execute one notebook without writing it; return its report line."""
+    notebook = nbformat.read(path, as_version=4)
+    try:
+        seconds = execute(notebook, cwd=path.parent, timeout=timeout, env=env)
+    except Exception as error:  # a failing cell, a timeout, a dead kernel: report it and go on
+        return f"{path.name}: FAILED: {type(error).__name__}: {str(error)[-2000:]}"
+    return f"{path.name}: ran in {seconds:.1f} s"
+
+
+def run_only(paths: list[Path], *, timeout: int, jobs: int = 1) -> int:
+    """Execute notebooks without writing them, `jobs` at a time; print one line each and a summary; return failures.
+
+    With several jobs, the longest notebooks (by their recorded run time) start
+    first, and each kernel gets one thread (OMP_NUM_THREADS=1) so that the
+    jobs do not fight over the cores.
+    """
+    env = {"OMP_NUM_THREADS": "1"} if jobs > 1 else {}
+    recorded = {p: nbformat.read(p, as_version=4).metadata.get("segtutor", {}).get("cpu_seconds", 0) for p in paths}
+    order = sorted(paths, key=lambda p: -recorded[p]) if jobs > 1 else paths
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(_run_one, path, timeout, env) for path in order]
+        lines = []
+        for future in as_completed(futures):
+            lines.append(future.result())
+            print(lines[-1], flush=True)
+    failed = sum(": FAILED: " in line for line in lines)
     print(f"{len(paths) - failed} passed, {failed} failed")
     return failed
 
@@ -205,12 +224,13 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description="Execute notebooks and store their outputs.")
     parser.add_argument("paths", nargs="*", type=Path)
     parser.add_argument("--no-write", action="store_true", help="only execute, and report failures")
+    parser.add_argument("--jobs", type=int, default=1, help="with --no-write: notebooks run at once")
     parser.add_argument("--timeout", type=int, default=600, help="seconds one cell may run")
     parser.add_argument("--times", action="store_true", help="record every notebook's run time anew (on an idle machine)")
     args = parser.parse_args(argv)
     paths = args.paths or sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
     if args.no_write:
-        return 1 if run_only(paths, timeout=args.timeout) else 0
+        return 1 if run_only(paths, timeout=args.timeout, jobs=args.jobs) else 0
     for path in paths:
         seconds, changed = refresh(path, timeout=args.timeout, times=args.times)
         print(f"{path.name}: ran in {seconds:.1f} s, {changed} cells with new outputs", flush=True)
