@@ -1,4 +1,4 @@
-"""House style of the notebooks, and proof that nbval really compares their outputs."""
+"""House style of the notebooks, their stored outputs and figures, the refresh tool, and proof that nbval compares outputs."""
 
 import base64
 import importlib.util
@@ -84,6 +84,13 @@ def test_stored_outputs_show_every_figure_and_no_widget_state(path):
         for output in cell.outputs:
             text = output.get("data", {}).get("text/plain", "")
             assert not (text.startswith("<Figure size") and "image/png" not in output["data"]), f"figure not drawn: {cell.source[:60]!r}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_coloured_class_map_shown_gets_a_legend(path):
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type == "code" and "show_images(" in cell.source and "decode_segmap(" in cell.source:
+            assert "add_legend(" in cell.source, f"class map without a legend: {cell.source[:60]!r}"
 
 
 def test_stored_figures_are_png_without_version_metadata():
