@@ -4,6 +4,7 @@ import importlib.util
 import inspect
 from pathlib import Path
 
+import nbformat
 import pytest
 
 import segtutor
@@ -22,7 +23,7 @@ def _load(path: Path):
 
 
 FILES = sorted(SOLUTIONS.glob("[0-9][0-9]_*.py"))
-EXERCISES = [(path.stem, *entry) for path in FILES for entry in _load(path).EXERCISES]
+EXERCISES = [(path.stem, *entry) for path in FILES for entry in getattr(_load(path), "EXERCISES", [])]
 IDS = [f"{stem}-{checker}" for stem, checker, _, _ in EXERCISES]
 
 
@@ -30,8 +31,8 @@ def test_every_coding_checker_has_a_tested_solution():
     coding = {name for name in exercises.__all__ if name.startswith("check_")
               and "function" in inspect.signature(getattr(exercises, name)).parameters}
     assert coding == {checker for _, checker, _, _ in EXERCISES}
-    # one solution file for each of the notebooks 01 to 10 (11's training step is issue 15's)
-    assert [path.name[:2] for path in FILES] == [f"{n:02d}" for n in range(1, 11)]
+    # one solution file for each of the notebooks 01 to 10 (11's training step is issue 15's), and the capstone's
+    assert [path.name[:2] for path in FILES] == [f"{n:02d}" for n in range(1, 11)] + ["14"]
 
 
 @pytest.mark.parametrize(("stem", "checker", "solution", "mistakes"), EXERCISES, ids=IDS)
@@ -103,3 +104,47 @@ def test_solutions_are_plain_functions_with_the_stub_signature():
         for wrong, _ in mistakes:
             assert list(inspect.signature(wrong).parameters) == names, (checker, wrong.__name__)
     assert segtutor.exercises is exercises
+
+
+@pytest.fixture(scope="module")
+def capstone():
+    return _load(SOLUTIONS / "14_capstone.py")
+
+
+@pytest.fixture(scope="module")
+def capstone_report(capstone):
+    return capstone.build_report()
+
+
+def test_capstone_reference_report_meets_every_criterion(capstone_report, capsys):
+    assert exercises.check_capstone(capstone_report) is True
+    out = capsys.readouterr().out
+    assert out.startswith("Correct! tiny reaches mIoU ") and f"scene {capstone_report['failure']}" in out
+    # the reported numbers, recomputed independently from the confusion matrix
+    labels = exercises.capstone_set()[1]
+    matrix = segtutor.confusion_matrix(capstone_report["predictions"], labels, num_classes=5)
+    tp = matrix.diagonal()
+    assert capstone_report["miou"] == pytest.approx((tp / (matrix.sum(0) + matrix.sum(1) - tp)).mean())
+
+
+def test_capstone_mistakes_get_their_criterion(capstone, capstone_report, capsys):
+    for mistake, line in capstone.MISTAKES:
+        assert exercises.check_capstone(mistake(capstone_report)) is False, mistake.__name__
+        assert capsys.readouterr().out == line + "\n", mistake.__name__
+
+
+def test_capstone_placeholders_and_seed(capsys):
+    assert exercises.check_capstone({"model": "tiny", "predictions": None}) is False
+    assert "missing: miou, per_class_iou, failure" in capsys.readouterr().out
+    # the held-out seed is drawn nowhere else: no other notebook, test, script or module names it
+    seed = str(exercises.CAPSTONE_SEED)
+    root = SOLUTIONS.parent
+
+    def source(path):  # a notebook's code, not its stored outputs (base64 figures hold any digits)
+        if path.suffix == ".py":
+            return path.read_text()
+        return "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
+
+    users = [p.relative_to(root).as_posix() for folder in ("notebooks", "tests", "scripts", "segtutor", "benchmarks")
+             for p in (root / folder).rglob("*") if p.suffix in (".py", ".ipynb") and seed in source(p)]
+    assert users == ["segtutor/exercises/capstone.py"]

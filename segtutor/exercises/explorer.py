@@ -65,7 +65,7 @@ def check_changed_pixels(answer, *, shift: tuple[int, int] = (0, 5), seed: int =
             return f"{changed} of {target.size} pixels change class: {changed / target.size:.1%}."
         if answer == target.size - changed:
             raise _Stop("That counts the pixels that keep their class; count those that change.")
-        if answer == int((pred == target).mean() * 100) or 0 <= answer <= 100 and changed > 100:
+        if answer in (round(100 * changed / target.size), int(100 * changed / target.size)) and answer != changed:
             raise _Stop("Count pixels, not a percentage: compare the two maps pixel by pixel and sum.")
         raise _Stop("Shift the target with segtutor.perturb_labels, compare it with the target pixel by pixel "
                     "(pred != target) and count.")
