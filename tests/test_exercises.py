@@ -533,6 +533,13 @@ def test_numeric_checkers_refuse_answers_of_the_wrong_type(check, wrong_type, kw
     assert capsys.readouterr().out == f"Not yet. {line}\n"
 
 
+def test_confidence_refuses_integer_maps(capsys):
+    logits = torch.tensor([[[[0.0, 1.0]], [[0.0, 0.0]]]])
+    assert check_confidence([[1, 1]], logits=logits) is False
+    assert capsys.readouterr().out == ("Not yet. The confidence map holds one probability per pixel, got "
+                                       "int64 array of shape (1, 2).\n")
+
+
 def test_numpy_integers_count_as_ints(capsys):
     assert check_grey_value(np.int64(15), class_name="person") is True
     assert check_resize_size(np.array([341, 256]), original=(640, 480)) is True

@@ -88,8 +88,11 @@ def check_confidence(answer, *, logits) -> bool:
     def check():
         expected = logits.softmax(dim=1).amax(dim=1)
         array = answer.detach().numpy() if isinstance(answer, torch.Tensor) else np.asarray(answer)
-        if array.dtype == object or array.dtype == bool or not np.issubdtype(array.dtype, np.number):
-            raise _Stop(f"The confidence map holds one probability per pixel, got {_describe(answer)}.")
+        winners = logits.argmax(dim=1).numpy()
+        if np.issubdtype(array.dtype, np.integer) and winners.reshape(-1).tolist() == array.reshape(-1).tolist():
+            raise _Stop("That is which class wins (argmax); the confidence is how sure: its probability.")
+        if array.dtype == object or not np.issubdtype(array.dtype, np.floating):
+            raise _Stop(f"The confidence map holds one probability per pixel, got {_describe(array)}.")
         mine = torch.as_tensor(array.astype(np.float32))
         if mine.ndim == 2 and logits.shape[0] == 1:
             mine = mine.unsqueeze(0)
@@ -100,8 +103,6 @@ def check_confidence(answer, *, logits) -> bool:
             return "The confidence is the largest softmax probability: between 1/C and 1."
         if torch.allclose(mine, logits.amax(dim=1), atol=1e-3):
             raise _Stop("That is the highest logit, not a probability: apply softmax(dim=1) first.")
-        if torch.equal(mine, logits.argmax(dim=1).to(mine.dtype)):
-            raise _Stop("That is which class wins (argmax); the confidence is how sure: its probability.")
         for dim in (0, 2, 3):
             if torch.allclose(mine, logits.softmax(dim=dim).amax(dim=1), atol=1e-3):
                 raise _Stop(f"softmax must run over the classes (dim=1), not dim={dim}.")
