@@ -64,10 +64,6 @@ def _checked(check) -> bool:
         return _feedback(False, str(stop))
 
 
-def _as_tuple(answer) -> tuple:
-    return tuple(int(v) for v in answer) if isinstance(answer, (tuple, list, torch.Size, np.ndarray)) else (answer,)
-
-
 def _same(answer: torch.Tensor, reference: torch.Tensor) -> bool:
     return answer.shape == reference.shape and torch.allclose(answer, reference, atol=1e-5)
 
@@ -138,19 +134,6 @@ def _coding(check) -> bool:
         return False
     except _Stop as stop:
         return _feedback(False, str(stop))
-
-
-def _tensor_result(result, reference: torch.Tensor, *, what: str, case: str) -> torch.Tensor:
-    """Check that `result` is a tensor of `reference`'s shape and kind of dtype; return it."""
-    if not isinstance(result, torch.Tensor):
-        raise _Stop(f"Return {what} as a torch.Tensor, got {_describe(result)} ({case}).")
-    if reference.is_floating_point() != result.is_floating_point() or result.dtype == torch.bool:
-        kind = "float" if reference.is_floating_point() else "integer (e.g. int64)"
-        raise _Stop(f"{what[0].upper()}{what[1:]} must have a {kind} dtype, got {result.dtype} ({case}).")
-    if tuple(result.shape) != tuple(reference.shape):
-        raise _Stop(f"{what[0].upper()}{what[1:]} must have shape {tuple(reference.shape)}, got "
-                    f"{tuple(result.shape)} ({case}).")
-    return result
 
 
 def _array_result(result, reference: np.ndarray, *, what: str, case: str) -> np.ndarray:
