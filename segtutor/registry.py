@@ -1,4 +1,4 @@
-"""The model registry: one :class:`~segtutor.ModelSpec` per model segtutor can load.
+"""The model registry: one :class:`~segtutor.specs.ModelSpec` per model segtutor can load.
 
 torchvision's six segmentation models are read from torchvision itself: their
 builders, and from their weights the class names, the evaluation transforms
@@ -17,7 +17,7 @@ from ._checks import as_native, check_labels
 from .specs import ModelSpec, ModelTable
 from .tiny import TINY_SPEC
 
-__all__ = ["LOADABLE_MODELS", "MODEL_NAMES", "class_names", "get_spec", "list_models"]
+__all__ = ["LOADABLE_MODELS", "MODEL_NAMES", "class_names", "classes_present", "get_spec", "list_models"]
 
 MODEL_NAMES: list[str] = sorted(torchvision.models.list_models(module=torchvision.models.segmentation))
 """The segmentation models torchvision provides, read from torchvision itself."""
@@ -111,6 +111,20 @@ def class_names(model="fcn_resnet101", *, labels=None, ignore_index: int | None 
     check_labels(labels)
     ids = torch.as_tensor(as_native(labels)).unique().tolist()
     return [names[i] if 0 <= i < len(names) else f"<{i}>" for i in ids if i != ignore_index]
+
+
+def classes_present(labels, names) -> list[str]:
+    """Name the classes that occur in a class map: :func:`class_names` with the map first.
+
+    The same as ``class_names(names, labels=labels)``, kept under the name the lessons use.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> classes_present(np.array([[0, 2], [2, 255]]), ["background", "cat", "dog"])
+    ['background', 'dog', '<255>']
+    """
+    return class_names(names, labels=labels)
 
 
 def _names(model) -> list[str]:

@@ -166,7 +166,7 @@ def load_tiny_model(*, weights="pretrained", num_classes: int = len(SCENE_CLASSE
         (:data:`TINY_CHECKPOINT`); ``"random"`` keeps the initial weights
         (seed them with ``torch.manual_seed``); any other string or path is a
         checkpoint written by :func:`save_tiny_model`. Checkpoints are read
-        by :func:`segtutor.read_checkpoint`'s safe reader
+        by :func:`segtutor.checkpoints.read_checkpoint`'s safe reader
         (``torch.load(..., weights_only=True)``): they hold tensors and
         plain data, never code.
     num_classes : int, optional

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from ..explorer import playground_target
-from ..metrics import dice, iou, macro_mean, pixel_accuracy
-from ..playground import perturb_labels
+from ..playground import perturb_labels, playground_scores, playground_target
 from ..registry import class_names
+from ..scenes import SCENE_CLASSES
 from ._common import _feedback
 
 __all__ = ["check_least_affected_score", "check_tiny_classes"]
@@ -22,10 +21,7 @@ def check_least_affected_score(answer: str, *, shift: int = 6, seed: int = 0) ->
     """
     target = playground_target(seed=seed)
     pred = perturb_labels(target, shift=(shift, 0))
-    n = int(target.max()) + 1
-    scores = {"pixel accuracy": pixel_accuracy(pred, target, num_classes=n),
-              "mean IoU": macro_mean(iou(pred, target, num_classes=n)),
-              "mean Dice": macro_mean(dice(pred, target, num_classes=n))}
+    scores = playground_scores(pred, target, num_classes=len(SCENE_CLASSES))
     best = max(scores, key=scores.get)
     summary = ", ".join(f"{k} {v:.3f}" for k, v in scores.items())
     if answer == best:
