@@ -117,6 +117,15 @@ def test_widget_plumbing_is_not_at_the_top_level():
     assert [name for name in plumbing if hasattr(segtutor, name)] == []
 
 
+
+def test_the_integer_check_lives_only_in_checks():
+    """One integer check (`_checks.is_int` / `check_int`): no module writes its own "integral but not bool" test."""
+    pattern = re.compile(r"isinstance\([^()]*(?:\bint\b|Integral|np\.integer)[^()]*\)[^\n]*isinstance\([^()]*\bbool\)"
+                         r"|isinstance\([^()]*\bbool\)[^\n]*isinstance\([^()]*(?:\bint\b|Integral|np\.integer)")
+    offenders = [str(path.relative_to(ROOT)) for path in sorted((ROOT / "segtutor").rglob("*.py"))
+                 if path.name != "_checks.py" and pattern.search(path.read_text())]
+    assert offenders == []
+
 def test_the_architecture_page_names_every_module_and_the_readme_links_it():
     page = (ROOT / "docs" / "architecture.md").read_text()
     modules = [p.name for p in (ROOT / "segtutor").glob("*.py") if p.name not in ("__init__.py", "__main__.py")]
