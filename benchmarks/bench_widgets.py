@@ -7,7 +7,8 @@ Usage::
 A 520x520 photo (chelsea, resized) is registered as the explorer's image.
 "redraw" moves the opacity slider (overlay + PNG encoding + legend; no model
 run). "first switch" picks a model never loaded in the process (load +
-inference); "cached switch" switches back to a model already seen.
+inference); "cached switch" switches back to a model already seen (the cache
+hashes the image's pixels to find its result).
 Offline, torchvision models run with random weights: same cost.
 """
 
@@ -17,8 +18,9 @@ import argparse
 import statistics
 import time
 
-from segtutor import explorer, load_image
+from segtutor import load_image
 from segtutor import widgets as explorers
+from segtutor._explorer.images import register_image
 
 
 def _time(action) -> float:
@@ -31,7 +33,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=20)
     args = parser.parse_args()
-    key = explorer.register_image(load_image("chelsea").resize((520, 520)))  # listed like an upload
+    key = register_image(load_image("chelsea").resize((520, 520)))  # listed like an upload
     box = explorers.explore_segmentation(model="tiny", image=key)
     alpha, model = box.controls["alpha"], box.controls["model"]
     redraws = [_time(lambda v=v: setattr(alpha, "value", v)) for v in [0.2, 0.8] * (args.repeats // 2)]

@@ -29,7 +29,7 @@ VAL_SEED = 10_000
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=segtutor.TINY_CHECKPOINT)
+    parser.add_argument("--out", type=Path, default=segtutor.tiny.TINY_CHECKPOINT)
     parser.add_argument("--scenes", type=int, default=3000, help="training scenes")
     parser.add_argument("--size", type=int, default=segtutor.tiny.TRAINING_SIZE, help="scene side in pixels")
     parser.add_argument("--epochs", type=int, default=24)

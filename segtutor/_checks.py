@@ -224,12 +224,14 @@ def check_ignore_index(ignore_index, *, num_classes: int | None = None) -> int:
 
 
 def as_native(values):
-    """A NumPy array in native byte order with no negative stride (what ``torch.as_tensor`` accepts).
+    """A writable NumPy array in native byte order with no negative stride (what ``torch.as_tensor`` takes quietly).
 
-    Big-endian or flipped arrays (e.g. ``labels[:, ::-1]``) are copied; anything else is returned as it is.
+    Big-endian, flipped (e.g. ``labels[:, ::-1]``) or read-only arrays (e.g. ``np.asarray`` of a PIL image, or
+    the explorers' cached results) are copied; anything else is returned as it is.
     """
-    if isinstance(values, np.ndarray) and (not values.dtype.isnative or any(step < 0 for step in values.strides)):
-        return np.ascontiguousarray(values, dtype=values.dtype.newbyteorder("="))
+    if isinstance(values, np.ndarray) and (not values.dtype.isnative or not values.flags.writeable
+                                           or any(step < 0 for step in values.strides)):
+        return np.array(values, dtype=values.dtype.newbyteorder("="), order="C")  # always a copy
     return values
 
 

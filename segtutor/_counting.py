@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from ._checks import is_int
+
 _MAX_NARROW_BINS = 1 << 20
 """Most bins :func:`count_narrow` counts into; beyond it (a huge `ignore_index`) the general path counts."""
 
@@ -56,7 +58,7 @@ def count_narrow(pred, target, num_classes: int, ignore_index: int) -> np.ndarra
     `ignore_index` is itself a class id, it returns None: the general path
     checks and counts such input.
     """
-    if not isinstance(ignore_index, (int, np.integer)) or isinstance(ignore_index, bool):
+    if not is_int(ignore_index):
         return None
     ignore_index, num_classes = int(ignore_index), int(num_classes)
     if 0 <= ignore_index < num_classes:

@@ -1,4 +1,4 @@
-"""Small computations for the teaching widgets: perturbed masks and agreement maps."""
+"""The metrics playground and the comparison's agreement map: a ground truth, a perturbed prediction, their scores."""
 
 from __future__ import annotations
 
@@ -6,8 +6,57 @@ import numpy as np
 from scipy import ndimage
 
 from ._checks import check_labels
+from .metrics import dice, iou, macro_mean, pixel_accuracy
+from .scenes import make_scenes
 
-__all__ = ["agreement_map", "perturb_labels"]
+__all__ = ["agreement_map", "perturb_labels", "playground_scores", "playground_target"]
+
+
+def playground_target(*, seed: int = 0) -> np.ndarray:
+    """The playground's ground truth: the class map of one 128-px synthetic scene.
+
+    Returns
+    -------
+    numpy.ndarray
+        int64 (128, 128) ids of :data:`segtutor.SCENE_CLASSES`.
+
+    Examples
+    --------
+    >>> target = playground_target(seed=3)
+    >>> target.shape, target.dtype
+    ((128, 128), dtype('int64'))
+    """
+    return make_scenes(1, size=128, seed=seed)[1][0]
+
+
+def playground_scores(pred, target, *, num_classes: int) -> dict[str, float]:
+    """The three scores the playground shows: pixel accuracy, and IoU and Dice macro-averaged.
+
+    Parameters
+    ----------
+    pred, target : numpy.ndarray or torch.Tensor
+        Integer class maps of one shape.
+    num_classes : int
+        Number of classes; a class absent from both maps is left out of the means (:func:`segtutor.metrics.macro_mean`).
+
+    Returns
+    -------
+    dict
+        ``{"pixel accuracy": float, "mean IoU": float, "mean Dice": float}``, in that order.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`segtutor.confusion_matrix`.
+
+    Examples
+    --------
+    >>> playground_scores(np.array([[0, 1, 1, 1]]), np.array([[0, 0, 1, 1]]), num_classes=3)
+    {'pixel accuracy': 0.75, 'mean IoU': 0.5833333333333333, 'mean Dice': 0.7333333333333334}
+    """
+    return {"pixel accuracy": pixel_accuracy(pred, target, num_classes=num_classes),
+            "mean IoU": macro_mean(iou(pred, target, num_classes=num_classes)),
+            "mean Dice": macro_mean(dice(pred, target, num_classes=num_classes))}
 
 
 def perturb_labels(labels, *, shift: tuple[int, int] = (0, 0), grow: int = 0, background: int = 0) -> np.ndarray:

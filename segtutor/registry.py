@@ -1,4 +1,4 @@
-"""The model registry: one :class:`~segtutor.ModelSpec` per model segtutor can load.
+"""The model registry: one :class:`~segtutor.specs.ModelSpec` per model segtutor can load.
 
 torchvision's six segmentation models are read from torchvision itself: their
 builders, and from their weights the class names, the evaluation transforms

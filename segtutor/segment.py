@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 import torch
 import torch.nn.functional as F
 import torchvision.transforms as T
 
-from ._checks import check_batch, check_ignore_index, to_numpy
+from ._checks import check_batch, check_ignore_index, is_int, to_numpy
 from .images import check_image_size, load_image
 from .inference import check_model, predict
 from .models import load_model
@@ -50,8 +48,7 @@ def crop_box(size: tuple[int, int], *, resize: int = 256, crop: int = 224) -> tu
     >>> crop_box((451, 300))  # resized to 384x256, crop starts at (80, 16)
     (94, 19, 357, 281)
     """
-    if not isinstance(size, (tuple, list)) or len(size) != 2 or not all(
-            isinstance(side, numbers.Integral) and not isinstance(side, bool) for side in size):
+    if not isinstance(size, (tuple, list)) or len(size) != 2 or not all(is_int(side) for side in size):
         raise TypeError(f"`size` must be a (width, height) pair of ints, got {size!r}")
     if min(size) < 1:
         raise ValueError(f"`size` must be (width, height) with both sides at least 1, got {tuple(size)}")

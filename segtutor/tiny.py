@@ -24,7 +24,7 @@ import torch.nn.functional as F
 import torchvision.transforms as T
 from torch import nn
 
-from ._checks import check_batch
+from ._checks import check_batch, is_int
 from .checkpoints import CheckpointError, load_state_dict, read_plain
 from .preprocessing import IMAGENET_MEAN, IMAGENET_STD
 from .scenes import SCENE_CLASSES
@@ -166,7 +166,7 @@ def load_tiny_model(*, weights="pretrained", num_classes: int = len(SCENE_CLASSE
         (:data:`TINY_CHECKPOINT`); ``"random"`` keeps the initial weights
         (seed them with ``torch.manual_seed``); any other string or path is a
         checkpoint written by :func:`save_tiny_model`. Checkpoints are read
-        by :func:`segtutor.read_checkpoint`'s safe reader
+        by :func:`segtutor.checkpoints.read_checkpoint`'s safe reader
         (``torch.load(..., weights_only=True)``): they hold tensors and
         plain data, never code.
     num_classes : int, optional
@@ -259,7 +259,7 @@ def _read_checkpoint(path: Path) -> tuple[dict, str]:
 
 def _field_problem(checkpoint: dict) -> str | None:
     def count(value, low, high):
-        return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+        return is_int(value) and low <= value <= high
 
     num_classes, widths, classes = checkpoint.get("num_classes"), checkpoint.get("widths"), checkpoint.get("classes")
     state = checkpoint.get("state_dict")

@@ -169,7 +169,7 @@ def read_voc(root, *, split: str = "train") -> tuple[np.ndarray, np.ndarray]:
         the class ids, with 255 on the void borders. (Opening such a PNG
         with ``.convert("RGB")`` would give colours instead of ids.) A mask
         saved as RGB colours is turned back into ids through
-        :func:`segtutor.voc_colormap`.
+        :func:`segtutor.palettes.voc_colormap`.
 
     Raises
     ------

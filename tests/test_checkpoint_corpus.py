@@ -16,11 +16,12 @@ import pytest
 import torch
 
 import segtutor
-from segtutor import CheckpointError, TinySegNet, checkpoint_path, load_lesson_model, load_model, load_state_dict
+from segtutor import CheckpointError, TinySegNet, checkpoint_path, load_lesson_model, load_model, load_with_fallback
+from segtutor.checkpoints import load_state_dict
 from segtutor import save_tiny_model, segment
 from segtutor import tiny as tiny_module
 from segtutor.cli import main
-from segtutor.explorer import explorer_model
+from segtutor._explorer.cache import segment_cached
 
 from .checkpoints import match_hash_prefix
 
@@ -141,7 +142,8 @@ CACHED_ENTRY_POINTS = {
     "load_model": lambda out: load_model(NAME),
     "segment": lambda out: segment(np.zeros((40, 40, 3), np.uint8), model=NAME),
     "load_lesson_model": lambda out: load_lesson_model(NAME),
-    "explorer_model": lambda out: explorer_model(NAME),
+    "load_with_fallback": lambda out: load_with_fallback(NAME),
+    "explorer": lambda out: segment_cached.cache_clear() or segment_cached(NAME, "scene-0", "seed"),
 }
 
 

@@ -8,8 +8,9 @@ import pytest
 import torch
 from PIL import Image
 
-from segtutor import checkpoint_path, load_image, load_model, segment, voc_colormap
-from segtutor import save_label_png
+from segtutor import checkpoint_path, load_image, load_model, segment
+from segtutor.palettes import voc_colormap
+from segtutor.voc import save_label_png
 from segtutor import cli
 from segtutor.cli import main
 from segtutor.weights import CheckpointError

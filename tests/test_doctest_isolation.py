@@ -2,7 +2,7 @@
 
 import doctest
 
-from segtutor import explorer
+from segtutor._explorer import model_menu
 
 
 def test_model_label_doctest_passes_whatever_the_cache_holds(tmp_path, monkeypatch):
@@ -10,8 +10,8 @@ def test_model_label_doctest_passes_whatever_the_cache_holds(tmp_path, monkeypat
     cached.parent.mkdir(parents=True)
     cached.write_bytes(b"a teacher's copy")
     monkeypatch.setenv("TORCH_HOME", str(tmp_path))
-    assert explorer.model_label("fcn_resnet101") == "fcn_resnet101"  # the doctest's model counts as cached here
+    assert model_menu.model_label("fcn_resnet101") == "fcn_resnet101"  # the doctest's model counts as cached here
     runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
-    for test in doctest.DocTestFinder().find(explorer.model_label, "model_label", globs=dict(vars(explorer))):
+    for test in doctest.DocTestFinder().find(model_menu.model_label, "model_label", globs=dict(vars(model_menu))):
         runner.run(test)
     assert runner.tries >= 2 and runner.failures == 0

@@ -350,7 +350,7 @@ def test_explorer_checkers(capsys):
     assert check_least_affected_score("Pixel Accuracy") is False
     assert "Choose one of" in capsys.readouterr().out
     # the playground target (seed 3) shifted 5 pixels down: counted independently with np.roll-free slicing
-    target = segtutor.playground_target(seed=3)
+    target = segtutor.playground.playground_target(seed=3)
     changed = int((segtutor.perturb_labels(target, shift=(0, 5)) != target).sum())
     assert check_changed_pixels(changed) is True
     assert check_changed_pixels(np.int64(changed)) is True

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from segtutor import SAMPLES, load_image, sample_names
+from segtutor import load_image, sample_names
+from segtutor.images import SAMPLES
 
 
 def _png_bytes(image: Image.Image) -> bytes:

@@ -8,21 +8,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from sklearn import metrics as skm
 
-from segtutor import (
-    confusion_matrix,
-    dice,
-    dice_from_confusion,
-    iou,
-    iou_from_confusion,
-    macro_mean,
-    mean_iou,
-    pixel_accuracy,
-    pixel_accuracy_from_confusion,
-    precision,
-    precision_from_confusion,
-    recall,
-    recall_from_confusion,
-)
+from segtutor import confusion_matrix, dice, iou, mean_iou, pixel_accuracy, precision, recall
+from segtutor.metrics import dice_from_confusion, iou_from_confusion, macro_mean, pixel_accuracy_from_confusion, precision_from_confusion, recall_from_confusion
 
 # A hand-checkable 3x3 example. Target / prediction:
 #   0 0 1      0 1 1
@@ -350,6 +337,15 @@ def test_validators_live_in_checks_and_metrics_exports_the_bound():
         assert callable(getattr(_checks, name)), name
     assert _checks.check_int(np.int64(5), name="n") == 5 and type(_checks.check_int(np.uint8(5), name="n")) is int
 
+
+
+def test_as_native_copies_a_read_only_array_so_torch_takes_it_without_a_warning():
+    from segtutor import _checks
+    labels = np.arange(6).reshape(2, 3)
+    assert _checks.as_native(labels) is labels  # writable, native, forward: used as it is
+    labels.setflags(write=False)
+    native = _checks.as_native(labels)
+    assert native is not labels and native.flags.writeable and np.array_equal(native, labels)
 
 # --- confusion_matrix's narrow counting (issue 16): same counts as an independent reference ---
 

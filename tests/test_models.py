@@ -117,22 +117,22 @@ def test_checkpoint_for_another_architecture_is_refused(tmp_path):
 def test_models_are_cached_per_name_weights_and_device(monkeypatch):
     builds, real_build = [], models_module._build
     monkeypatch.setattr(models_module, "_build", lambda *args, **kwargs: builds.append(1) or real_build(*args, **kwargs))
-    segtutor.clear_model_cache()
+    segtutor.models.clear_model_cache()
     first = load_model("lraspp_mobilenet_v3_large", weights="random", device="cpu")
     again = load_model("lraspp_mobilenet_v3_large", weights="random", device="cpu")
     assert again is first and len(builds) == 1  # a cache hit builds nothing
     assert load_model("lraspp_mobilenet_v3_large", weights="random", device="cpu", cache=False) is not first
     assert len(builds) == 2
-    segtutor.clear_model_cache()
+    segtutor.models.clear_model_cache()
     assert load_model("lraspp_mobilenet_v3_large", weights="random", device="cpu") is not first
     assert len(builds) == 3
 
 
 def test_default_device_is_cpu_without_cuda(monkeypatch):
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
-    assert segtutor.default_device() == torch.device("cpu")
+    assert segtutor.models.default_device() == torch.device("cpu")
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
-    assert segtutor.default_device() == torch.device("cuda")
+    assert segtutor.models.default_device() == torch.device("cuda")
 
 
 def test_bad_weights_device_and_half():
@@ -177,7 +177,7 @@ def test_lesson_model_uses_pretrained_weights_when_cached(torch_home, capsys, mo
 @pytest.mark.parametrize(("value", "expected"), [("", False), ("0", False), ("no", False), ("1", True), ("yes", True)])
 def test_offline_switch(monkeypatch, value, expected):
     monkeypatch.setenv("SEGTUTOR_OFFLINE", value)
-    assert segtutor.offline() is expected
+    assert segtutor.weights.offline() is expected
 
 
 def test_tiny_model_loads_through_load_model_and_is_cached():

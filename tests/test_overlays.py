@@ -5,7 +5,8 @@ import torch
 from matplotlib.figure import Figure
 from PIL import Image
 
-from segtutor import ClassShare, add_legend, class_shares, decode_segmap, overlay, show_overlay
+from segtutor import add_legend, class_shares, decode_segmap, overlay, show_overlay
+from segtutor.overlays import ClassShare
 
 GREY = np.full((2, 2, 3), 100, dtype=np.uint8)
 LABELS = np.array([[0, 8], [15, 255]])  # background, cat (64, 0, 0), person (192, 128, 128), void

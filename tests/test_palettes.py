@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 import torch
 
-from segtutor import PALETTES, Palette, class_names, get_palette, to_train_ids, voc_colormap
+from segtutor import PALETTES, class_names, get_palette, to_train_ids
+from segtutor.palettes import Palette, voc_colormap
 
 from .seed_reference import SEED_VOC_COLORS
 

@@ -1,7 +1,9 @@
 import numpy as np
 import pytest
 
-from segtutor import agreement_map, perturb_labels
+from segtutor import agreement_map
+from segtutor.playground import perturb_labels, playground_scores, playground_target
+from segtutor.scenes import make_scenes
 
 
 def test_perturb_shift_by_hand():
@@ -31,3 +33,34 @@ def test_agreement_map():
     assert picture[0, 1].tolist() == [220, 50, 50] and picture[0, 0].tolist() == [40, 170, 70]
     with pytest.raises(ValueError, match=r"`labels_a` and `labels_b` must have the same shape, got \(1, 2\) and \(2, 1\)"):
         agreement_map(np.zeros((1, 2), int), np.zeros((2, 1), int))
+
+
+# --- one scores function for the metrics explorer and its exercise (issue 12) ---
+
+def test_playground_scores_by_hand():
+    pred, target = np.array([[0, 1, 1, 1]]), np.array([[0, 0, 1, 1]])
+    # class 0: IoU 1/2, Dice 2/3; class 1: IoU 2/3, Dice 4/5; class 2 is in neither map: left out
+    assert playground_scores(pred, target, num_classes=3) == pytest.approx(
+        {"pixel accuracy": 0.75, "mean IoU": (1 / 2 + 2 / 3) / 2, "mean Dice": (2 / 3 + 4 / 5) / 2}, abs=1e-12)
+    assert list(playground_scores(pred, target, num_classes=3)) == ["pixel accuracy", "mean IoU", "mean Dice"]
+
+
+def test_playground_scores_refuse_maps_of_different_shapes():
+    with pytest.raises(ValueError, match=r"`pred` and `target` must have the same shape, got \(1, 4\) and \(2, 2\)"):
+        playground_scores(np.zeros((1, 4), np.int64), np.zeros((2, 2), np.int64), num_classes=2)
+
+
+def test_playground_target_is_one_scene_of_the_seed():
+    target = playground_target(seed=3)
+    assert target.shape == (128, 128) and target.dtype == np.int64
+    assert np.array_equal(target, make_scenes(1, size=128, seed=3)[1][0])
+
+
+def test_the_exercise_reports_the_scores_the_explorer_shows(capsys, monkeypatch):
+    from segtutor.exercises import check_least_affected_score
+    from segtutor.exercises import explorer as exercise
+
+    fixed = {"pixel accuracy": 0.5, "mean IoU": 0.25, "mean Dice": 0.75}
+    monkeypatch.setattr(exercise, "playground_scores", lambda pred, target, *, num_classes: fixed)
+    assert check_least_affected_score("mean Dice") is True
+    assert "pixel accuracy 0.500, mean IoU 0.250, mean Dice 0.750" in capsys.readouterr().out

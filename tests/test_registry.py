@@ -7,9 +7,18 @@ import torch
 
 import segtutor
 from segtutor import (
-    LOADABLE_MODELS, MODEL_NAMES, SCENE_CLASSES, TINY_CHECKPOINT, ModelSpec, class_names, get_palette, get_spec,
-    list_models, load_model, load_tiny_model,
+    LOADABLE_MODELS,
+    MODEL_NAMES,
+    SCENE_CLASSES,
+    class_names,
+    get_palette,
+    get_spec,
+    list_models,
+    load_model,
+    load_tiny_model,
 )
+from segtutor.specs import ModelSpec
+from segtutor.tiny import TINY_CHECKPOINT
 from segtutor.tiny import TRAINING_SIZE
 
 TORCHVISION_SEGMENTATION_MODELS = [

@@ -5,9 +5,20 @@ import pytest
 import torch
 
 from segtutor import (
-    SCENE_CLASSES, TINY_CHECKPOINT, CheckpointError, TinySegNet, images_to_batch, load_model, load_tiny_model,
-    logits_to_labels, make_scenes, mean_iou, predict, save_tiny_model, segment,
+    SCENE_CLASSES,
+    CheckpointError,
+    TinySegNet,
+    images_to_batch,
+    load_model,
+    load_tiny_model,
+    logits_to_labels,
+    make_scenes,
+    mean_iou,
+    predict,
+    save_tiny_model,
+    segment,
 )
+from segtutor.tiny import TINY_CHECKPOINT
 from segtutor import tiny as tiny_module
 
 # scripts/train_tiny.py trains on make_scenes(..., seed=0) and validates on seed 10_000; the

@@ -4,9 +4,17 @@ import torch
 from matplotlib.figure import Figure
 
 from segtutor import (
-    History, SceneDataset, TinySegNet, evaluate, images_to_batch, logits_to_labels, mean_iou,
-    plot_history, predict, train,
+    SceneDataset,
+    TinySegNet,
+    evaluate,
+    images_to_batch,
+    logits_to_labels,
+    mean_iou,
+    plot_history,
+    predict,
+    train,
 )
+from segtutor.training import History
 
 
 def _tiny_run(seed: int = 0, *, epochs: int = 2, batch_size: int = 2) -> tuple[TinySegNet, History]:

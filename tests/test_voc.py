@@ -6,7 +6,9 @@ import torch
 from PIL import Image
 from torchvision.datasets import VOCSegmentation
 
-from segtutor import add_void_border, decode_segmap, make_scenes, read_voc, save_label_png, voc_colormap, write_voc
+from segtutor import add_void_border, decode_segmap, make_scenes, read_voc, write_voc
+from segtutor.palettes import voc_colormap
+from segtutor.voc import save_label_png
 
 
 def test_void_border_by_hand():

@@ -4,10 +4,8 @@ import urllib.error
 import pytest
 import torch
 
-from segtutor import (
-    CheckpointError, WeightsUnavailableError, checkpoint_path, download_weights, load_state_dict, read_checkpoint,
-    weights_status,
-)
+from segtutor import CheckpointError, WeightsUnavailableError, checkpoint_path, download_weights, weights_status
+from segtutor.checkpoints import load_state_dict, read_checkpoint
 from segtutor import weights as weights_module
 
 from .checkpoints import cache_random_state

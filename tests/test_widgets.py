@@ -13,8 +13,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from segtutor import MODEL_NAMES, SCENE_CLASSES, class_names, decode_segmap, dice, explorer, iou, perturb_labels, pixel_accuracy, probe
+from segtutor import SCENE_CLASSES, class_names, decode_segmap, dice, iou, pixel_accuracy, probe
 from segtutor import widgets as explorers
+from segtutor._explorer.cache import segment_cached
+from segtutor._explorer.images import explorer_image, scene_labels
+from segtutor.playground import perturb_labels, playground_target
+from segtutor.widgets import _controls, _lessons, _segmentation
 
 CHEAP = "lraspp_mobilenet_v3_large"
 
@@ -30,7 +34,7 @@ def _close_to_photo(box, key: str) -> bool:
     """
     shown = _pixels(box.views["image"]).astype(int)
     row, col = box.controls["row"].value, box.controls["col"].value
-    photo, factor = probe.panels_picture([np.asarray(explorer.explorer_image(key))], pixel=(row, col))
+    photo, factor = probe.panels_picture([np.asarray(explorer_image(key))], pixel=(row, col))
     far = np.ones(photo.shape[:2], bool)
     far[row * factor + factor // 2 - 4:row * factor + factor // 2 + 5] = False
     far[:, col * factor + factor // 2 - 4:col * factor + factor // 2 + 5] = False
@@ -46,9 +50,9 @@ def _png(array) -> bytes:
 @pytest.fixture(autouse=True)
 def offline_cache(torch_home):
     """No pretrained weights anywhere: torchvision models fall back to random weights."""
-    explorer.segment_cached.cache_clear()
+    segment_cached.cache_clear()
     yield
-    explorer.segment_cached.cache_clear()
+    segment_cached.cache_clear()
 
 
 def test_ipywidgets_version_under_test():
@@ -68,7 +72,7 @@ def test_segmentation_explorer_draws_the_overlay_and_says_which_weights():
 
 def test_opacity_and_class_toggles_redraw_without_running_the_model_again():
     box = explorers.explore_segmentation(model=CHEAP, image="chelsea")
-    misses = explorer.segment_cached.cache_info().misses
+    misses = segment_cached.cache_info().misses
     before = box.views["image"].value
     box.controls["alpha"].value = 0.0
     assert box.views["image"].value != before
@@ -78,7 +82,7 @@ def test_opacity_and_class_toggles_redraw_without_running_the_model_again():
     box.controls["classes"].value = ()
     assert _close_to_photo(box, "chelsea")
     assert box.views["legend"].value.count("<span") == 0
-    assert explorer.segment_cached.cache_info().misses == misses
+    assert segment_cached.cache_info().misses == misses
 
 
 def test_switching_model_and_image_changes_the_picture():
@@ -88,7 +92,7 @@ def test_switching_model_and_image_changes_the_picture():
     assert box.views["status"].value.startswith("tiny: pretrained weights")
     assert box.views["image"].value != first
     box.controls["image"].value = "scene-0"
-    assert np.asarray(explorer.explorer_image("scene-0")).shape[:2] == (160, 160)
+    assert np.asarray(explorer_image("scene-0")).shape[:2] == (160, 160)
     assert _pixels(box.views["image"]).shape[:2] == (480, 480)  # enlarged 3 times to be readable
     assert set(box.controls["classes"].options) <= {"disc", "square", "triangle", "ring", "background"}
 
@@ -106,22 +110,11 @@ def test_upload_of_a_good_and_a_bad_file():
     picture = np.random.default_rng(0).integers(0, 256, (40, 60, 3), dtype=np.uint8)
     box.controls["upload"].set_trait("value", _upload_value("mine.png", _png(picture)))
     assert box.controls["image"].value.startswith("upload-")
-    assert np.array_equal(np.asarray(explorer.explorer_image(box.controls["image"].value)), picture)
+    assert np.array_equal(np.asarray(explorer_image(box.controls["image"].value)), picture)
     assert _pixels(box.views["image"]).shape == (280, 420, 3)  # 7 times: the long side reaches 384
     box.controls["upload"].set_trait("value", _upload_value("not.png", b"hello"))
     assert "upload refused: 'not.png' is not an image PIL can read" in box.views["status"].value
 
-
-def test_read_upload_checks_both_formats_and_the_caps():
-    data = _png(np.random.default_rng(1).integers(0, 256, (10, 20, 3), dtype=np.uint8))
-    assert explorer.read_upload(({"name": "a.png", "content": memoryview(data)},)).size == (20, 10)
-    assert explorer.read_upload({"a.png": {"metadata": {}, "content": data}}).size == (20, 10)
-    with pytest.raises(ValueError, match=r"the file has [\d,]+ bytes; the limit is 100"):
-        explorer.read_upload(({"name": "a.png", "content": data},), max_bytes=100)
-    with pytest.raises(ValueError, match=r"the image has 20x10 pixels; the limit is 199 pixels"):
-        explorer.read_upload(({"name": "a.png", "content": data},), max_pixels=199)
-    with pytest.raises(ValueError, match=r"no file was uploaded"):
-        explorer.read_upload(())
 
 
 def test_preprocessing_stepper_shows_each_step():
@@ -145,7 +138,7 @@ def test_metrics_playground_scores_match_the_metrics_functions():
     assert "pixel accuracy: <b>1.000</b>" in box.views["scores"].value
     box.controls["dx"].value = 6
     box.controls["grow"].value = 2
-    target = explorer.playground_target(seed=3)
+    target = playground_target(seed=3)
     pred = perturb_labels(target, shift=(6, 0), grow=2)
     n = int(target.max()) + 1
     expected_iou = np.nanmean(iou(pred, target, num_classes=n))
@@ -155,6 +148,14 @@ def test_metrics_playground_scores_match_the_metrics_functions():
     assert f"mean Dice: <b>{expected_dice:.3f}</b>" in box.views["scores"].value
     assert expected_dice >= expected_iou
 
+
+
+def test_the_metrics_explorer_shows_what_playground_scores_gives(monkeypatch):
+    fixed = {"pixel accuracy": 0.5, "mean IoU": 0.25, "mean Dice": 0.75}
+    monkeypatch.setattr(_lessons, "playground_scores", lambda pred, target, *, num_classes: fixed)
+    box = explorers.explore_metrics(seed=3)
+    assert box.views["scores"].value.startswith("pixel accuracy: <b>0.500</b><br>mean IoU: <b>0.250</b><br>"
+                                                "mean Dice: <b>0.750</b>")
 
 def test_superpixel_explorer_follows_the_sliders():
     box = explorers.explore_superpixels(image="coffee")
@@ -167,8 +168,8 @@ def test_superpixel_explorer_follows_the_sliders():
 
 def test_model_comparison_reports_agreement_and_times():
     box = explorers.explore_comparison(model_a="tiny", model_b=CHEAP, image="scene-1")
-    a = explorer.segment_cached("tiny", "scene-1", "seed")[0]
-    b = explorer.segment_cached(CHEAP, "scene-1", "seed")[0]
+    a = segment_cached("tiny", "scene-1", "seed")[0]
+    b = segment_cached(CHEAP, "scene-1", "seed")[0]
     assert f"agree on <b>{100 * np.mean(a == b):.1f}%</b>" in box.views["status"].value
     box.controls["model_b"].value = "tiny"
     assert "agree on <b>100.0%</b>" in box.views["status"].value
@@ -177,32 +178,12 @@ def test_model_comparison_reports_agreement_and_times():
 def test_a_model_switch_redraws_once(monkeypatch):
     box = explorers.explore_segmentation(model=CHEAP, image="chelsea")
     calls = []
-    real = explorer.to_jpeg
-    monkeypatch.setattr(explorer, "to_jpeg", lambda array, **kw: calls.append(1) or real(array, **kw))
+    real = _segmentation.to_jpeg
+    monkeypatch.setattr(_segmentation, "to_jpeg", lambda array, **kw: calls.append(1) or real(array, **kw))
     box.controls["model"].value = "tiny"
     assert len(calls) == 1
 
 
-def test_read_upload_refuses_a_thin_image_from_its_header(monkeypatch):
-    buffer = io.BytesIO()
-    Image.new("L", (200000, 32)).save(buffer, format="PNG")
-    data = buffer.getvalue()
-    assert len(data) < 20_000 and 200000 * 32 < explorer.MAX_UPLOAD_PIXELS  # under both caps
-
-    def decode(*args, **kwargs):
-        raise AssertionError("the refused upload was decoded")
-
-    monkeypatch.setattr(explorer, "load_image", decode)
-    with pytest.raises(ValueError, match=r"^the image is 200000x32 pixels, an aspect ratio of 6250:1; the limit is 10:1"):
-        explorer.read_upload(({"name": "strip.png", "content": data},))
-
-
-def test_the_explorer_reads_each_models_spec():
-    assert explorer.EXPLORER_MODELS == ["tiny", *MODEL_NAMES]  # segtutor's own first: it works offline
-    assert [explorer.model_palette(name) for name in ("tiny", CHEAP)] == ["scenes", "voc"]
-    assert explorer.model_label("tiny") == "tiny (trained here on synthetic shapes)"
-    assert explorer.model_label(CHEAP) == f"{CHEAP} (random weights: pretrained not cached)"
-    assert explorer.explorer_model("tiny")[1] == "pretrained" and explorer.explorer_model(CHEAP)[1] == "random"
 
 
 # --- the pixel probe (issue 16) ---
@@ -217,7 +198,7 @@ def _expected_line(title, labels, probs, row, col, names):
 
 def test_probe_sliders_set_the_readout_and_move_the_crosshair():
     box = explorers.explore_segmentation(model="tiny", image="scene-0")
-    labels, probs = explorer.segment_cached("tiny", "scene-0", "seed")[:2]
+    labels, probs = segment_cached("tiny", "scene-0", "seed")[:2]
     assert (box.controls["row"].max, box.controls["col"].max) == (159, 159)
     assert (box.controls["row"].value, box.controls["col"].value) == (80, 80)  # a new image starts at its centre
     for row, col in [(70, 100), (95, 60)]:
@@ -242,7 +223,7 @@ def test_probe_keeps_its_pixel_on_a_model_switch_and_recentres_on_a_new_image():
     box.controls["row"].value, box.controls["col"].value = 200, 300
     box.controls["model"].value = CHEAP
     assert (box.controls["row"].value, box.controls["col"].value) == (200, 300)
-    labels, probs = explorer.segment_cached(CHEAP, "chelsea", "seed")[:2]
+    labels, probs = segment_cached(CHEAP, "chelsea", "seed")[:2]
     assert _expected_line(CHEAP, labels, probs, 200, 300, class_names(CHEAP)) in box.views["probe"].value
     box.controls["image"].value = "scene-1"
     assert (box.controls["row"].value, box.controls["col"].value) == (80, 80)
@@ -263,7 +244,7 @@ def test_a_click_on_the_picture_chooses_the_pixel():
 
 
 def test_without_ipyevents_the_sliders_still_work(monkeypatch):
-    monkeypatch.setattr(explorers, "Event", None)
+    monkeypatch.setattr(_controls, "Event", None)
     box = explorers.explore_segmentation(model="tiny", image="scene-0")
     assert box.events == {}
     box.controls["col"].value = 10
@@ -273,8 +254,8 @@ def test_without_ipyevents_the_sliders_still_work(monkeypatch):
 def test_comparison_probe_reads_both_models_and_the_ground_truth():
     box = explorers.explore_comparison(model_a="tiny", model_b=CHEAP, image="scene-1")
     box.controls["row"].value, box.controls["col"].value = 90, 70
-    (a, pa), (b, pb) = (explorer.segment_cached(m, "scene-1", "seed")[:2] for m in ("tiny", CHEAP))
-    truth = explorer.scene_labels("scene-1")[90, 70]
+    (a, pa), (b, pb) = (segment_cached(m, "scene-1", "seed")[:2] for m in ("tiny", CHEAP))
+    truth = scene_labels("scene-1")[90, 70]
     assert box.views["probe"].value == "<br>".join([
         "<b>pixel: row 90, column 70</b>",
         _expected_line("A · tiny", a, pa, 90, 70, list(SCENE_CLASSES)),
@@ -284,7 +265,7 @@ def test_comparison_probe_reads_both_models_and_the_ground_truth():
     assert picture.shape == (480, 3 * 480, 3)  # three panels, each enlarged 3 times
     for panel in range(3):  # the crosshair on every panel
         assert (picture[90 * 3 + 1, panel * 480:panel * 480 + 100] == 255).all()
-    if explorers.Event is not None:
+    if _controls.Event is not None:
         _click(box, 2 * 480 + 3 * 30, 3 * 20)  # on the agreement panel
         assert (box.controls["row"].value, box.controls["col"].value) == (20, 30)
 
@@ -299,8 +280,8 @@ def test_readable_pictures_enlarge_small_images_only():
 
 def test_comparison_without_weights_shows_tiny_on_a_scene_beside_its_ground_truth():
     box = explorers.explore_comparison(model_a=CHEAP, model_b="tiny", image="chelsea")
-    tiny = explorer.segment_cached("tiny", "scene-0", "weights")[0]
-    truth = explorer.scene_labels("scene-0")
+    tiny = segment_cached("tiny", "scene-0", "weights")[0]
+    truth = scene_labels("scene-0")
     right = pixel_accuracy(tiny, truth, num_classes=5)
     assert right > 0.8  # the tiny model is trained: this picture means something
     assert f"No pretrained weights here for {CHEAP} (offline, nothing cached)" in box.views["note"].value
@@ -330,14 +311,14 @@ def _boom(*args, **kwargs):
 
 
 EXPLORERS = {  # factory, the function that fails (patched in its module), a control, a value with the error, one after
-    "segmentation": (lambda: explorers.explore_segmentation(model="tiny", image="scene-0"), (explorer, "segment_cached"),
+    "segmentation": (lambda: explorers.explore_segmentation(model="tiny", image="scene-0"), (_segmentation, "segment_cached"),
                      "image", "scene-1", "astronaut"),
-    "preprocessing": (lambda: explorers.explore_preprocessing(image="chelsea"), (explorer, "step_view"), "step", 1, 2),
-    "metrics": (lambda: explorers.explore_metrics(seed=0), (explorers, "perturb_labels"), "dx", 3, 5),
-    "superpixels": (lambda: explorers.explore_superpixels(image="coffee"), (explorers, "slic_superpixels"),
+    "preprocessing": (lambda: explorers.explore_preprocessing(image="chelsea"), (_lessons, "step_view"), "step", 1, 2),
+    "metrics": (lambda: explorers.explore_metrics(seed=0), (_lessons, "perturb_labels"), "dx", 3, 5),
+    "superpixels": (lambda: explorers.explore_superpixels(image="coffee"), (_lessons, "slic_superpixels"),
                     "n_segments", 50, 60),
     "comparison": (lambda: explorers.explore_comparison(model_a="tiny", model_b="tiny", image="scene-0"),
-                   (explorer, "segment_cached"), "image", "scene-1", "astronaut"),
+                   (_segmentation, "segment_cached"), "image", "scene-1", "astronaut"),
 }
 
 
@@ -359,19 +340,9 @@ def test_an_error_in_any_callback_shows_in_the_status_and_the_controls_stay_usab
 def test_an_error_while_redraws_are_silenced_does_not_silence_them_for_good(monkeypatch):
     box = explorers.explore_segmentation(model="tiny", image="scene-0")
     with monkeypatch.context() as patch:
-        patch.setattr(explorers, "_fit_probe", _boom)  # fails while redraws are silenced
+        patch.setattr(_segmentation, "fit_probe", _boom)  # fails while redraws are silenced
         box.controls["model"].value = CHEAP
     assert box.views["status"].value == "⚠️ RuntimeError: boom &lt;here&gt;"
     before = box.views["image"].value
     box.controls["alpha"].value = 0.1
     assert box.views["image"].value != before
-
-
-def test_untrained_fallback_keeps_a_scene_and_replaces_a_photo_by_scene_0():
-    for key, scene in (("scene-1", "scene-1"), ("chelsea", "scene-0")):
-        panels, note = explorer.untrained_fallback(["fcn_resnet101", CHEAP, "fcn_resnet101"], key)
-        assert np.array_equal(panels[1], decode_segmap(explorer.scene_labels(scene), "scenes"))
-        tiny = explorer.segment_cached("tiny", scene, "weights")[0]
-        assert np.array_equal(panels[0], decode_segmap(tiny, "scenes"))
-        assert note.startswith(f"⚠️ No pretrained weights here for fcn_resnet101 and {CHEAP} (offline")
-        assert f" on {scene} | its ground truth: " in note

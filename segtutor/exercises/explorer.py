@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..explorer import playground_target
-from ..metrics import dice, iou, macro_mean, pixel_accuracy
-from ..playground import perturb_labels
+from ..playground import perturb_labels, playground_scores, playground_target
 from ..probe import top_classes
 from ._common import _call, _checked, _coding, _int_answer, _is_int, _is_number, _rng, _Stop
 
@@ -32,10 +30,7 @@ def check_least_affected_score(answer: str, *, shift: int = 6, seed: int = 0) ->
             raise _Stop("Choose one of 'pixel accuracy', 'mean IoU' or 'mean Dice'.")
         target = playground_target(seed=seed)
         pred = perturb_labels(target, shift=(shift, 0))
-        n = int(target.max()) + 1
-        scores = dict(zip(SCORES, (pixel_accuracy(pred, target, num_classes=n),
-                                   macro_mean(iou(pred, target, num_classes=n)),
-                                   macro_mean(dice(pred, target, num_classes=n)))))
+        scores = playground_scores(pred, target, num_classes=int(target.max()) + 1)
         if answer == max(scores, key=scores.get):
             summary = ", ".join(f"{k} {v:.3f}" for k, v in scores.items())
             return f"{summary}. Every background pixel counts for the accuracy, and the background dominates."
@@ -48,7 +43,7 @@ def check_changed_pixels(answer, *, shift: tuple[int, int] = (0, 5), seed: int =
     """Check a count of the pixels whose class changes when the playground's target is shifted by `shift`.
 
     `shift` is (x, y) as in :func:`segtutor.perturb_labels`; the target is
-    ``segtutor.playground_target(seed=seed)``, a map the notebook never prints.
+    ``segtutor.playground.playground_target(seed=seed)``, a map the notebook never prints.
 
     Examples
     --------

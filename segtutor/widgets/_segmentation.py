@@ -1,0 +1,155 @@
+"""The explorers that run models: one model on one image, and two models side by side."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+
+from .. import probe
+from .._explorer.cache import segment_cached
+from .._explorer.encode import to_jpeg, to_png
+from .._explorer.images import explorer_image, explorer_images, register_image, scene_labels
+from .._explorer.model_menu import EXPLORER_MODELS, model_palette
+from .._explorer.uploads import read_upload
+from .._explorer.views import legend_html, untrained_fallback
+from ..overlays import overlay
+from ..playground import agreement_map
+from ..registry import class_names
+from ..scenes import SCENE_CLASSES
+from ..visualize import decode_segmap
+from ._controls import box, clicks, fit_probe, guarded, image_view, model_dropdown, probe_controls, quiet, readout
+
+__all__ = ["explore_comparison", "explore_segmentation"]
+
+
+def explore_segmentation(*, model: str = EXPLORER_MODELS[0], image: str = "scene-0",
+                         preprocessing: str = "seed") -> widgets.VBox:
+    """Switch model, image and preprocessing; change the opacity; toggle classes; probe a pixel.
+
+    Results are cached per (model, image content, preprocessing): the opacity
+    slider, the class toggles and the probe only redraw the overlay.
+    """
+    controls = {
+        "model": model_dropdown(model),
+        "image": widgets.Dropdown(options=explorer_images(), value=image, description="image"),
+        "upload": widgets.FileUpload(accept="image/*", multiple=False, description="upload"),
+        "preprocessing": widgets.ToggleButtons(options=[("seed: 224 crop", "seed"), ("weights' transform", "weights")],
+                                               value=preprocessing, description="preprocess"),
+        "alpha": widgets.FloatSlider(value=0.6, min=0.0, max=1.0, step=0.05, description="opacity"),
+        "classes": widgets.SelectMultiple(options=[], description="classes", rows=6),
+        **probe_controls(),
+    }
+    views = {"image": image_view("jpeg"), "legend": widgets.HTML(), "status": widgets.HTML(), "probe": readout()}
+    state = {}
+
+    def run(_=None):
+        name, key = controls["model"].value, controls["image"].value
+        views["status"].value = f"⏳ running {name} …"
+        labels, probs, seconds, weights = segment_cached(name, key, controls["preprocessing"].value)
+        names, new_image = class_names(name, labels=labels, ignore_index=255), state.get("key") != key
+        state.update(model=name, key=key, labels=labels, probs=probs, shape=labels.shape)
+        with quiet(state):  # new options and ranges fire the observers: one redraw suffices
+            controls["classes"].options = names
+            controls["classes"].value = tuple(names)
+            fit_probe(controls, labels.shape, centre=new_image)
+        views["status"].value = f"{name}: {weights} weights, {seconds:.2f} s (cached afterwards)"
+        redraw()
+
+    def redraw(_=None):
+        if state.get("quiet") or "labels" not in state:
+            return
+        palette, picked = model_palette(state["model"]), list(controls["classes"].value)
+        pixel = controls["row"].value, controls["col"].value
+        blended = overlay(explorer_image(state["key"]), state["labels"], alpha=controls["alpha"].value,
+                          classes=picked, palette=palette)
+        picture, state["factor"] = probe.panels_picture([blended], pixel=pixel)
+        views["image"].value = to_jpeg(picture)
+        views["legend"].value = legend_html(state["labels"], classes=picked, palette=palette)
+        views["probe"].value = probe.readout_html(*pixel, [probe.probe_html(
+            state["labels"], state["probs"], *pixel, names=class_names(state["model"]), title=state["model"])])
+
+    def upload(change):
+        try:
+            key = register_image(read_upload(change["new"]))
+        except ValueError as err:
+            views["status"].value = f"⚠️ upload refused: {html.escape(str(err), quote=False)}"
+            return
+        controls["image"].options = explorer_images()
+        controls["image"].value = key
+
+    run, redraw, upload = (guarded(views["status"], f) for f in (run, redraw, upload))
+    for name in ("model", "image", "preprocessing"):
+        controls[name].observe(run, names="value")
+    for name in ("alpha", "classes", "row", "col"):
+        controls[name].observe(redraw, names="value")
+    controls["upload"].observe(upload, names="value")
+    events = clicks(views, controls, state, redraw)
+    run()
+    rows = [widgets.HBox([controls["model"], controls["image"], controls["upload"]]), controls["preprocessing"],
+            widgets.HBox([controls["alpha"], controls["classes"]]), widgets.HBox([controls["row"], controls["col"]]),
+            views["status"], widgets.HBox([views["image"], views["legend"]]), views["probe"]]
+    return box(rows, controls, views, events)
+
+
+def explore_comparison(*, model_a: str = "fcn_resnet101", model_b: str = "deeplabv3_resnet101",
+                       image: str = "chelsea") -> widgets.VBox:
+    """Two models side by side on one image, a map of where they agree, each model's time, and a pixel probe.
+
+    A model without pretrained weights runs with random weights; then a note
+    says so, and a second picture shows segtutor's own model (trained here)
+    on a synthetic scene beside the scene's ground truth.
+    """
+    controls = {"model_a": model_dropdown(model_a, "model A"), "model_b": model_dropdown(model_b, "model B"),
+                "image": widgets.Dropdown(options=explorer_images(), value=image, description="image"),
+                **probe_controls()}
+    views = {"image": image_view(), "status": widgets.HTML(), "probe": readout(), "note": widgets.HTML(),
+             "fallback": image_view()}
+    state = {}
+
+    def update(_=None):
+        views["status"].value = "⏳ running …"
+        key, models = controls["image"].value, (controls["model_a"].value, controls["model_b"].value)
+        results = [segment_cached(name, key, "seed") for name in models]
+        new_image = state.get("key") != key
+        state.update(key=key, models=models, results=results, shape=results[0][0].shape)
+        with quiet(state):
+            fit_probe(controls, state["shape"], centre=new_image)
+        (a, _, ta, wa), (b, _, tb, wb) = results
+        views["status"].value = (f"A: {ta:.2f} s ({wa}) · B: {tb:.2f} s ({wb}) · "
+                                 f"they agree on <b>{100 * agreement_map(a, b)[1]:.1f}%</b> of the pixels (green)")
+        offline([name for name, result in zip(models, results) if result[3] == "random"])
+        redraw()
+
+    def offline(untrained):
+        views["fallback"].layout.display, views["note"].value = (None if untrained else "none"), ""
+        if untrained:
+            panels, views["note"].value = untrained_fallback(untrained, state["key"])
+            views["fallback"].value = to_png(probe.panels_picture(panels)[0])
+
+    def redraw(_=None):
+        if state.get("quiet") or "results" not in state:
+            return
+        pixel = controls["row"].value, controls["col"].value
+        (a, pa, *_), (b, pb, *_) = state["results"]
+        panels = [decode_segmap(labels, model_palette(name)) for labels, name in zip((a, b), state["models"])]
+        picture, state["factor"] = probe.panels_picture([*panels, agreement_map(a, b)[0]], pixel=pixel)
+        views["image"].value = to_png(picture)
+        lines = [probe.probe_html(labels, probs, *pixel, names=class_names(name), title=f"{side} · {name}")
+                 for side, labels, probs, name in zip("AB", (a, b), (pa, pb), state["models"])]
+        if state["key"].startswith("scene-"):
+            truth = int(scene_labels(state["key"])[pixel])
+            lines.append(f"ground truth: <b>{SCENE_CLASSES[truth]}</b> (id {truth})")
+        views["probe"].value = probe.readout_html(*pixel, lines)
+
+    update, redraw = (guarded(views["status"], f) for f in (update, redraw))
+    for name in ("model_a", "model_b", "image"):
+        controls[name].observe(update, names="value")
+    for name in ("row", "col"):
+        controls[name].observe(redraw, names="value")
+    events = clicks(views, controls, state, redraw, panels=3)
+    update()
+    return box([widgets.HBox([controls["model_a"], controls["model_b"], controls["image"]]),
+                widgets.HBox([controls["row"], controls["col"]]), views["status"],
+                widgets.HTML("model A | model B | agreement"), views["image"], views["probe"], views["note"],
+                views["fallback"]], controls, views, events)
