@@ -3,6 +3,9 @@
 from importlib.metadata import version
 
 from . import exercises
+from .architectures import bilinear_upsampler, FUSIONS, receptive_field, SkipNet
+from .augmentation import augment_pair, scene_augmentation
+from .boundaries import boundary_band, boundary_f1, boundary_miou, class_edges
 from .checkpoints import CheckpointError, load_state_dict, read_checkpoint
 from .contours import class_contours, show_contours
 from .evaluation import evaluate, Scores
@@ -28,6 +31,7 @@ from .explorer import (
 )
 from .images import load_image, Sample, sample_names, SAMPLES
 from .inference import logits_to_labels, predict
+from .losses import class_weights, dice_loss, segmentation_loss
 from .metric_plots import plot_class_scores, plot_confusion_matrix, plot_dice_against_iou, plot_pr_curves
 from .metrics import (
     confusion_matrix,
@@ -66,7 +70,8 @@ from .segment import crop_box, MIN_IMAGE_SIDE, segment
 from .specs import ModelSpec, ModelTable
 from .superpixels import mean_color_image, slic_superpixels, smooth_labels, superpixel_boundaries
 from .tiny import load_tiny_model, save_tiny_model, TINY_CHECKPOINT, TinySegNet
-from .training import History, plot_history, train
+from .training import History, plot_history, train, training_step
+from .transfer import freeze_backbone, replace_heads, trainable_parameters
 from .visualize import decode_segmap, encode_segmap, grayscale_mask, show_images, show_palette
 from .voc import add_void_border, read_voc, save_label_png, write_voc
 from .weights import checkpoint_path, download_weights, offline, weights_status, WeightsUnavailableError
@@ -77,6 +82,7 @@ __all__ = [
     "CheckpointError",
     "ClassShare",
     "EXPLORER_MODELS",
+    "FUSIONS",
     "History",
     "IMAGENET_MEAN",
     "IMAGENET_STD",
@@ -95,19 +101,27 @@ __all__ = [
     "Sample",
     "SceneDataset",
     "Scores",
+    "SkipNet",
     "TINY_CHECKPOINT",
     "TinySegNet",
     "WeightsUnavailableError",
     "add_legend",
     "add_void_border",
     "agreement_map",
+    "augment_pair",
     "average_precision",
     "average_precision_from_curve",
+    "bilinear_upsampler",
+    "boundary_band",
+    "boundary_f1",
+    "boundary_miou",
     "channel_stats",
     "checkpoint_path",
     "class_contours",
+    "class_edges",
     "class_names",
     "class_shares",
+    "class_weights",
     "clear_model_cache",
     "confusion_matrix",
     "crop_box",
@@ -116,6 +130,7 @@ __all__ = [
     "describe",
     "dice",
     "dice_from_confusion",
+    "dice_loss",
     "download_weights",
     "encode_segmap",
     "evaluate",
@@ -123,6 +138,7 @@ __all__ = [
     "explorer_image",
     "explorer_images",
     "explorer_model",
+    "freeze_backbone",
     "get_palette",
     "get_spec",
     "grayscale_mask",
@@ -166,14 +182,18 @@ __all__ = [
     "read_voc",
     "recall",
     "recall_from_confusion",
+    "receptive_field",
     "register_image",
+    "replace_heads",
     "sample_names",
     "save_label_png",
     "save_tiny_model",
+    "scene_augmentation",
     "scene_labels",
     "seed_transform",
     "segment",
     "segment_cached",
+    "segmentation_loss",
     "show_contours",
     "show_images",
     "show_overlay",
@@ -188,6 +208,8 @@ __all__ = [
     "to_train_ids",
     "trace_transform",
     "train",
+    "trainable_parameters",
+    "training_step",
     "unnormalize",
     "untrained_fallback",
     "voc_colormap",
