@@ -7,7 +7,7 @@ answer, ``False`` otherwise. One module per lesson.
 from .pipeline import check_class_color, check_output_keys, check_resize_size
 from .explorer import check_least_affected_score, check_tiny_classes
 from .forms import check_grey_value, check_majority_class, check_polygon_count
-from .training import check_background_only_miou, check_initial_loss, check_training_steps
+from .training import check_background_only_miou, check_initial_loss, check_training_step, check_training_steps
 from .preprocessing import check_kept_fraction, check_normalized_pixel, check_transform_shape
 from .model_output import check_class_channel, check_output_shape, check_probabilities
 from .argmax import check_class_map, check_confidence, check_squeeze_shape
@@ -44,6 +44,7 @@ __all__ = [
     "check_squeeze_shape",
     "check_tiny_classes",
     "check_train_id",
+    "check_training_step",
     "check_training_steps",
     "check_transform_shape",
     "check_voc_path",
