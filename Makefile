@@ -2,15 +2,21 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
+# `make test` installs segtutor with its test extra (which includes the lab extra); `make lab` only the lab extra.
 STAMP ?= $(VENV)/.installed
+LAB_STAMP ?= $(VENV)/.installed-lab
 LAB_FLAGS ?=
+# pytest workers: the CI machine has 2 cores. Each notebook and test file stays on one worker.
+TEST_WORKERS ?= 2
 # JupyterLab refuses to run as root unless told it may.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 # Colab pins ipywidgets 7.7.1: the widget tests run a second time against it.
 IPYWIDGETS7 = $(VENV)/ipywidgets7
+# `make colab-check` builds this fresh venv, Colab-like, on every run.
+COLAB_VENV ?= .venv-colab
 
-.PHONY: install lab test clean
+.PHONY: install lab test colab-check clean
 
 install: $(STAMP)
 
@@ -20,7 +26,13 @@ $(STAMP): pyproject.toml constraints/test.txt
 	$(BIN)/python -m pip install -c constraints/test.txt -e ".[test]"
 	touch $(STAMP)
 
-lab: $(STAMP)
+$(LAB_STAMP): pyproject.toml constraints/test.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --upgrade pip
+	$(BIN)/python -m pip install -c constraints/test.txt -e ".[lab]"
+	touch $(LAB_STAMP)
+
+lab: $(LAB_STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG) $(LAB_FLAGS)
 
 $(IPYWIDGETS7)/.installed: $(STAMP)
@@ -28,8 +40,13 @@ $(IPYWIDGETS7)/.installed: $(STAMP)
 	touch $@
 
 test: $(STAMP) $(IPYWIDGETS7)/.installed
-	$(BIN)/python -m pytest
+	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 	SEGTUTOR_EXPECT_IPYWIDGETS=7.7.1 PYTHONPATH=$(IPYWIDGETS7) $(BIN)/python -m pytest tests/test_widgets.py
 
+# Colab-like: a fresh venv with Colab's classic notebook 6.5.7, ipywidgets 7.7.1 and the pinned torch pair;
+# segtutor from its wheel with its declared dependencies; then every notebook, offline. See tools/colab_check.py.
+colab-check:
+	$(PYTHON) tools/colab_check.py --venv $(COLAB_VENV)
+
 clean:
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(COLAB_VENV)

@@ -32,7 +32,14 @@ class ModelSpec:
         Class names, indexed by class id, as the weights give them.
     transforms : callable
         Returns the model's own evaluation transform: a PIL image in, a
-        normalized float ``[3, H, W]`` tensor out.
+        normalized float ``[3, H, W]`` tensor out. For torchvision's models
+        that is ``weights.transforms()``, the transform the weights were
+        evaluated with: it resizes the shorter side to 520 and normalizes,
+        without a crop. Training used another, random recipe: torchvision's
+        ``references/segmentation`` resized the shorter side to a random size
+        between 0.5x and 2x of 520, flipped left-right with probability 0.5 and
+        took a random 480x480 crop (``presets.SegmentationPresetTrain(base_size=520,
+        crop_size=480)`` in ``train.py``).
     palette : str
         Name of the palette of its classes (see :func:`segtutor.get_palette`).
     checkpoint : str or pathlib.Path

@@ -171,8 +171,8 @@ def grayscale_mask(labels) -> np.ndarray:
     return labels.astype(np.uint8)
 
 
-def show_images(panels: dict, *, width: float = 4.0) -> Figure:
-    """Show images side by side, each with its title.
+def show_images(panels: dict, *, width: float = 4.0, colorbar: bool = True) -> Figure:
+    """Show images side by side, each with its title; a 2-D array gets a colourbar.
 
     Parameters
     ----------
@@ -181,6 +181,9 @@ def show_images(panels: dict, *, width: float = 4.0) -> Figure:
         images, or (H, W) arrays, shown in grey from their minimum to maximum.
     width : float, optional
         Width of each panel in inches.
+    colorbar : bool, optional
+        Add a colourbar beside each (H, W) panel, so that its grey values can
+        be read (a 2-D array is a continuous map, or class ids as grey values).
 
     Returns
     -------
@@ -199,15 +202,20 @@ def show_images(panels: dict, *, width: float = 4.0) -> Figure:
     >>> fig = show_images({"black": np.zeros((2, 2, 3), np.uint8), "white": np.full((2, 2, 3), 255, np.uint8)})
     >>> [ax.get_title() for ax in fig.axes]
     ['black', 'white']
+    >>> fig = show_images({"confidence": np.array([[0.25, 1.0]])})
+    >>> fig.axes[0].images[0].colorbar.mappable.get_clim()
+    (0.25, 1.0)
     """
     if not panels:
         raise ValueError("`panels` must hold at least one image, got an empty dict")
     fig = Figure(figsize=(width * len(panels), width), layout="constrained")
     for ax, (title, image) in zip(fig.subplots(1, len(panels), squeeze=False)[0], panels.items()):
         image = np.asarray(image)
-        ax.imshow(image, cmap="gray" if image.ndim == 2 else None, interpolation="nearest")
+        shown = ax.imshow(image, cmap="gray" if image.ndim == 2 else None, interpolation="nearest")
         ax.set_title(title)
         ax.axis("off")
+        if colorbar and image.ndim == 2:
+            fig.colorbar(shown, ax=ax, shrink=0.8)
     return fig
 
 

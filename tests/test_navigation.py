@@ -30,8 +30,21 @@ def test_generated_parts_are_up_to_date(capsys):
 
 def test_repository_url_is_read_from_pyproject_only():
     assert _tool().repo_url() == REPO
-    readme = (ROOT / "README.md").read_text()
-    assert set(re.findall(r"https://github\.com/[\w-]+/[\w-]+", readme)) == {REPO}
+    for path in [ROOT / "README.md", ROOT / "postBuild", ROOT / "environment.yml", *ROOT.glob("segtutor/**/*.py")]:
+        assert "segtutor/segtutor" not in path.read_text(), f"{path.name} names the repository URL; it lives in pyproject.toml only"
+
+
+def test_publishing_elsewhere_rewrites_the_generated_cells_and_keeps_them_run(monkeypatch):
+    tool = _tool()
+    notebooks = {p: nbformat.read(p, as_version=4) for p in NOTEBOOKS[:2]}
+    titles = {p: tool.title(nb) for p, nb in notebooks.items()}
+    old_install = next(c for c in notebooks[NOTEBOOKS[0]].cells if c.cell_type == "code")
+    monkeypatch.setattr(tool, "repo_url", lambda: "https://github.com/someone/course")
+    cells = tool.with_navigation(notebooks[NOTEBOOKS[0]], NOTEBOOKS[0], NOTEBOOKS[:2], titles)
+    install = next(c for c in cells if c.cell_type == "code")
+    assert '%pip install -q "segtutor @ git+https://github.com/someone/course"' in install.source
+    assert "colab.research.google.com/github/someone/course/blob/main/notebooks/01-" in cells[0].source
+    assert (install.id, install.execution_count) == (old_install.id, old_install.execution_count) != (None, None)
 
 
 @pytest.mark.parametrize("index", range(len(NOTEBOOKS)), ids=[p.name for p in NOTEBOOKS])

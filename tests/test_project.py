@@ -2,8 +2,10 @@
 
 import ast
 import importlib
+import importlib.util
 import pkgutil
 import re
+import subprocess
 import sys
 import urllib.request
 from pathlib import Path
@@ -38,10 +40,25 @@ def _conda_requirements() -> dict[str, str]:
     return requirements
 
 
-def test_environment_yml_and_pyproject_name_the_same_packages_and_ranges():
-    runtime = {r.name: str(r.specifier) for r in map(Requirement, _pyproject()["project"]["dependencies"])}
+def _requirements(lines) -> dict[str, str]:
+    return {r.name: str(r.specifier) for r in map(Requirement, lines)}
+
+
+RUNTIME = {"torch", "torchvision", "numpy", "pillow", "matplotlib", "ipywidgets", "scikit-image", "tqdm"}
+
+
+def test_runtime_requirements_are_what_a_notebook_needs_and_lab_tools_are_an_extra():
+    project = _pyproject()["project"]
+    assert set(_requirements(project["dependencies"])) == RUNTIME
+    assert set(_requirements(project["optional-dependencies"]["lab"])) == {"jupyterlab", "voila"}
+    assert "segtutor[lab]" in project["optional-dependencies"]["test"]  # the browser tests need JupyterLab and Voila
+
+
+def test_environment_yml_names_the_runtime_and_lab_packages_with_pyproject_ranges():
+    project = _pyproject()["project"]
+    expected = _requirements(project["dependencies"]) | _requirements(project["optional-dependencies"]["lab"])
     conda = {name: str(Requirement(f"x{spec}").specifier) for name, spec in _conda_requirements().items()}
-    assert conda == runtime
+    assert conda == expected
 
 
 def test_library_requirements_are_ranges_and_only_the_test_env_pins_torch():
@@ -118,10 +135,41 @@ def test_the_package_has_no_import_cycle():
 
 def test_make_lab_serves_the_notebooks_folder(tmp_path):
     flags = f"--no-browser --ip=127.0.0.1 --port={{port}} --IdentityProvider.token={TOKEN}"
-    command = ["make", "-s", "lab", f"VENV={sys.prefix}", "STAMP=", f"LAB_FLAGS={flags}"]
+    command = ["make", "-s", "lab", f"VENV={sys.prefix}", "LAB_STAMP=", f"LAB_FLAGS={flags}"]
     with running(command, tmp_path=tmp_path, ready_path=f"/api/status?token={TOKEN}") as (base, server):
         listing = get_json(f"{base}/api/contents?token={TOKEN}", server)
         lab_page = urllib.request.urlopen(f"{base}/lab?token={TOKEN}", timeout=10).read().decode()
     names = {item["name"] for item in listing["content"]}
     assert "01-seed-pipeline.ipynb" in names and "segtutor" not in names
     assert "JupyterLab" in lab_page
+
+
+def _make_dry_run(target: str, tmp_path) -> str:
+    result = subprocess.run(["make", "-n", target, f"VENV={tmp_path / 'venv'}"], cwd=ROOT, capture_output=True, text=True, check=True)
+    return result.stdout
+
+
+def test_make_lab_installs_the_lab_extra_and_make_test_the_test_extra(tmp_path):
+    lab = _make_dry_run("lab", tmp_path)
+    assert '-e ".[lab]"' in lab and "jupyter lab --notebook-dir=notebooks" in lab and ".[test]" not in lab
+    test = _make_dry_run("test", tmp_path)
+    assert '-e ".[test]"' in test and "pytest -n 2 --dist loadfile" in test
+    assert "tools/colab_check.py" in _make_dry_run("colab-check", tmp_path)
+
+
+def _colab_check():
+    spec = importlib.util.spec_from_file_location("colab_check", ROOT / "tools" / "colab_check.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_colab_check_refuses_an_install_that_changes_colab_or_adds_jupyterlab():
+    tool = _colab_check()
+    colab = {"notebook": "6.5.7", "ipywidgets": "7.7.1", "torch": "2.14.1", "torchvision": "0.29.1"}
+    assert tool.pins() == {"torch": "2.14.1", "torchvision": "0.29.1"}
+    assert tool.install_problems(colab, {**colab, "matplotlib": "3.11.2", "segtutor": "0.1.0"}, kept=colab) == []
+    assert tool.install_problems(colab, {**colab, "notebook": "7.2.0"}, kept=colab) == ["notebook changed from 6.5.7 to 7.2.0"]
+    assert tool.install_problems(colab, {**colab, "ipywidgets": "8.1.9", "jupyterlab": "4.5.0", "voila": "0.5.8"}, kept=colab) == [
+        "ipywidgets changed from 7.7.1 to 8.1.9", "jupyterlab 4.5.0 was added", "voila 0.5.8 was added"]
+    assert tool.parse_freeze("Jupyter_Client==8.6.0\nnotebook==6.5.7\n-e git+x#egg=y\n") == {"jupyter-client": "8.6.0", "notebook": "6.5.7"}

@@ -108,6 +108,16 @@ def test_show_images_shows_2d_arrays_in_grey():
     assert fig.axes[0].get_images()[0].get_cmap().name == "gray"
 
 
+def test_show_images_gives_each_2d_panel_a_colourbar_of_its_range():
+    fig = show_images({"rgb": np.zeros((1, 2, 3), np.uint8), "gray": grayscale_mask(np.array([[3, 20]])),
+                       "confidence": np.array([[0.5, 0.75]])})
+    rgb, gray, confidence = (ax.get_images()[0] for ax in fig.axes[:3])
+    assert rgb.colorbar is None
+    assert gray.colorbar.mappable.get_clim() == (3, 20) and confidence.colorbar.mappable.get_clim() == (0.5, 0.75)
+    assert len(fig.axes) == 5  # three panels and two colourbars
+    assert show_images({"gray": np.array([[0, 1]])}, colorbar=False).axes[0].get_images()[0].colorbar is None
+
+
 def test_show_images_needs_a_panel():
     with pytest.raises(ValueError, match=r"`panels` must hold at least one image, got an empty dict"):
         show_images({})

@@ -77,20 +77,27 @@ def _nav(paths: list[Path], index: int, titles: dict[Path, str]) -> str:
     return " · ".join(parts)
 
 
-def _generated(cell):
+def _generated(cell, old=None):
+    """Tag a generated cell; it keeps the id, execution count and outputs of the cell it replaces."""
     cell.metadata["tags"] = [TAG]
+    if old is not None and old.cell_type == cell.cell_type:
+        cell.id = old.id
+        if cell.cell_type == "code":
+            cell.execution_count, cell.outputs = old.execution_count, old.outputs
     return cell
 
 
 def with_navigation(notebook, path: Path, paths: list[Path], titles: dict[Path, str]):
     """Return the notebook's cells with fresh generated cells: header, Colab install, footer."""
     content = [c for c in notebook.cells if TAG not in c.metadata.get("tags", [])]
+    old = [c for c in notebook.cells if TAG in c.metadata.get("tags", [])]
+    old = old if len(old) == 4 else [None] * 4
     nav = _nav(paths, paths.index(path), titles)
-    header = _generated(nbformat.v4.new_markdown_cell(f"[![Open In Colab]({BADGE})]({colab_url(path)}) · {nav}"))
+    header = _generated(nbformat.v4.new_markdown_cell(f"[![Open In Colab]({BADGE})]({colab_url(path)}) · {nav}"), old[0])
     note = _generated(nbformat.v4.new_markdown_cell(
-        "*Running on Colab?* The next cell installs segtutor there; anywhere else it does nothing."))
-    install = _generated(nbformat.v4.new_code_cell(install_source()))
-    footer = _generated(nbformat.v4.new_markdown_cell(f"---\n{nav}"))
+        "*Running on Colab?* The next cell installs segtutor there; anywhere else it does nothing."), old[1])
+    install = _generated(nbformat.v4.new_code_cell(install_source()), old[2])
+    footer = _generated(nbformat.v4.new_markdown_cell(f"---\n{nav}"), old[3])
     return [header, content[0], note, install, *content[1:], footer]
 
 
