@@ -65,7 +65,7 @@ def scene_augmentation(*, flip: float = 0.5, degrees: float = 180.0, scale: tupl
     ignore_index = check_ignore_index(ignore_index)
     fill = {tv_tensors.Image: 0.0, tv_tensors.Mask: ignore_index}
     steps = [v2.RandomHorizontalFlip(p=flip),
-             v2.RandomAffine(degrees=degrees, scale=tuple(scale), fill=fill)]
+             v2.RandomAffine(degrees=degrees, scale=tuple(scale), interpolation=v2.InterpolationMode.BILINEAR, fill=fill)]
     if crop is not None:
         steps.append(v2.RandomCrop(crop, pad_if_needed=True, fill=fill))
     return v2.Compose(steps)

@@ -19,7 +19,10 @@ def _uniform(mask: torch.Tensor, size: int = 5) -> torch.Tensor:
     x = mask[None, None].float()
     high = F.max_pool2d(x, size, 1, size // 2)
     low = -F.max_pool2d(-x, size, 1, size // 2)
-    return (high == low)[0, 0]
+    uniform = (high == low)[0, 0]
+    margin = size // 2  # what lies beyond the crop's edge is unknown
+    uniform[:margin], uniform[-margin:], uniform[:, :margin], uniform[:, -margin:] = False, False, False, False
+    return uniform
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -31,9 +34,9 @@ def test_image_and_mask_stay_aligned_and_the_fill_is_ignore_index(seed):
     assert type(moved_image) is torch.Tensor and type(moved_labels) is torch.Tensor
     inside = _uniform(moved_labels) & (moved_labels != 255)
     assert inside.sum() > 500
-    assert torch.equal(moved_image[0][inside], 50.0 * moved_labels[inside].float())  # image == f(mask) still
+    assert torch.allclose(moved_image[0][inside], 50.0 * moved_labels[inside].float(), atol=1e-3)  # image == f(mask) still
     outside = _uniform(moved_labels) & (moved_labels == 255)
-    assert torch.all(moved_image[:, outside] == 0)
+    assert torch.all(moved_image[:, outside].abs() < 1e-3)
 
 
 def test_mask_values_stay_class_ids_or_ignore_index_nearest_never_blends():
@@ -49,7 +52,7 @@ def test_flip_alone_is_an_exact_mirror_and_a_batch_shares_one_draw():
     batch, labels = torch.rand(2, 3, 6, 7), torch.randint(0, 5, (2, 6, 7))
     flip = scene_augmentation(flip=1.0, degrees=0, scale=(1.0, 1.0))
     moved_batch, moved_labels = augment_pair(flip, batch, labels)
-    assert torch.equal(moved_batch, batch.flip(-1)) and torch.equal(moved_labels, labels.flip(-1))
+    assert torch.allclose(moved_batch, batch.flip(-1), atol=1e-5) and torch.equal(moved_labels, labels.flip(-1))
 
 
 def test_crop_is_a_window_of_the_input():
@@ -76,6 +79,7 @@ def test_builder_composes_v2_transforms_with_the_ignore_fill():
     assert isinstance(transform, v2.Compose)
     affine = transform.transforms[1]
     assert affine.degrees == [-30.0, 30.0] and affine.scale == (0.8, 1.0)
+    assert affine.interpolation == v2.InterpolationMode.BILINEAR  # for the image; v2 always resamples a Mask by nearest
     assert 254 in affine.fill.values()
 
 

@@ -29,7 +29,7 @@ def test_an_untouched_stub_is_not_attempted_yet(capsys):
         raise NotImplementedError
 
     assert check_training_step(training_step) is False
-    assert capsys.readouterr().out == "Not attempted yet: write the body of training_step, then run this cell again.\n"
+    assert capsys.readouterr().out == "Not attempted yet: replace `raise NotImplementedError` with your code, then run this cell again.\n"
 
 
 def _step(*, key="out", ignore=True, zero=True, zero_late=False, sched=True, step=True, item=True, reduction="mean"):

@@ -219,7 +219,7 @@ def check_training_step(function) -> bool:
     >>> def training_step(model, batch, labels, optimizer, scheduler):
     ...     raise NotImplementedError
     >>> check_training_step(training_step)
-    Not attempted yet: write the body of training_step, then run this cell again.
+    Not attempted yet: replace `raise NotImplementedError` with your code, then run this cell again.
     False
     >>> def training_step(model, batch, labels, optimizer, scheduler):
     ...     loss = F.cross_entropy(model(batch)["out"], labels)
@@ -237,7 +237,7 @@ def check_training_step(function) -> bool:
                 warnings.simplefilter("ignore")  # e.g. torch's own scheduler-order warning: the feedback says it
                 returned, events, learner, inputs = _run(function, seed)
         except NotImplementedError:
-            print("Not attempted yet: write the body of training_step, then run this cell again.")
+            print("Not attempted yet: replace `raise NotImplementedError` with your code, then run this cell again.")
             return False
         except (IndexError, RuntimeError) as err:
             if "out of bounds" in str(err):
