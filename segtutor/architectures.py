@@ -125,15 +125,17 @@ def _conv(in_channels: int, out_channels: int, *, stride: int = 1, dilation: int
 class SkipNet(nn.Module):
     """A small encoder-decoder for the scenes, with or without skip connections.
 
-    The encoder has four stages, at 1, 1/2, 1/4 and 1/8 of the input size.
-    The decoder depends on `fusion`:
+    The encoder has four stages, at 1/2, 1/4, 1/8 and 1/16 of the input
+    size. The decoder depends on `fusion`:
 
-    - ``"none"``: class scores at 1/8, bilinearly upsampled x8 (like FCN-32s);
+    - ``"none"``: class scores at 1/16, bilinearly upsampled x16 (like FCN-32s);
     - ``"fcn"``: FCN's skip fusion: the scores are upsampled x2 by a
       :func:`bilinear_upsampler` and added to scores computed from the
-      encoder stage of that size, three times;
+      encoder stage of that size, three times, up to 1/2;
     - ``"unet"``: U-Net's: features are upsampled x2 and concatenated with
-      the encoder's features of that size, then convolved, three times.
+      the encoder's features of that size, then convolved, three times, up to 1/2.
+
+    ``"fcn"`` and ``"unet"`` then upsample their 1/2-size scores bilinearly x2.
 
     Parameters
     ----------
@@ -158,7 +160,7 @@ class SkipNet(nn.Module):
         self.fusion, w = fusion, check_int(width, name="width", minimum=1)
         widths = (w, 2 * w, 4 * w, 4 * w)
         self.encoder = nn.ModuleList([
-            nn.Sequential(_conv(3, w), _conv(w, w)),
+            nn.Sequential(_conv(3, w, stride=2), _conv(w, w)),
             nn.Sequential(_conv(w, 2 * w, stride=2), _conv(2 * w, 2 * w)),
             nn.Sequential(_conv(2 * w, 4 * w, stride=2), _conv(4 * w, 4 * w)),
             nn.Sequential(_conv(4 * w, 4 * w, stride=2), _conv(4 * w, 4 * w, dilation=2)),
@@ -181,7 +183,7 @@ class SkipNet(nn.Module):
             x = stage(x)
             features.append(x)
         if self.fusion == "none":
-            out = F.interpolate(self.classifier(x), size=batch.shape[-2:], mode="bilinear", align_corners=False)
+            out = self.classifier(x)
         elif self.fusion == "fcn":
             out = self.classifier(x)
             for skip, score, up in zip(features[2::-1], self.skip_scores, self.upsamplers):
@@ -190,4 +192,4 @@ class SkipNet(nn.Module):
             for skip, stage in zip(features[2::-1], self.decoder):
                 x = stage(torch.cat([F.interpolate(x, size=skip.shape[-2:], mode="bilinear", align_corners=False), skip], 1))
             out = self.classifier(x)
-        return OrderedDict(out=out)
+        return OrderedDict(out=F.interpolate(out, size=batch.shape[-2:], mode="bilinear", align_corners=False))

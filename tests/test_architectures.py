@@ -83,7 +83,7 @@ def test_skipnet_variants_differ_only_in_the_decoder():
     assert not hasattr(plain, "decoder") and not hasattr(plain, "skip_scores")
     assert len(fcn.skip_scores) == 3 and all(isinstance(u, nn.ConvTranspose2d) for u in fcn.upsamplers)
     assert len(unet.decoder) == 3
-    assert receptive_field(plain.encoder) == receptive_field(unet.encoder) == 1 + 2 + 2 + 2 + 2 * 2 + 2 * 2 + 2 * 4 + 2 * 4 + 2 * 2 * 8  # 63
+    assert receptive_field(plain.encoder) == receptive_field(unet.encoder) == 1 + 2 + 2 * 2 + 2 * 2 + 2 * 4 + 2 * 4 + 2 * 8 + 2 * 8 + 2 * 2 * 16  # 123
     with pytest.raises(ValueError, match=r"`fusion` must be one of \('none', 'fcn', 'unet'\), got 'sum'"):
         SkipNet(fusion="sum")
 
@@ -100,5 +100,6 @@ def test_fcn_fusion_without_skip_scores_is_upsampled_coarse_scores():
         for stage in model.encoder:
             features = stage(features)
         coarse = model.classifier(features)
-        expected = model.upsamplers[2](model.upsamplers[1](model.upsamplers[0](coarse)))
+        expected = model.upsamplers[2](model.upsamplers[1](model.upsamplers[0](coarse)))  # 2x2 -> 16x16
+        expected = F.interpolate(expected, size=(32, 32), mode="bilinear", align_corners=False)
         assert torch.allclose(model(x)["out"], expected, atol=1e-6)

@@ -15,6 +15,8 @@ from .colouring import check_overlay_pixel, check_pixel_share, check_train_id
 from .metrics import check_average_precision, check_dice, check_mean_iou
 from .comparison import check_aspp_rates, check_feature_size, check_miou_gap
 from .datasets import check_void_pixels, check_voc_path
+from .transfer import check_freeze, check_trainable_after_freeze
+from .architectures import check_receptive_field, check_upsampled_size
 
 __all__ = [
     "check_aspp_rates",
@@ -26,6 +28,7 @@ __all__ = [
     "check_confidence",
     "check_dice",
     "check_feature_size",
+    "check_freeze",
     "check_grey_value",
     "check_initial_loss",
     "check_kept_fraction",
@@ -40,13 +43,16 @@ __all__ = [
     "check_pixel_share",
     "check_polygon_count",
     "check_probabilities",
+    "check_receptive_field",
     "check_resize_size",
     "check_squeeze_shape",
     "check_tiny_classes",
     "check_train_id",
+    "check_trainable_after_freeze",
     "check_training_step",
     "check_training_steps",
     "check_transform_shape",
+    "check_upsampled_size",
     "check_voc_path",
     "check_void_pixels",
 ]
