@@ -7,7 +7,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from segtutor.exercises import check_training_step
+from segtutor.exercises import check_training_step_function
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -20,7 +20,7 @@ def _solution():
 
 
 def test_the_reference_solution_passes(capsys):
-    assert check_training_step(_solution()) is True
+    assert check_training_step_function(_solution()) is True
     assert capsys.readouterr().out.startswith("Correct! ")
 
 
@@ -28,7 +28,7 @@ def test_an_untouched_stub_is_not_attempted_yet(capsys):
     def training_step(model, batch, labels, optimizer, scheduler):
         raise NotImplementedError
 
-    assert check_training_step(training_step) is False
+    assert check_training_step_function(training_step) is False
     assert capsys.readouterr().out == "Not attempted yet: replace `raise NotImplementedError` with your code, then run this cell again.\n"
 
 
@@ -63,13 +63,13 @@ def _step(*, key="out", ignore=True, zero=True, zero_late=False, sched=True, ste
     ({"reduction": "sum"}, "That is the summed loss"),
 ])
 def test_typical_mistakes_get_targeted_feedback(capsys, mistake, feedback):
-    assert check_training_step(_step(**mistake)) is False
+    assert check_training_step_function(_step(**mistake)) is False
     out = capsys.readouterr().out
     assert out.startswith("Not yet. ") and feedback in out, out
 
 
 def test_the_correct_step_written_differently_passes(capsys):
-    assert check_training_step(_step()) is True
+    assert check_training_step_function(_step()) is True
 
 
 def test_other_mistakes(capsys):
@@ -99,7 +99,7 @@ def test_other_mistakes(capsys):
                                (wrong_loss, "The returned loss is not the cross-entropy"),
                                (broken, "Your function raised KeyError: 'logits'"),
                                ("training_step", "Pass your function itself")):
-        assert check_training_step(function) is False
+        assert check_training_step_function(function) is False
         assert feedback in capsys.readouterr().out
 
 
@@ -107,5 +107,5 @@ def test_the_checker_leaves_the_global_generator_alone():
     torch.manual_seed(3)
     expected = torch.rand(2)
     torch.manual_seed(3)
-    check_training_step(_solution())
+    check_training_step_function(_solution())
     assert torch.equal(torch.rand(2), expected)

@@ -2,6 +2,8 @@ import numpy as np
 import pytest
 import torch
 
+import segtutor
+
 from segtutor.exercises import (
     check_average_precision,
     check_background_only_miou,
@@ -46,13 +48,14 @@ def test_output_keys_reference_and_typical_mistakes(capsys):
     assert check_output_keys(["out"], model_name="deeplabv3_resnet101") is False
     assert "auxiliary head" in capsys.readouterr().out
     assert check_output_keys(["aux", "out"], model_name="fcn_resnet101") is False
-    assert "fixed order" in capsys.readouterr().out
+    assert "'out' always comes first" in capsys.readouterr().out
 
 
 def test_class_color_reference_and_typical_mistake(capsys):
     assert check_class_color((192, 128, 128), class_name="person") is True
+    capsys.readouterr()
     assert check_class_color((64, 128, 128), class_name="person") is False
-    assert "row 15" in capsys.readouterr().out
+    assert capsys.readouterr().out == "Not yet. Look up the palette's row at the class id of 'person', not another row.\n"
     with pytest.raises(ValueError, match=r"`class_name` must be one of __background__, aeroplane, .*, got 'unicorn'"):
         check_class_color((0, 0, 0), class_name="unicorn")
 
@@ -198,7 +201,7 @@ def test_kept_fraction_reference_and_typical_mistakes(capsys):
     assert check_kept_fraction(224 * 224 / (640 * 480), original=(640, 480)) is False
     assert "after Resize(256)" in capsys.readouterr().out
     assert check_kept_fraction(0.875, original=(640, 480)) is False
-    assert "341x256" in capsys.readouterr().out
+    assert "size after Resize(256) first" in capsys.readouterr().out
 
 
 def test_output_shape_reference_and_typical_mistakes(capsys):
@@ -334,16 +337,29 @@ def test_training_steps_reference_and_typical_mistakes(capsys):
 
 
 def test_explorer_checkers(capsys):
-    from segtutor.exercises import check_least_affected_score, check_tiny_classes
+    from segtutor.exercises import check_changed_pixels, check_least_affected_score
 
     assert check_least_affected_score("pixel accuracy") is True
+    capsys.readouterr()
+    # both wrong choices get the same line, which names no score's value: the feedback cannot rank the choices
     assert check_least_affected_score("mean Dice") is False
-    assert "Dice is always at least IoU" in capsys.readouterr().out
+    dice_line = capsys.readouterr().out
     assert check_least_affected_score("mean IoU") is False
-    assert "Compare the three numbers" in capsys.readouterr().out
-    assert check_tiny_classes(5) is True
-    assert check_tiny_classes(4) is False and "background is a class too" in capsys.readouterr().out
-    assert check_tiny_classes(21) is False and "PASCAL VOC" in capsys.readouterr().out
+    assert capsys.readouterr().out == dice_line
+    assert not any(ch.isdigit() for ch in dice_line)
+    assert check_least_affected_score("Pixel Accuracy") is False
+    assert "Choose one of" in capsys.readouterr().out
+    # the playground target (seed 3) shifted 5 pixels down: counted independently with np.roll-free slicing
+    target = segtutor.playground_target(seed=3)
+    changed = int((segtutor.perturb_labels(target, shift=(0, 5)) != target).sum())
+    assert check_changed_pixels(changed) is True
+    assert check_changed_pixels(np.int64(changed)) is True
+    assert check_changed_pixels(float(changed)) is False
+    assert "not a float" in capsys.readouterr().out
+    assert check_changed_pixels(target.size - changed) is False
+    assert "keep their class" in capsys.readouterr().out
+    assert check_changed_pixels(changed + 1) is False
+    assert str(changed) not in capsys.readouterr().out
 
 
 def test_aspp_rates_reference_and_typical_mistakes(capsys):
@@ -378,7 +394,7 @@ def test_miou_gap_reference_and_typical_mistakes(capsys):
     assert check_miou_gap(3.7) is True
     assert "67.4 - 63.7 = 3.7" in capsys.readouterr().out
     assert check_miou_gap(-3.7) is False
-    assert "wrong sign" in capsys.readouterr().out
+    assert "Mind the sign" in capsys.readouterr().out
     assert check_miou_gap(0.5) is False  # 92.4 - 91.9: the pixel accuracy gap
     assert "pixel accuracy" in capsys.readouterr().out
     assert check_miou_gap(10) is False
@@ -414,3 +430,117 @@ def test_voc_path_reference_and_typical_mistakes(capsys):
     assert "relative to the root" in capsys.readouterr().out
     with pytest.raises(ValueError, match=r"`kind` must be 'image' or 'class map', got 'mask'"):
         check_voc_path("x", image_id="y", kind="mask")
+
+
+# --- issue 14: no checker gives its answer away; strict answer types -------------------------------
+
+CHECKERS = [name for name in segtutor.exercises.__all__ if name.startswith("check_")]
+
+
+@pytest.mark.parametrize("name", CHECKERS)
+def test_docstring_shows_only_a_wrong_answer(name):
+    """help(checker) and Shift-Tab show the docstring: its examples end in a wrong answer's feedback, never "Correct"."""
+    import doctest
+
+    function = getattr(segtutor.exercises, name)
+    docstring = function.__doc__
+    assert "Correct" not in docstring
+    examples = doctest.DocTestParser().get_examples(docstring)
+    calls = [e for e in examples if e.source.startswith(name + "(")]
+    assert calls, f"{name} has no example call"
+    for example in calls:
+        first, *rest = example.want.splitlines()
+        assert first.startswith(("Not yet. ", "Not attempted yet: ")) and rest == ["False"], example.want
+
+
+# (checker, right answer, keyword arguments, wrong answers): no wrong answer's feedback contains the right one
+ANSWERS = [
+    (check_resize_size, (341, 256), {"original": (640, 480)}, [(256, 256), (640, 480), (342, 256)]),
+    (check_class_color, (192, 128, 128), {"class_name": "person"}, [(64, 128, 128), (0, 0, 0)]),
+    (check_grey_value, 15, {"class_name": "person"}, [255, 16, 14]),
+    (check_kept_fraction, 0.575, {"original": (640, 480)}, [0.875, 57.5, 0.163]),
+    (check_output_shape, (4, 21, 320, 480), {"model_name": "fcn_resnet101", "input_shape": (4, 3, 320, 480)},
+     [(4, 3, 320, 480), (21, 320, 480), (4, 21, 40, 60), (4, 20, 320, 480)]),
+    (check_class_channel, 15, {"class_name": "person"}, [16, 14, 3]),
+    (check_training_steps, 14, {"num_samples": 100, "batch_size": 16, "epochs": 2}, [12, 7, 200]),
+    (check_initial_loss, 1.609, {}, [0.2, 0.699, 0.0]),
+    (check_train_id, 13, {"label_id": 26}, [26, 12]),
+]
+
+
+@pytest.mark.parametrize(("check", "right", "kwargs", "wrongs"), ANSWERS, ids=[a[0].__name__ for a in ANSWERS])
+def test_wrong_answer_feedback_never_states_the_answer(check, right, kwargs, wrongs, capsys):
+    assert check(right, **kwargs) is True
+    capsys.readouterr()
+    shown = [str(right), str(right).strip("()"), f"{right:.3f}" if isinstance(right, float) else str(right)]
+    for wrong in wrongs:
+        assert check(wrong, **kwargs) is False
+        out = capsys.readouterr().out
+        assert out.startswith("Not yet. ")
+        if isinstance(right, int):
+            assert f" {right}" not in out and f"{right}." not in out, out
+        else:
+            assert not any(s in out for s in shown), out
+
+
+def test_aspp_and_feature_size_hints_leave_the_number_to_find(capsys):
+    from segtutor.exercises import check_aspp_rates, check_feature_size
+
+    assert check_aspp_rates((6, 12, 18), model_name="deeplabv3_resnet50") is False
+    out = capsys.readouterr().out
+    assert "twice" not in out and "12, 24" not in out
+    assert check_feature_size(2, input_size=64, model_name="fcn_resnet50") is False
+    out = capsys.readouterr().out
+    assert "1/8" not in out and "8" not in out.replace("1/32", "")
+
+
+def test_class_map_refuses_float_class_ids(capsys):
+    one = torch.tensor([[[[0.0, 1.0], [1.0, 0.0]], [[2.0, 0.0], [0.0, 1.0]], [[1.0, 3.0], [0.5, 0.0]]]])
+    assert check_class_map([[1, 2], [0, 1]], logits=one) is True  # reference: argmax per pixel
+    capsys.readouterr()
+    # the issue's example: these round (or truncate) to the right ids, but class ids are never floats
+    assert check_class_map([[1.9, 2.2], [0.5, 0.1]], logits=one) is False
+    assert capsys.readouterr().out == ("Not yet. A class map must hold integer class ids, got float64: class ids are "
+                                       "whole numbers, never rounded or cast from floats.\n")
+    assert check_class_map(torch.tensor([[1.0, 2.0], [0.0, 1.0]]), logits=one) is False
+    assert "got float32" in capsys.readouterr().out
+    assert check_class_map(np.array([[True, False], [False, True]]), logits=one) is False
+    assert "got bool" in capsys.readouterr().out
+    assert check_class_map(np.array([[1, 2], [0, 1]], dtype=np.uint8), logits=one) is True  # any integer dtype counts
+
+
+@pytest.mark.parametrize(("check", "wrong_type", "kwargs", "line"), [
+    (check_grey_value, 15.0, {"class_name": "person"}, "Give the grey value as an int, not a float such as float 15.0."),
+    (check_grey_value, True, {"class_name": "person"}, "Give the grey value as an int, got bool."),
+    (check_grey_value, "15", {"class_name": "person"}, "Give the grey value as an int, got str."),
+    (check_class_channel, np.float32(15), {"class_name": "person"},
+     "Give the channel as an int, not a float such as float32 np.float32(15.0)."),
+    (check_training_steps, 14.0, {"num_samples": 100, "batch_size": 16, "epochs": 2},
+     "Give the number of steps as an int, not a float such as float 14.0."),
+    (check_resize_size, (341.0, 256.0), {"original": (640, 480)}, "Give the size (W, H) as a tuple of ints, got tuple."),
+    (check_output_shape, "4, 21, 320, 480", {"model_name": "fcn_resnet101", "input_shape": (4, 3, 320, 480)},
+     "Give the shape as a tuple of ints, got str."),
+    (check_initial_loss, "1.609", {}, "Give the loss as a number (int or float), got str."),
+    (check_dice, True, {"pred": PRED, "target": TARGET, "class_index": 1},
+     "Give the Dice score as a number (int or float), got bool."),
+    (check_normalized_pixel, ("2.249", 2.429, 2.640), {"pixel": (255, 255, 255)},
+     "Give three numbers, one per channel (R, G, B)."),
+    (check_majority_class, 8.0, {"labels": np.array([[8, 8, 15]])},
+     "Give the class id as an int, not a float such as float 8.0."),
+])
+def test_numeric_checkers_refuse_answers_of_the_wrong_type(check, wrong_type, kwargs, line, capsys):
+    assert check(wrong_type, **kwargs) is False
+    assert capsys.readouterr().out == f"Not yet. {line}\n"
+
+
+def test_confidence_refuses_integer_maps(capsys):
+    logits = torch.tensor([[[[0.0, 1.0]], [[0.0, 0.0]]]])
+    assert check_confidence([[1, 1]], logits=logits) is False
+    assert capsys.readouterr().out == ("Not yet. The confidence map holds one probability per pixel, got "
+                                       "int64 array of shape (1, 2).\n")
+
+
+def test_numpy_integers_count_as_ints(capsys):
+    assert check_grey_value(np.int64(15), class_name="person") is True
+    assert check_resize_size(np.array([341, 256]), original=(640, 480)) is True
+    assert check_transform_shape(torch.Size([3, 1040, 520]), original=(300, 600)) is True

@@ -3,7 +3,7 @@
 import pytest
 
 from segtutor import freeze_backbone, receptive_field
-from segtutor.exercises import check_freeze, check_receptive_field, check_trainable_after_freeze, check_upsampled_size
+from segtutor.exercises import check_freeze_function, check_receptive_field_function, check_trainable_after_freeze, check_upsampled_size
 
 NOT_ATTEMPTED = "Not attempted yet: replace `raise NotImplementedError` with your code, then run this cell again.\n"
 
@@ -13,9 +13,9 @@ def _stub(*args):
 
 
 def test_freeze_reference_and_stub(capsys):
-    assert check_freeze(freeze_backbone) is True  # segtutor's own, written independently of the checker
+    assert check_freeze_function(freeze_backbone) is True  # segtutor's own, written independently of the checker
     assert capsys.readouterr().out.startswith("Correct! ")
-    assert check_freeze(_stub) is False
+    assert check_freeze_function(_stub) is False
     assert capsys.readouterr().out == NOT_ATTEMPTED
 
 
@@ -60,15 +60,15 @@ def _nothing(model):
     ("freeze", "Pass your function itself"),
 ])
 def test_freeze_typical_mistakes(capsys, function, feedback):
-    assert check_freeze(function) is False
+    assert check_freeze_function(function) is False
     out = capsys.readouterr().out
     assert out.startswith("Not yet. ") and feedback in out, out
 
 
 def test_receptive_field_reference_and_stub(capsys):
-    assert check_receptive_field(receptive_field) is True
+    assert check_receptive_field_function(receptive_field) is True
     assert capsys.readouterr().out.startswith("Correct! ")
-    assert check_receptive_field(_stub) is False
+    assert check_receptive_field_function(_stub) is False
     assert capsys.readouterr().out == NOT_ATTEMPTED
 
 
@@ -95,7 +95,7 @@ def _stride_first(layers):
     (lambda layers: float(receptive_field(layers)), "Return the receptive field as an int, got float"),
 ])
 def test_receptive_field_typical_mistakes(capsys, function, feedback):
-    assert check_receptive_field(function) is False
+    assert check_receptive_field_function(function) is False
     out = capsys.readouterr().out
     assert out.startswith("Not yet. ") and feedback in out, out
 

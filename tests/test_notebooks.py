@@ -24,6 +24,15 @@ def _code_lines(cell) -> list[str]:
     return [line for line in cell.source.splitlines() if line.strip() != CHECK_MARK]
 
 
+STUB = "raise NotImplementedError  # your code here"
+
+
+def _is_exercise_stub(cell) -> bool:
+    """A learner's exercise function: every function the cell defines is an untouched stub."""
+    defs = re.findall(r"^def \w+\(", cell.source, re.M)
+    return bool(defs) and cell.source.count(STUB) == len(defs) and not re.search(r"^\s*(class|lambda)\b", cell.source, re.M)
+
+
 def test_there_are_notebooks():
     assert NOTEBOOKS
 
@@ -38,12 +47,30 @@ def test_house_style(path):
         if cell.cell_type == "code":
             assert before.cell_type == "markdown", f"no prose before: {cell.source[:60]!r}"
             assert len(_code_lines(cell)) <= 10, f"cell longer than 10 lines: {cell.source[:60]!r}"
-            exercise = "raise NotImplementedError" in cell.source and "segtutor.exercises.check_" in cell.source
-            if not exercise:  # a learner's exercise function (a stub, checked in the same cell) is the one exception
+            if not _is_exercise_stub(cell):
                 assert not re.search(r"^\s*(def|class|lambda)\b", cell.source, re.M), "notebooks define no helper"
     markdown = "\n".join(c.source for c in cells if c.cell_type == "markdown")
     assert "## Summary" in markdown and "## Exercises" in markdown
     assert "segtutor.exercises.check_" in content[-1].source
+
+
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.name[:2] <= "10"], ids=lambda p: p.name)
+def test_every_lesson_ends_with_a_coding_exercise_checked_on_fresh_inputs(path):
+    """Issue 14: a function stub in the exercises, then a cell that passes it to its checker."""
+    cells = [c for c in nbformat.read(path, as_version=4).cells if GENERATED not in c.metadata.get("tags", [])]
+    stubs = [i for i, c in enumerate(cells) if c.cell_type == "code" and _is_exercise_stub(c)]
+    assert stubs, "no coding exercise"
+    names = re.findall(r"^def (\w+)\(", cells[stubs[0]].source, re.M)
+    calls = "\n".join(c.source for c in cells[stubs[0] + 1:] if c.cell_type == "code")
+    for name in names:
+        assert re.search(rf"segtutor\.exercises\.check_\w+\({name}\)", calls), name
+
+
+def test_a_helper_is_not_mistaken_for_an_exercise_stub():
+    helper = nbformat.v4.new_code_cell("def f(x):\n    return x")
+    half = nbformat.v4.new_code_cell(f"def f(x):\n    {STUB}\n\n\ndef g(x):\n    return x")
+    assert not _is_exercise_stub(helper) and not _is_exercise_stub(half)
+    assert _is_exercise_stub(nbformat.v4.new_code_cell(f"def f(x):\n    {STUB}"))
 
 
 def _figure_functions() -> set[str]:

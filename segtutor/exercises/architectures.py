@@ -7,12 +7,9 @@ import random
 import secrets
 
 from ..architectures import receptive_field as _reference
-from ._common import _feedback
+from ._common import NOT_ATTEMPTED, _describe, _feedback
 
-__all__ = ["check_receptive_field", "check_upsampled_size"]
-
-_NOT_ATTEMPTED = "Not attempted yet: replace `raise NotImplementedError` with your code, then run this cell again."
-
+__all__ = ["check_receptive_field_function", "check_upsampled_size"]
 
 def _cases(rng: random.Random) -> list[list[tuple[int, int, int]]]:
     """Fresh random chains of (kernel, stride, dilation), each with a stride and a dilation above 1."""
@@ -41,26 +38,26 @@ def _stride_first(chain):
     return field
 
 
-def check_receptive_field(function) -> bool:
+def check_receptive_field_function(function, *, seed: int | None = None) -> bool:
     """Check a learner's ``receptive_field(layers)`` for chains of (kernel, stride, dilation).
 
-    It is run on fresh random chains, each with a strided and a dilated layer.
+    It is run on fresh random chains, each with a strided and a dilated layer (`seed` fixes them).
 
     Examples
     --------
     >>> def receptive_field(layers):
     ...     return 1 + sum(dilation * (kernel - 1) for kernel, stride, dilation in layers)
-    >>> check_receptive_field(receptive_field)  # doctest: +ELLIPSIS
-    Not yet. For [...]: you return ..., ... is right. A layer after a stride-2 layer steps 2 input pixels per pixel: multiply by the product of the earlier strides.
+    >>> check_receptive_field_function(receptive_field, seed=0)
+    Not yet. On a random chain of (kernel, stride, dilation) your result is off. A layer after a stride-2 layer steps 2 input pixels per pixel: multiply by the product of the earlier strides.
     False
     """
     if not callable(function):
-        return _feedback(False, f"Pass your function itself, e.g. check_receptive_field(receptive_field), got {type(function).__name__}.")
-    for chain in _cases(random.Random(secrets.randbelow(2**31))):
+        return _feedback(False, f"Pass your function itself, without calling it, e.g. check(my_function); got {_describe(function)}.")
+    for chain in _cases(random.Random(secrets.randbelow(2**31) if seed is None else seed)):
         try:
             answer = function(list(chain))
         except NotImplementedError:
-            print(_NOT_ATTEMPTED)
+            print(NOT_ATTEMPTED)
             return False
         except Exception as err:  # noqa: BLE001  (the learner's bug is feedback, not a crash)
             return _feedback(False, f"Your function raised {type(err).__name__}: {err}")
@@ -75,7 +72,7 @@ def check_receptive_field(function) -> bool:
                  (_stride_first, "A layer's own stride only affects the layers after it: update the product after adding."))
         hint = next((text for wrong, text in hints if answer == wrong(chain)), "Start at 1 and add d(k - 1) times the "
                     "product of the earlier strides, layer by layer.")
-        return _feedback(False, f"For {chain}: you return {answer}, {expected} is right. {hint}")
+        return _feedback(False, f"On a random chain of (kernel, stride, dilation) your result is off. {hint}")
     return _feedback(True, "Strides multiply the step of every later layer, dilations widen each kernel: right on 4 random chains.")
 
 

@@ -6,9 +6,9 @@ import numpy as np
 
 from ..overlays import class_shares, overlay
 from ..palettes import get_palette, to_train_ids
-from ._common import _feedback
+from ._common import _array_result, _call, _checked, _coding, _int_answer, _ints_answer, _number_answer, _rng, _Stop
 
-__all__ = ["check_overlay_pixel", "check_pixel_share", "check_train_id"]
+__all__ = ["check_decode_function", "check_overlay_pixel", "check_pixel_share", "check_train_id"]
 
 
 def check_overlay_pixel(answer, *, image_color, class_name: str, alpha: float, palette: str = "voc") -> bool:
@@ -16,20 +16,24 @@ def check_overlay_pixel(answer, *, image_color, class_name: str, alpha: float, p
 
     Examples
     --------
-    >>> check_overlay_pixel((123, 107, 107), image_color=(100, 100, 100), class_name="person", alpha=0.25)
-    Correct! (1 - alpha) * image + alpha * colour, rounded: (123, 107, 107).
-    True
+    >>> check_overlay_pixel((169, 121, 121), image_color=(100, 100, 100), class_name="person", alpha=0.25)
+    Not yet. alpha weighs the class colour, and 1 - alpha the image: you swapped them.
+    False
     """
     palette = get_palette(palette)
     image = np.array([[image_color]], dtype=np.uint8)
     labels = np.array([palette.class_ids(class_name)])
-    expected = tuple(overlay(image, labels, alpha=alpha, palette=palette)[0, 0].tolist())
-    swapped = tuple(overlay(image, labels, alpha=1 - alpha, palette=palette)[0, 0].tolist())
-    if tuple(answer) == expected:
-        return _feedback(True, f"(1 - alpha) * image + alpha * colour, rounded: {expected}.")
-    if tuple(answer) == swapped:
-        return _feedback(False, "alpha weighs the class colour, and 1 - alpha the image: you swapped them.")
-    return _feedback(False, f"Mix channel by channel: (1 - {alpha}) * image + {alpha} * the class colour.")
+
+    def check():
+        answer_ = _ints_answer(answer, "the colour (R, G, B), rounded to whole numbers,")
+        expected = tuple(overlay(image, labels, alpha=alpha, palette=palette)[0, 0].tolist())
+        swapped = tuple(overlay(image, labels, alpha=1 - alpha, palette=palette)[0, 0].tolist())
+        if answer_ == expected:
+            return f"(1 - alpha) * image + alpha * colour, rounded: {expected}."
+        if answer_ == swapped:
+            raise _Stop("alpha weighs the class colour, and 1 - alpha the image: you swapped them.")
+        raise _Stop(f"Mix channel by channel: (1 - {alpha}) * image + {alpha} * the class colour.")
+    return _checked(check)
 
 
 def check_pixel_share(answer, *, labels, class_name: str, palette: str = "voc") -> bool:
@@ -37,23 +41,27 @@ def check_pixel_share(answer, *, labels, class_name: str, palette: str = "voc") 
 
     Examples
     --------
-    >>> check_pixel_share(0.25, labels=np.array([[15, 0, 255, 0]]), class_name="person")
-    Correct! 'person' covers 1 of 4 pixels: 0.25.
-    True
+    >>> check_pixel_share(25, labels=np.array([[15, 0, 255, 0]]), class_name="person")
+    Not yet. That is a percentage; give the share as a fraction between 0 and 1.
+    False
     """
     palette = get_palette(palette)
     labels = np.asarray(labels)
     class_id = palette.class_ids(class_name)[0]
-    count = int((labels == class_id).sum())
-    expected = count / labels.size
-    if np.isclose(answer, expected):
-        return _feedback(True, f"{class_name!r} covers {count} of {labels.size} pixels: {expected:.3g}.")
-    if np.isclose(answer, 100 * expected):
-        return _feedback(False, "That is a percentage; give the share as a fraction between 0 and 1.")
-    void = sum(s.share for s in class_shares(labels, palette=palette) if s.name == "void")
-    if void and np.isclose(answer, expected / (1 - void)):
-        return _feedback(False, "Shares count all pixels, unlabelled (void) ones too.")
-    return _feedback(False, f"Count the pixels equal to {class_id} and divide by the number of pixels.")
+
+    def check():
+        _number_answer(answer, "the share")
+        count = int((labels == class_id).sum())
+        expected = count / labels.size
+        if np.isclose(answer, expected):
+            return f"{class_name!r} covers {count} of {labels.size} pixels: {expected:.3g}."
+        if np.isclose(answer, 100 * expected):
+            raise _Stop("That is a percentage; give the share as a fraction between 0 and 1.")
+        void = sum(s.share for s in class_shares(labels, palette=palette) if s.name == "void")
+        if void and np.isclose(answer, expected / (1 - void)):
+            raise _Stop("Shares count all pixels, unlabelled (void) ones too.")
+        raise _Stop(f"Count the pixels equal to {class_id} and divide by the number of pixels.")
+    return _checked(check)
 
 
 def check_train_id(answer, *, label_id: int, palette: str = "cityscapes") -> bool:
@@ -61,17 +69,92 @@ def check_train_id(answer, *, label_id: int, palette: str = "cityscapes") -> boo
 
     Examples
     --------
-    >>> check_train_id(13, label_id=26)
-    Correct! Label id 26 is 'car', train id 13.
-    True
+    >>> check_train_id(26, label_id=26)
+    Not yet. The files store label ids, the model predicts train ids: they differ. Look it up in palette.train_ids.
+    False
     """
     palette = get_palette(palette)
-    expected = int(to_train_ids(np.array([[label_id]]), palette)[0, 0])
-    name = palette.names[expected] if expected < palette.num_classes else "ignored"
-    if answer == expected:
-        return _feedback(True, f"Label id {label_id} is {name!r}, train id {expected}.")
-    if answer == label_id:
-        return _feedback(False, "The files store label ids, the model predicts train ids: they differ. "
-                                "Look it up in palette.train_ids.")
-    return _feedback(False, f"Read entry {label_id} of get_palette({palette.name!r}).train_ids.")
 
+    def check():
+        _int_answer(answer, "the train id")
+        expected = int(to_train_ids(np.array([[label_id]]), palette)[0, 0])
+        name = palette.names[expected] if expected < palette.num_classes else "ignored"
+        if answer == expected:
+            return f"Label id {label_id} is {name!r}, train id {expected}."
+        if answer == label_id:
+            raise _Stop("The files store label ids, the model predicts train ids: they differ. "
+                        "Look it up in palette.train_ids.")
+        raise _Stop(f"Read entry {label_id} of get_palette({palette.name!r}).train_ids.")
+    return _checked(check)
+
+
+def _decode_cases(rng: np.random.Generator):
+    """(description, labels, table): random tables and maps, (H, W) and (N, H, W), with and without void ids."""
+    cases = []
+    for shape, void in [((5, 7), False), ((4, 6), True), ((3, 4, 5), True), ((1, 1, 9), True)]:
+        classes = int(rng.integers(3, 30))
+        table = rng.integers(0, 256, (classes + 1, 3), dtype=np.uint8)  # the classes' colours, then the void colour
+        labels = rng.integers(0, classes, shape)
+        if void:
+            labels.flat[rng.choice(labels.size, size=max(1, labels.size // 4), replace=False)] = 255
+        what = "a map" if len(shape) == 2 else f"a batch of {shape[0]} maps"
+        cases.append((f"on {what} of {shape[-2]}x{shape[-1]} pixels{' with void (255) pixels' if void else ''}",
+                      labels, table))
+    return cases
+
+
+def check_decode_function(function, *, seed: int | None = None) -> bool:
+    """Check your ``function(labels, table)``: colour a class map with a lookup table, as decode_segmap does.
+
+    `table` is a uint8 (K + 1, 3) lookup table: the colours of classes
+    0 .. K-1, then a last row for the void colour. Your function must return
+    the uint8 ``labels.shape + (3,)`` image in which every pixel gets its
+    class's row, and every id outside the classes (such as 255) the last row.
+    The checker tries fresh random tables and maps, (H, W) and (N, H, W).
+
+    Parameters
+    ----------
+    function : callable
+        Your ``function(labels, table)``.
+    seed : int, optional
+        Seed of the random inputs; by default every call draws new ones.
+
+    Returns
+    -------
+    bool
+        Whether your function passed; one line of feedback is printed.
+
+    Examples
+    --------
+    >>> def decode(labels, table):
+    ...     return table[labels][..., ::-1]
+    >>> check_decode_function(decode, seed=0)
+    Not yet. Your channels come in reverse order (B, G, R): keep the table's (R, G, B) order (on a map of 5x7 pixels).
+    False
+    """
+    def check():
+        for case, labels, table in _decode_cases(_rng(seed)):
+            expected = table[np.minimum(labels, len(table) - 1)]
+            try:
+                mine = _call(function, labels.copy(), table.copy())
+            except _Stop:
+                if (labels == 255).any():
+                    raise _Stop(f"Ids outside the table, such as 255, must get its last row, the void colour: clip "
+                                f"them first ({case}).") from None
+                raise
+            if isinstance(mine, np.ndarray) and mine.shape == (3, *labels.shape):
+                raise _Stop(f"Images put the colour last: shape labels.shape + (3,), not (3, H, W) ({case}).")
+            mine = _array_result(mine, expected, what="your image", case=case)
+            if mine.dtype != np.uint8:
+                raise _Stop(f"Return uint8 colours, 0 to 255, as the table holds them; got {mine.dtype} ({case}).")
+            if np.array_equal(mine, expected):
+                continue
+            if np.array_equal(mine, expected[..., ::-1]):
+                raise _Stop(f"Your channels come in reverse order (B, G, R): keep the table's (R, G, B) order ({case}).")
+            wrong = (mine != expected).any(axis=-1)
+            if (labels[wrong] == 255).all():
+                raise _Stop(f"Ids outside the classes, such as 255, get the table's last row, the void colour ({case}).")
+            raise _Stop(f"Some pixels have the wrong colour: each pixel gets the table's row numbered by its class id; "
+                        f"NumPy can index the table with the whole map at once ({case}).")
+        return "Your function colours every map tried exactly as the lookup table says, void pixels included."
+    return _coding(check)

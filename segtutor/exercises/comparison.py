@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 
 from ..models import load_model
 from ..registry import get_spec
-from ._common import _feedback
+from ._common import _call, _checked, _coding, _describe, _ints_answer, _number_answer, _rng, _same, _Stop
 
-__all__ = ["check_aspp_rates", "check_feature_size", "check_miou_gap"]
+__all__ = ["check_aspp_rates", "check_feature_size", "check_miou_gap", "check_upsample_function"]
 
 
 def _aspp_rates(model_name: str) -> tuple[int, ...]:
@@ -24,21 +25,23 @@ def check_aspp_rates(answer, *, model_name: str = "deeplabv3_resnet101") -> bool
 
     Examples
     --------
-    >>> check_aspp_rates((12, 24, 36))
-    Correct! The three atrous branches have dilation 12, 24 and 36; a 1x1 branch and image pooling complete the ASPP.
-    True
+    >>> check_aspp_rates((2, 4))
+    Not yet. Print the `dilation` of the 3x3 Conv2d layers in `model.classifier[0]` (the ASPP).
+    False
     """
-    rates = _aspp_rates(model_name)
-    answer = tuple(int(r) for r in answer)
-    if answer == rates:
-        return _feedback(True, f"The three atrous branches have dilation {', '.join(map(str, rates[:-1]))} and "
-                               f"{rates[-1]}; a 1x1 branch and image pooling complete the ASPP.")
-    if answer == tuple(r // 2 for r in rates):
-        return _feedback(False, "Those are the DeepLabV3 paper's rates for a backbone of output stride 16. torchvision's "
-                                "backbone has output stride 8, so its rates are twice as large. Read them from the model.")
-    if len(answer) == len(rates) + 1 and 1 in answer:
-        return _feedback(False, "The 1x1 branch has no dilation to speak of: list only the 3x3 atrous branches.")
-    return _feedback(False, "Print the `dilation` of the 3x3 Conv2d layers in `model.classifier[0]` (the ASPP).")
+    def check():
+        answer_ = _ints_answer(answer, "the dilation rates")
+        rates = _aspp_rates(model_name)
+        if answer_ == rates:
+            return (f"The three atrous branches have dilation {', '.join(map(str, rates[:-1]))} and "
+                    f"{rates[-1]}; a 1x1 branch and image pooling complete the ASPP.")
+        if answer_ == tuple(r // 2 for r in rates):
+            raise _Stop("Those are the DeepLabV3 paper's rates for a backbone of output stride 16. torchvision's "
+                        "backbone has another output stride, and the rates follow it. Read them from the model.")
+        if len(answer_) == len(rates) + 1 and 1 in answer_:
+            raise _Stop("The 1x1 branch has no dilation to speak of: list only the 3x3 atrous branches.")
+        raise _Stop("Print the `dilation` of the 3x3 Conv2d layers in `model.classifier[0]` (the ASPP).")
+    return _checked(check)
 
 
 def check_feature_size(answer, *, input_size: int, model_name: str = "fcn_resnet101") -> bool:
@@ -46,25 +49,28 @@ def check_feature_size(answer, *, input_size: int, model_name: str = "fcn_resnet
 
     Examples
     --------
-    >>> check_feature_size(8, input_size=64)
-    Correct! The backbone's 'out' features are 8x8 for a 64x64 input: 1/8 of the input side.
-    True
+    >>> check_feature_size(64, input_size=64)
+    Not yet. The input size comes back only after the head's final upsampling; the backbone's features are much coarser.
+    False
     """
-    backbone = load_model(model_name, weights="random", device="cpu").backbone
-    with torch.inference_mode():
-        side = int(backbone(torch.zeros(1, 3, input_size, input_size))["out"].shape[-1])
-    answer = tuple(int(v) for v in np.atleast_1d(answer))
-    if answer in ((side,), (side, side)):
-        return _feedback(True, f"The backbone's 'out' features are {side}x{side} for a {input_size}x{input_size} input: "
-                               f"1/{round(input_size / side)} of the input side.")
-    if answer[0] in (input_size // 32, -(-input_size // 32)):
-        return _feedback(False, "1/32 is the plain classification ResNet. The segmentation backbone replaces the strides "
-                                "of layer3 and layer4 with dilation, so it stops at 1/8.")
-    if answer[0] == input_size:
-        return _feedback(False, "The input size comes back only after the head's final upsampling; the backbone's "
-                                "features are much coarser.")
-    return _feedback(False, "Divide the input side by the backbone's total stride (the product of the strides that are "
-                            "left). To check, run `model.backbone` on a zero batch of that size and read its 'out'.")
+    def check():
+        answer_ = (answer,) if not isinstance(answer, (tuple, list, np.ndarray, torch.Size)) else answer
+        answer_ = _ints_answer(answer_, "the side")
+        backbone = load_model(model_name, weights="random", device="cpu").backbone
+        with torch.inference_mode():
+            side = int(backbone(torch.zeros(1, 3, input_size, input_size))["out"].shape[-1])
+        if answer_ in ((side,), (side, side)):
+            return (f"The backbone's 'out' features are {side}x{side} for a {input_size}x{input_size} input: "
+                    f"1/{round(input_size / side)} of the input side.")
+        if answer_[0] in (input_size // 32, -(-input_size // 32)):
+            raise _Stop("1/32 is the plain classification ResNet. The segmentation backbone replaces the strides "
+                        "of layer3 and layer4 with dilation: work out the stride that is left.")
+        if answer_[0] == input_size:
+            raise _Stop("The input size comes back only after the head's final upsampling; the backbone's "
+                        "features are much coarser.")
+        raise _Stop("Divide the input side by the backbone's total stride (the product of the strides that are "
+                    "left). To check, run `model.backbone` on a zero batch of that size and read its 'out'.")
+    return _checked(check)
 
 
 def check_miou_gap(answer, *, better: str = "deeplabv3_resnet101", worse: str = "fcn_resnet101") -> bool:
@@ -72,16 +78,78 @@ def check_miou_gap(answer, *, better: str = "deeplabv3_resnet101", worse: str = 
 
     Examples
     --------
-    >>> check_miou_gap(3.7)
-    Correct! 67.4 - 63.7 = 3.7 mIoU points.
-    True
+    >>> check_miou_gap(10)
+    Not yet. Subtract the two models' mIoU in `segtutor.list_models()`.
+    False
     """
-    high, low = get_spec(better).metrics, get_spec(worse).metrics
-    gap = round(high["miou"] - low["miou"], 1)
-    if np.isclose(answer, gap, atol=0.051):
-        return _feedback(True, f"{high['miou']} - {low['miou']} = {gap} mIoU points.")
-    if np.isclose(answer, -gap, atol=0.051):
-        return _feedback(False, f"Right size, wrong sign: {better} has the higher mIoU.")
-    if np.isclose(answer, high["pixel_acc"] - low["pixel_acc"], atol=0.051):
-        return _feedback(False, "That is the gap in pixel accuracy; read the mIoU column.")
-    return _feedback(False, "Subtract the two models' mIoU in `segtutor.list_models()`.")
+    def check():
+        _number_answer(answer, "the gap in mIoU points")
+        high, low = get_spec(better).metrics, get_spec(worse).metrics
+        gap = round(high["miou"] - low["miou"], 1)
+        if np.isclose(answer, gap, atol=0.051):
+            return f"{high['miou']} - {low['miou']} = {gap} mIoU points."
+        if np.isclose(answer, -gap, atol=0.051):
+            raise _Stop(f"Mind the sign: {better} has the higher mIoU.")
+        if np.isclose(answer, high["pixel_acc"] - low["pixel_acc"], atol=0.051):
+            raise _Stop("That is the gap in pixel accuracy; read the mIoU column.")
+        raise _Stop("Subtract the two models' mIoU in `segtutor.list_models()`.")
+    return _checked(check)
+
+
+_UPSAMPLE_CASES = [((1, 3, 4, 5), (32, 40)), ((2, 5, 7, 7), (50, 61)), ((3, 4, 1, 6), (8, 48))]  # logits, (H, W)
+
+
+def check_upsample_function(function, *, seed: int | None = None) -> bool:
+    """Check your ``function(logits, size)``: coarse logits ``[N, C, h, w]`` upsampled to ``size = (H, W)``.
+
+    As the FCN and DeepLabV3 heads do: bilinear interpolation of the float
+    scores, ``align_corners=False``, before any argmax. The checker tries
+    fresh random logits, batches of 1 and of N, and sizes that are not
+    multiples of the input's.
+
+    Parameters
+    ----------
+    function : callable
+        Your ``function(logits, size)``.
+    seed : int, optional
+        Seed of the random inputs; by default every call draws new ones.
+
+    Returns
+    -------
+    bool
+        Whether your function passed; one line of feedback is printed.
+
+    Examples
+    --------
+    >>> def upsample(logits, size):
+    ...     return F.interpolate(logits, size=size, mode="nearest")
+    >>> check_upsample_function(upsample, seed=0)
+    Not yet. Nearest-neighbour upsampling makes blocky maps: the heads interpolate bilinearly (on a batch of 1 from 4x5 to 32x40).
+    False
+    """
+    def check():
+        generator = torch.Generator().manual_seed(int(_rng(seed).integers(2**31)))
+        for shape, size in _UPSAMPLE_CASES:
+            logits = torch.randn(shape, generator=generator)
+            case = f"on a batch of {shape[0]} from {shape[2]}x{shape[3]} to {size[0]}x{size[1]}"
+            expected = F.interpolate(logits, size=size, mode="bilinear", align_corners=False)
+            mine = _call(function, logits.clone(), size)
+            if not isinstance(mine, torch.Tensor):
+                raise _Stop(f"Return a torch.Tensor, got {_describe(mine)} ({case}).")
+            if not mine.is_floating_point():
+                raise _Stop(f"Upsample the float scores, then take the argmax; got {mine.dtype} ({case}).")
+            if tuple(mine.shape) == (shape[0], shape[1], size[1], size[0]) and size[0] != size[1]:
+                raise _Stop(f"`size` is (H, W), height first, as in the tensor's shape ({case}).")
+            if tuple(mine.shape) != tuple(expected.shape):
+                raise _Stop(f"The result must be [N, C, H, W] = {list(expected.shape)}, got {list(mine.shape)} ({case}).")
+            mine = mine.detach().float()
+            if _same(mine, expected):
+                continue
+            if _same(mine, F.interpolate(logits, size=size, mode="nearest")):
+                raise _Stop(f"Nearest-neighbour upsampling makes blocky maps: the heads interpolate bilinearly ({case}).")
+            if _same(mine, F.interpolate(logits, size=size, mode="bilinear", align_corners=True)):
+                raise _Stop(f"torchvision's heads use align_corners=False ({case}).")
+            raise _Stop(f"Interpolate the scores to `size` as the heads do: read F.interpolate's `mode` and `align_corners` "
+                        f"({case}).")
+        return "Your upsampling matches the heads' bilinear interpolation on every batch tried."
+    return _coding(check)

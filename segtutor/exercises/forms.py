@@ -7,9 +7,9 @@ import numpy as np
 from ..contours import class_contours
 from ..palettes import get_palette
 from ..superpixels import smooth_labels
-from ._common import _feedback
+from ._common import _call, _checked, _coding, _int_answer, _is_int, _rng, _Stop
 
-__all__ = ["check_grey_value", "check_majority_class", "check_polygon_count"]
+__all__ = ["check_grey_value", "check_majority_class", "check_majority_function", "check_polygon_count"]
 
 
 def check_grey_value(answer, *, class_name: str, palette: str = "voc") -> bool:
@@ -17,19 +17,23 @@ def check_grey_value(answer, *, class_name: str, palette: str = "voc") -> bool:
 
     Examples
     --------
-    >>> check_grey_value(15, class_name="person")
-    Correct! In a grayscale mask the grey value is the class id: 'person' is 15.
-    True
+    >>> check_grey_value(255, class_name="person")
+    Not yet. 255 (white) marks unlabelled pixels in VOC; the grey value of a class is its id.
+    False
     """
     palette = get_palette(palette)
-    expected = palette.class_ids(class_name)[0]
-    if answer == expected:
-        return _feedback(True, f"In a grayscale mask the grey value is the class id: {class_name!r} is {expected}.")
-    if isinstance(answer, (tuple, list)):
-        return _feedback(False, "A grayscale mask has one number per pixel, not an (R, G, B) colour.")
-    if answer == 255:
-        return _feedback(False, "255 (white) marks unlabelled pixels in VOC; the grey value of a class is its id.")
-    return _feedback(False, f"Find {class_name!r} in the palette's names: its position is its id and its grey value.")
+
+    def check():
+        if isinstance(answer, (tuple, list)):
+            raise _Stop("A grayscale mask has one number per pixel, not an (R, G, B) colour.")
+        _int_answer(answer, "the grey value")
+        expected = palette.class_ids(class_name)[0]
+        if answer == expected:
+            return f"In a grayscale mask the grey value is the class id: {class_name!r} is {expected}."
+        if answer == 255:
+            raise _Stop("255 (white) marks unlabelled pixels in VOC; the grey value of a class is its id.")
+        raise _Stop(f"Find {class_name!r} in the palette's names: its position is its id and its grey value.")
+    return _checked(check)
 
 
 def check_polygon_count(answer, *, labels, class_name: str, palette: str = "voc") -> bool:
@@ -39,20 +43,23 @@ def check_polygon_count(answer, *, labels, class_name: str, palette: str = "voc"
     --------
     >>> ring = np.full((5, 5), 8)
     >>> ring[2, 2] = 0  # a cat ring around one background pixel
-    >>> check_polygon_count(2, labels=ring, class_name="cat")
-    Correct! 'cat' has 2 polygons: every separate region, and every hole, is outlined on its own.
-    True
+    >>> check_polygon_count(1, labels=ring, class_name="cat")
+    Not yet. Count the holes too: a hole's border is a polygon of its own. Pixels that touch only at a corner are separate regions.
+    False
     """
     palette = get_palette(palette)
-    class_id = palette.class_ids(class_name)[0]
-    expected = len(class_contours(labels, classes=class_id, palette=palette).get(class_id, []))
-    if answer == expected:
-        return _feedback(True, f"{class_name!r} has {expected} polygons: every separate region, and every hole, "
-                               "is outlined on its own.")
-    if answer < expected:
-        return _feedback(False, "Count the holes too: a hole's border is a polygon of its own. Pixels that touch "
-                                "only at a corner are separate regions.")
-    return _feedback(False, "Too many: pixels that share an edge belong to one region, which has one outer polygon.")
+
+    def check():
+        _int_answer(answer, "the number of polygons")
+        class_id = palette.class_ids(class_name)[0]
+        expected = len(class_contours(labels, classes=class_id, palette=palette).get(class_id, []))
+        if answer == expected:
+            return f"{class_name!r} has {expected} polygons: every separate region, and every hole, is outlined on its own."
+        if answer < expected:
+            raise _Stop("Count the holes too: a hole's border is a polygon of its own. Pixels that touch "
+                        "only at a corner are separate regions.")
+        raise _Stop("Too many: pixels that share an edge belong to one region, which has one outer polygon.")
+    return _checked(check)
 
 
 def check_majority_class(answer, *, labels) -> bool:
@@ -60,16 +67,86 @@ def check_majority_class(answer, *, labels) -> bool:
 
     Examples
     --------
-    >>> check_majority_class(8, labels=np.array([[8, 8, 15], [0, 8, 15]]))
-    Correct! Class 8 has the most pixels, so the whole superpixel becomes 8.
-    True
+    >>> check_majority_class(15, labels=np.array([[8, 8, 15], [0, 8, 15]]))
+    Not yet. Count the pixels of each class id; the most frequent one wins the vote.
+    False
     """
     labels = np.asarray(labels)
-    expected = int(smooth_labels(labels, np.zeros_like(labels))[0, 0])
-    ids, counts = np.unique(labels, return_counts=True)
-    if answer == expected:
-        return _feedback(True, f"Class {expected} has the most pixels, so the whole superpixel becomes {expected}.")
-    if answer in ids.tolist() and counts[ids.tolist().index(answer)] == counts.max():
-        return _feedback(False, "That class ties for the most pixels; ties go to the smaller class id.")
-    return _feedback(False, "Count the pixels of each class id; the most frequent one wins the vote.")
 
+    def check():
+        _int_answer(answer, "the class id")
+        expected = int(smooth_labels(labels, np.zeros_like(labels))[0, 0])
+        ids, counts = np.unique(labels, return_counts=True)
+        if answer == expected:
+            return f"Class {expected} has the most pixels, so the whole superpixel becomes {expected}."
+        if answer in ids.tolist() and counts[ids.tolist().index(answer)] == counts.max():
+            raise _Stop("That class ties for the most pixels; ties go to the smaller class id.")
+        raise _Stop("Count the pixels of each class id; the most frequent one wins the vote.")
+    return _checked(check)
+
+
+def _majority(labels: np.ndarray, ignore_index: int) -> int:
+    """The reference: most frequent id outside `ignore_index`, ties to the smaller id."""
+    return int(np.bincount(labels[labels != ignore_index].ravel()).argmax())
+
+
+def _majority_cases(rng: np.random.Generator):
+    """(description, labels) pairs: several sizes, a tie, a void majority, absent classes."""
+    size = (5, 7)
+    mixed = rng.choice(rng.choice(21, size=4, replace=False), size=size, p=[0.4, 0.3, 0.2, 0.1])
+    tie = np.array([[9, 9, 4], [4, 6, 255]])
+    high = int(rng.integers(10, 20))
+    tie[tie == 9], tie[tie == 4] = high, high - 3  # two ids, each twice: the smaller one wins
+    void = np.full((4, 5), 255)
+    void[0, :3] = rng.integers(1, 20)
+    void[1, 0] = 3
+    return [(f"a {size[0]}x{size[1]} map", mixed), ("a map with a tie", tie), ("a map that is mostly void (255)", void),
+            ("a 1x1 map", np.array([[int(rng.integers(0, 21))]]))]
+
+
+def check_majority_function(function, *, seed: int | None = None) -> bool:
+    """Check your ``function(labels, ignore_index=255)``: the majority class id of an (H, W) class map.
+
+    Pixels equal to `ignore_index` have no label and do not vote; a tie goes
+    to the smaller class id. The checker calls your function on fresh random
+    maps of several sizes, a tie, and a map that is mostly void.
+
+    Parameters
+    ----------
+    function : callable
+        Your ``function(labels, ignore_index=255)``, returning an int.
+    seed : int, optional
+        Seed of the random inputs; by default every call draws new ones.
+
+    Returns
+    -------
+    bool
+        Whether your function passed; one line of feedback is printed.
+
+    Examples
+    --------
+    >>> def majority_class(labels, ignore_index=255):
+    ...     return int(np.bincount(labels.ravel()).argmax())  # counts the void pixels too
+    >>> check_majority_function(majority_class, seed=0)
+    Not yet. Your function returns 255 on a map that is mostly void (255): leave pixels equal to ignore_index out of the vote.
+    False
+    """
+    def check():
+        for case, labels in _majority_cases(_rng(seed)):
+            expected = _majority(labels, 255)
+            mine = _call(function, labels.copy(), ignore_index=255)
+            if isinstance(mine, np.ndarray) and mine.ndim == 0:
+                mine = mine[()]
+            if not _is_int(mine):
+                raise _Stop(f"Return the class id as an int, got {type(mine).__name__} (on {case}).")
+            if mine == expected:
+                continue
+            if mine == 255:
+                raise _Stop(f"Your function returns 255 on {case}: leave pixels equal to ignore_index out of the vote.")
+            counts = np.bincount(labels[labels != 255].ravel(), minlength=256)
+            if 0 <= mine < 256 and counts[mine] == counts.max():
+                raise _Stop(f"Two classes tie for the most pixels (on {case}): the vote goes to the smaller class id.")
+            raise _Stop(f"Your function returns a class that is not the most frequent one (on {case}): count each "
+                        "class id's pixels, e.g. with np.bincount, and pick the largest count.")
+        return "Your function finds the majority class on every map tried, voids left out and ties to the smaller id."
+    return _coding(check)

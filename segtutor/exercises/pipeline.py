@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import torch
 import torchvision.transforms as T
-
 from PIL import Image
 
 from ..models import get_spec
 from ..palettes import get_palette
-from ._common import _feedback
+from ..preprocessing import preprocess
+from ._common import _call, _checked, _coding, _ints_answer, _labels_result, _rng, _Stop, _ToyModel
 
-__all__ = ["check_class_color", "check_output_keys", "check_resize_size"]
+__all__ = ["check_class_color", "check_output_keys", "check_pipeline", "check_resize_size"]
 
 
 def check_resize_size(answer, *, original: tuple[int, int], resize: int = 256) -> bool:
@@ -18,18 +19,21 @@ def check_resize_size(answer, *, original: tuple[int, int], resize: int = 256) -
 
     Examples
     --------
-    >>> check_resize_size((341, 256), original=(640, 480))
-    Correct! Resize(256) scales the shorter side to 256 and keeps the aspect ratio.
-    True
+    >>> check_resize_size((256, 256), original=(640, 480))
+    Not yet. Resize(256) with one number does not make a square: it scales the shorter side to 256.
+    False
     """
-    expected = T.Resize(resize)(Image.new("RGB", original)).size
-    if tuple(answer) == expected:
-        return _feedback(True, f"Resize({resize}) scales the shorter side to {resize} and keeps the aspect ratio.")
-    if tuple(answer) == (resize, resize):
-        return _feedback(False, f"Resize({resize}) with one number does not make a square: it scales the shorter side to {resize}.")
-    if resize not in tuple(answer):
-        return _feedback(False, f"One side must become {resize}: which side is the shorter one in {original}?")
-    return _feedback(False, "The shorter side is right; scale the longer side by the same factor and round down.")
+    def check():
+        answer_ = _ints_answer(answer, "the size (W, H)")
+        expected = T.Resize(resize)(Image.new("RGB", original)).size
+        if answer_ == expected:
+            return f"Resize({resize}) scales the shorter side to {resize} and keeps the aspect ratio."
+        if answer_ == (resize, resize):
+            raise _Stop(f"Resize({resize}) with one number does not make a square: it scales the shorter side to {resize}.")
+        if resize not in answer_:
+            raise _Stop(f"One side must become {resize}: which side is the shorter one in {original}?")
+        raise _Stop("Scale the other side by the same factor as the shorter one, and round down.")
+    return _checked(check)
 
 
 def check_output_keys(answer, *, model_name: str) -> bool:
@@ -37,16 +41,20 @@ def check_output_keys(answer, *, model_name: str) -> bool:
 
     Examples
     --------
-    >>> check_output_keys(["out"], model_name="lraspp_mobilenet_v3_large")
-    Correct! lraspp_mobilenet_v3_large returns ['out'].
-    True
+    >>> check_output_keys(["aux"], model_name="lraspp_mobilenet_v3_large")
+    Not yet. Print list(output.keys()) for lraspp_mobilenet_v3_large and compare: 'out' always comes first.
+    False
     """
-    expected = ["out", "aux"] if get_spec(model_name).has_aux else ["out"]
-    if list(answer) == expected:
-        return _feedback(True, f"{model_name} returns {expected}.")
-    if list(answer) == ["out"]:
-        return _feedback(False, f"{model_name} has an auxiliary head, so its output holds 'aux' beside 'out'.")
-    return _feedback(False, f"Print list(output.keys()) for {model_name} and compare: the keys come in a fixed order.")
+    def check():
+        if not isinstance(answer, (list, tuple)) or not all(isinstance(k, str) for k in answer):
+            raise _Stop("Give the keys as a list of strings, e.g. ['key1', 'key2'].")
+        expected = ["out", "aux"] if get_spec(model_name).has_aux else ["out"]
+        if list(answer) == expected:
+            return f"{model_name} returns {expected}."
+        if list(answer) == ["out"] or list(answer) == ["out", "aux"]:
+            raise _Stop(f"Does {model_name} have an auxiliary head? Only models trained with one return 'aux'.")
+        raise _Stop(f"Print list(output.keys()) for {model_name} and compare: 'out' always comes first.")
+    return _checked(check)
 
 
 def check_class_color(answer, *, class_name: str, palette: str = "voc") -> bool:
@@ -54,16 +62,83 @@ def check_class_color(answer, *, class_name: str, palette: str = "voc") -> bool:
 
     Examples
     --------
-    >>> check_class_color((64, 0, 0), class_name="cat")
-    Correct! 'cat' is class 8 and has colour (64, 0, 0).
-    True
+    >>> check_class_color((0, 0, 0), class_name="cat")
+    Not yet. Look up the palette's row at the class id of 'cat', not another row.
+    False
     """
     palette = get_palette(palette)
     if class_name not in palette.names:
         raise ValueError(f"`class_name` must be one of {', '.join(palette.names)}, got {class_name!r}")
-    index = palette.names.index(class_name)
-    expected = tuple(int(c) for c in palette.colors[index])
-    if tuple(answer) == expected:
-        return _feedback(True, f"{class_name!r} is class {index} and has colour {expected}.")
-    return _feedback(False, f"Look up row {index} ({class_name!r}'s class id) of the palette's colours, not another row.")
 
+    def check():
+        answer_ = _ints_answer(answer, "the colour (R, G, B)")
+        index = palette.names.index(class_name)
+        expected = tuple(int(c) for c in palette.colors[index])
+        if answer_ == expected:
+            return f"{class_name!r} is class {index} and has colour {expected}."
+        raise _Stop(f"Look up the palette's row at the class id of {class_name!r}, not another row.")
+    return _checked(check)
+
+
+# (W, H) of the photos and number of classes of the toy models the pipeline exercise runs on
+_PIPELINE_CASES = [((300, 240), 3), ((230, 310), 5), ((256, 256), 4)]
+
+
+def check_pipeline(function, *, seed: int | None = None) -> bool:
+    """Check your ``function(model, image)``: an RGB PIL image in, its (H, W) integer class map out.
+
+    The checker builds small random models (which, like torchvision's, return
+    an OrderedDict with 'out' and 'aux') and random photos of several sizes,
+    and compares your class maps with the seed's pipeline: preprocess, run
+    the model, take 'out', argmax over the classes, keep the one image.
+
+    Parameters
+    ----------
+    function : callable
+        Your ``function(model, image)``.
+    seed : int, optional
+        Seed of the random inputs; by default every call draws new ones.
+
+    Returns
+    -------
+    bool
+        Whether your function passed; one line of feedback is printed.
+
+    Examples
+    --------
+    >>> def segment_image(model, image):
+    ...     raise NotImplementedError  # your code here
+    >>> check_pipeline(segment_image)
+    Not attempted yet: replace `raise NotImplementedError` with your code, then run this cell again.
+    False
+    """
+    def check():
+        rng = _rng(seed)
+        generator = torch.Generator().manual_seed(int(rng.integers(2**31)))
+        for (width, height), classes in _PIPELINE_CASES:
+            model = _ToyModel(classes, generator)
+            image = Image.fromarray(rng.integers(0, 256, (height, width, 3), dtype="uint8"))
+            case = f"on a {width}x{height} photo"
+            with torch.inference_mode():
+                batch = preprocess(image)
+                output = model(batch)
+                unnormalized = model(T.Compose([T.Resize(256), T.CenterCrop(224), T.ToTensor()])(image)[None])
+            expected = output["out"].argmax(dim=1)[0]
+            mine = _call(function, model, image)
+            if isinstance(mine, torch.Tensor) and tuple(mine.shape) == (1, *expected.shape):
+                raise _Stop(f"Return the class map of the one image, [H, W]: drop the batch axis ({case}).")
+            if isinstance(mine, torch.Tensor) and mine.is_floating_point():
+                raise _Stop(f"Your function returns scores ({mine.dtype}); argmax over the class axis turns them "
+                            f"into class ids ({case}).")
+            mine = _labels_result(mine, expected, case=case)
+            if torch.equal(mine, expected):
+                continue
+            if torch.equal(mine, output["aux"].argmax(dim=1)[0]):
+                raise _Stop(f"Use output['out'], the final scores; 'aux' is the auxiliary head's ({case}).")
+            if torch.equal(mine, unnormalized["out"].argmax(dim=1)[0]):
+                raise _Stop(f"Normalize with the ImageNet mean and std after ToTensor: segtutor.preprocess runs the "
+                            f"whole recipe ({case}).")
+            raise _Stop(f"Your class map differs at some pixels: segtutor.preprocess(image), the model, output['out'], "
+                        f"then argmax over the class axis (dim=1) ({case}).")
+        return "Your pipeline gives the seed's class map on every photo and model tried."
+    return _coding(check)

@@ -7,10 +7,12 @@ import torchvision.transforms as T
 
 from PIL import Image
 
-from ..preprocessing import IMAGENET_MEAN, IMAGENET_STD
-from ._common import _feedback, _close, _as_tuple
+import torch
 
-__all__ = ["check_kept_fraction", "check_normalized_pixel", "check_transform_shape"]
+from ..preprocessing import IMAGENET_MEAN, IMAGENET_STD, seed_transform
+from ._common import _call, _checked, _close, _coding, _ints_answer, _is_number, _number_answer, _rng, _Stop
+
+__all__ = ["check_kept_fraction", "check_normalized_pixel", "check_seed_transform", "check_transform_shape"]
 
 
 def check_normalized_pixel(answer, *, pixel: tuple[int, int, int]) -> bool:
@@ -18,24 +20,30 @@ def check_normalized_pixel(answer, *, pixel: tuple[int, int, int]) -> bool:
 
     Examples
     --------
-    >>> check_normalized_pixel((2.249, 2.429, 2.640), pixel=(255, 255, 255))
-    Correct! ToTensor divides by 255, then Normalize computes (x - mean) / std per channel.
-    True
+    >>> check_normalized_pixel((1111.4, 1136.4, 1131.5), pixel=(255, 255, 255))
+    Not yet. Normalize works on ToTensor's output: divide the 0-255 values by 255 first.
+    False
     """
-    x = np.asarray(pixel, dtype=np.float64) / 255
-    mean, std = np.asarray(IMAGENET_MEAN), np.asarray(IMAGENET_STD)
-    answer = np.asarray(answer, dtype=np.float64)
-    if answer.shape != (3,):
-        return _feedback(False, "Give three numbers, one per channel (R, G, B).")
-    if _close(answer, (x - mean) / std):
-        return _feedback(True, "ToTensor divides by 255, then Normalize computes (x - mean) / std per channel.")
-    if _close(answer, (255 * x - mean) / std):
-        return _feedback(False, "Normalize works on ToTensor's output: divide the 0-255 values by 255 first.")
-    if _close(answer, (x - std) / mean):
-        return _feedback(False, "You swapped them: subtract the mean, then divide by the standard deviation.")
-    if _close(answer, x / std - mean) or _close(answer, (x - mean) * std):
-        return _feedback(False, "Subtract the mean first, then divide the difference by the std: (x - mean) / std.")
-    return _feedback(False, f"Per channel: (value / 255 - mean) / std, with mean {IMAGENET_MEAN} and std {IMAGENET_STD}.")
+    def check():
+        if isinstance(answer, (np.ndarray, torch.Tensor)):
+            values = answer.tolist()
+        else:
+            values = answer
+        if not isinstance(values, (tuple, list)) or len(values) != 3 or not all(_is_number(v) for v in values):
+            raise _Stop("Give three numbers, one per channel (R, G, B).")
+        x = np.asarray(pixel, dtype=np.float64) / 255
+        mean, std = np.asarray(IMAGENET_MEAN), np.asarray(IMAGENET_STD)
+        mine = np.asarray(values, dtype=np.float64)
+        if _close(mine, (x - mean) / std):
+            return "ToTensor divides by 255, then Normalize computes (x - mean) / std per channel."
+        if _close(mine, (255 * x - mean) / std):
+            raise _Stop("Normalize works on ToTensor's output: divide the 0-255 values by 255 first.")
+        if _close(mine, (x - std) / mean):
+            raise _Stop("You swapped them: subtract the mean, then divide by the standard deviation.")
+        if _close(mine, x / std - mean) or _close(mine, (x - mean) * std):
+            raise _Stop("Subtract the mean first, then divide the difference by the std: (x - mean) / std.")
+        raise _Stop(f"Per channel: (value / 255 - mean) / std, with mean {IMAGENET_MEAN} and std {IMAGENET_STD}.")
+    return _checked(check)
 
 
 def check_transform_shape(answer, *, original: tuple[int, int], recipe: str = "weights") -> bool:
@@ -46,29 +54,32 @@ def check_transform_shape(answer, *, original: tuple[int, int], recipe: str = "w
 
     Examples
     --------
-    >>> check_transform_shape((3, 1040, 520), original=(300, 600))
-    Correct! The shorter side becomes 520, nothing is cropped, and the tensor is [C, H, W].
-    True
+    >>> check_transform_shape((3, 520, 1040), original=(300, 600))
+    Not yet. Tensors are [C, H, W], height first; PIL's size is (W, H), width first.
+    False
     """
     if recipe not in ("weights", "seed"):
         raise ValueError(f"`recipe` must be 'weights' or 'seed', got {recipe!r}")
     side = 520 if recipe == "weights" else 256
     width, height = T.Resize(side)(Image.new("RGB", original)).size
     expected = (3, height, width) if recipe == "weights" else (3, 224, 224)
-    answer = _as_tuple(answer)
-    if answer == expected:
-        how = "nothing is cropped" if recipe == "weights" else "CenterCrop(224) cuts the square"
-        return _feedback(True, f"The shorter side becomes {side}, {how}, and the tensor is [C, H, W].")
-    if sorted(answer) == sorted(expected) and answer[0] != 3:
-        return _feedback(False, "ToTensor puts the channels first: [C, H, W], not [H, W, C].")
-    if answer == (3, expected[2], expected[1]):
-        return _feedback(False, "Tensors are [C, H, W], height first; PIL's size is (W, H), width first.")
-    if recipe == "weights" and answer == (3, 224, 224):
-        return _feedback(False, "That is the seed's recipe; weights.transforms() resizes to 520 and does not crop.")
-    if side in answer[1:] and answer[1] == answer[2]:
-        return _feedback(False, f"Resize({side}) keeps the aspect ratio: only the shorter side becomes {side}.")
-    return _feedback(False, f"Resize({side}) the shorter side of the {original[0]}x{original[1]} (W x H) photo, "
-                            "then write the shape as [C, H, W].")
+
+    def check():
+        answer_ = _ints_answer(answer, "the shape")
+        if answer_ == expected:
+            how = "nothing is cropped" if recipe == "weights" else "CenterCrop(224) cuts the square"
+            return f"The shorter side becomes {side}, {how}, and the tensor is [C, H, W]."
+        if sorted(answer_) == sorted(expected) and answer_[0] != 3:
+            raise _Stop("ToTensor puts the channels first: [C, H, W], not [H, W, C].")
+        if answer_ == (3, expected[2], expected[1]):
+            raise _Stop("Tensors are [C, H, W], height first; PIL's size is (W, H), width first.")
+        if recipe == "weights" and answer_ == (3, 224, 224):
+            raise _Stop(f"That is the seed's recipe; weights.transforms() resizes the shorter side to {side} and does not crop.")
+        if len(answer_) == 3 and side in answer_[1:] and answer_[1] == answer_[2]:
+            raise _Stop(f"Resize({side}) keeps the aspect ratio: only the shorter side becomes {side}.")
+        raise _Stop(f"Resize({side}) the shorter side of the {original[0]}x{original[1]} (W x H) photo, "
+                    "then write the shape as [C, H, W].")
+    return _checked(check)
 
 
 def check_kept_fraction(answer, *, original: tuple[int, int]) -> bool:
@@ -76,19 +87,93 @@ def check_kept_fraction(answer, *, original: tuple[int, int]) -> bool:
 
     Examples
     --------
-    >>> check_kept_fraction(0.575, original=(640, 480))
-    Correct! The crop keeps 224/341 of the width and 224/256 of the height: 0.575 of the photo.
-    True
+    >>> check_kept_fraction(57.5, original=(640, 480))
+    Not yet. That is a percentage; give the fraction between 0 and 1.
+    False
     """
-    width, height = T.Resize(256)(Image.new("RGB", original)).size
-    expected = 224 / width * 224 / height
-    if np.isclose(answer, expected, atol=0.01):
-        return _feedback(True, f"The crop keeps 224/{width} of the width and 224/{height} of the height: "
-                               f"{expected:.3f} of the photo.")
-    if np.isclose(answer, 100 * expected, atol=1):
-        return _feedback(False, "That is a percentage; give the fraction between 0 and 1.")
-    if np.isclose(answer, 224 * 224 / (original[0] * original[1]), atol=0.01):
-        return _feedback(False, f"The crop is taken after Resize(256): compare 224x224 with the resized "
-                                f"{width}x{height}, not with the original.")
-    return _feedback(False, f"After Resize(256) the photo is {width}x{height}; the crop keeps 224 of each side.")
+    def check():
+        _number_answer(answer, "the fraction")
+        width, height = T.Resize(256)(Image.new("RGB", original)).size
+        expected = 224 / width * 224 / height
+        if np.isclose(answer, expected, atol=0.01):
+            return (f"The crop keeps 224/{width} of the width and 224/{height} of the height: "
+                    f"{expected:.3f} of the photo.")
+        if np.isclose(answer, 100 * expected, atol=1):
+            raise _Stop("That is a percentage; give the fraction between 0 and 1.")
+        if np.isclose(answer, 224 * 224 / (original[0] * original[1]), atol=0.01):
+            raise _Stop("The crop is taken after Resize(256): compare the 224x224 crop with the resized photo, "
+                        "not with the original.")
+        raise _Stop("Work out the photo's size after Resize(256) first; the crop keeps 224 pixels of each side.")
+    return _checked(check)
 
+
+_SEED_SIZES = [(451, 300), (300, 451), (256, 256), (640, 480)]  # (W, H) of the photos tried
+
+
+def _variants(image) -> dict:
+    """What typical mistakes make of `image`, by the feedback they get."""
+    norm = T.Normalize(IMAGENET_MEAN, IMAGENET_STD)
+    return {
+        "Resize(256) with one number keeps the aspect ratio; Resize((256, 256)) squashes the photo":
+            T.Compose([T.Resize((256, 256)), T.CenterCrop(224), T.ToTensor(), norm])(image),
+        "Normalize after ToTensor: subtract the ImageNet mean and divide by the std, channel by channel":
+            T.Compose([T.Resize(256), T.CenterCrop(224), T.ToTensor()])(image),
+        "Normalize(mean, std) takes the mean first: you swapped them":
+            T.Compose([T.Resize(256), T.CenterCrop(224), T.ToTensor(), T.Normalize(IMAGENET_STD, IMAGENET_MEAN)])(image),
+    }
+
+
+def check_seed_transform(function, *, seed: int | None = None) -> bool:
+    """Check your ``function(image)``: the seed's preprocessing of one RGB PIL image.
+
+    It must return the float32 ``[3, 224, 224]`` tensor that Resize(256),
+    CenterCrop(224), ToTensor and Normalize (ImageNet mean and std) make.
+    The checker calls it on fresh random photos of several sizes.
+
+    Parameters
+    ----------
+    function : callable
+        Your ``function(image)``.
+    seed : int, optional
+        Seed of the random inputs; by default every call draws new ones.
+
+    Returns
+    -------
+    bool
+        Whether your function passed; one line of feedback is printed.
+
+    Examples
+    --------
+    >>> def transform(image):
+    ...     return T.Compose([T.Resize(256), T.CenterCrop(224), T.ToTensor()])(image)
+    >>> check_seed_transform(transform, seed=0)
+    Not yet. Normalize after ToTensor: subtract the ImageNet mean and divide by the std, channel by channel (on a 451x300 photo).
+    False
+    """
+    def check():
+        rng = _rng(seed)
+        for width, height in _SEED_SIZES:
+            image = Image.fromarray(rng.integers(0, 256, (height, width, 3), dtype="uint8"))
+            case = f"on a {width}x{height} photo"
+            expected = seed_transform()(image)
+            mine = _call(function, image.copy())
+            if not isinstance(mine, torch.Tensor):
+                raise _Stop(f"Return a torch.Tensor (ToTensor makes one), got {type(mine).__name__} ({case}).")
+            if not mine.is_floating_point():
+                raise _Stop(f"Return floats, got {mine.dtype}: ToTensor turns 0-255 bytes into floats in [0, 1] ({case}).")
+            if tuple(mine.shape) == (1, 3, 224, 224):
+                raise _Stop(f"Return one image, [3, H, W]: the batch axis is added later, with unsqueeze(0) ({case}).")
+            if tuple(mine.shape) == (224, 224, 3):
+                raise _Stop(f"Tensors put the channels first: [3, H, W], as ToTensor returns them ({case}).")
+            if tuple(mine.shape) != (3, 224, 224):
+                raise _Stop(f"The result must be [3, 224, 224], got {list(mine.shape)}: Resize(256), then "
+                            f"CenterCrop(224) ({case}).")
+            if torch.allclose(mine.float(), expected, atol=1e-4):
+                continue
+            for message, variant in _variants(image).items():
+                if torch.allclose(mine.float(), variant, atol=1e-4):
+                    raise _Stop(f"{message} ({case}).")
+            raise _Stop(f"Your values differ from the seed's: Resize(256), CenterCrop(224), ToTensor, then "
+                        f"Normalize with segtutor.IMAGENET_MEAN and IMAGENET_STD ({case}).")
+        return "Your transform matches the seed's on every photo tried."
+    return _coding(check)

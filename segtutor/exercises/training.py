@@ -12,9 +12,9 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..training import training_step as _reference_step
-from ._common import _feedback
+from ._common import NOT_ATTEMPTED, _checked, _describe, _feedback, _int_answer, _number_answer, _Stop
 
-__all__ = ["check_background_only_miou", "check_initial_loss", "check_training_step", "check_training_steps"]
+__all__ = ["check_background_only_miou", "check_initial_loss", "check_training_step_function", "check_training_steps"]
 
 
 def check_background_only_miou(answer, *, background_fraction: float, num_present: int) -> bool:
@@ -25,19 +25,24 @@ def check_background_only_miou(answer, *, background_fraction: float, num_presen
 
     Examples
     --------
-    >>> check_background_only_miou(0.8 / 3, background_fraction=0.8, num_present=2)
-    Correct! Background IoU is 0.8, each of the 2 present classes scores 0: the mean is 0.267.
-    True
+    >>> check_background_only_miou(0.8, background_fraction=0.8, num_present=2)
+    Not yet. That is the pixel accuracy. mIoU first scores each class, then averages the classes.
+    False
     """
+    return _checked(lambda: _background_only(answer, background_fraction, num_present))
+
+
+def _background_only(answer, background_fraction: float, num_present: int) -> str:
+    _number_answer(answer, "the mIoU")
     expected = background_fraction / (1 + num_present)
     if math.isclose(answer, expected, abs_tol=0.005):
-        return _feedback(True, f"Background IoU is {background_fraction:g}, each of the {num_present} present classes "
+        return (f"Background IoU is {background_fraction:g}, each of the {num_present} present classes "
                                f"scores 0: the mean is {expected:.3f}.")
     if math.isclose(answer, background_fraction, abs_tol=0.005):
-        return _feedback(False, "That is the pixel accuracy. mIoU first scores each class, then averages the classes.")
+        raise _Stop("That is the pixel accuracy. mIoU first scores each class, then averages the classes.")
     if answer < expected:
-        return _feedback(False, "Classes absent from both labels and prediction have no IoU (NaN) and are left out of the mean.")
-    return _feedback(False, "Background IoU = intersection / union = the background's share of all pixels; the other classes score 0.")
+        raise _Stop("Classes absent from both labels and prediction have no IoU (NaN) and are left out of the mean.")
+    raise _Stop("Background IoU = intersection / union = the background's share of all pixels; the other classes score 0.")
 
 
 def check_initial_loss(answer, *, num_classes: int = 5) -> bool:
@@ -45,19 +50,24 @@ def check_initial_loss(answer, *, num_classes: int = 5) -> bool:
 
     Examples
     --------
-    >>> check_initial_loss(1.609)
-    Correct! Each of the 5 classes gets probability 1/5, and the loss is -ln(1/5) = ln 5 = 1.609.
-    True
+    >>> check_initial_loss(0.2)
+    Not yet. 1/5 is the probability of the true class; the loss is minus its natural logarithm.
+    False
     """
+    return _checked(lambda: _initial_loss(answer, num_classes))
+
+
+def _initial_loss(answer, num_classes: int) -> str:
+    _number_answer(answer, "the loss")
     expected = math.log(num_classes)
     if math.isclose(answer, expected, abs_tol=0.01):
-        return _feedback(True, f"Each of the {num_classes} classes gets probability 1/{num_classes}, "
+        return (f"Each of the {num_classes} classes gets probability 1/{num_classes}, "
                                f"and the loss is -ln(1/{num_classes}) = ln {num_classes} = {expected:.3f}.")
     if math.isclose(answer, 1 / num_classes, abs_tol=0.01):
-        return _feedback(False, f"1/{num_classes} is the probability of the true class; the loss is minus its natural logarithm.")
+        raise _Stop(f"1/{num_classes} is the probability of the true class; the loss is minus its natural logarithm.")
     if math.isclose(answer, math.log10(num_classes), abs_tol=0.01):
-        return _feedback(False, "Cross-entropy uses the natural logarithm, not log10.")
-    return _feedback(False, "Cross-entropy is -ln(p), p the probability of the true class. What is p when all classes are equally likely?")
+        raise _Stop("Cross-entropy uses the natural logarithm, not log10.")
+    raise _Stop("Cross-entropy is -ln(p), p the probability of the true class. What is p when all classes are equally likely?")
 
 
 def check_training_steps(answer, *, num_samples: int, batch_size: int, epochs: int) -> bool:
@@ -65,19 +75,24 @@ def check_training_steps(answer, *, num_samples: int, batch_size: int, epochs: i
 
     Examples
     --------
-    >>> check_training_steps(14, num_samples=100, batch_size=16, epochs=2)
-    Correct! Each epoch has ceil(100 / 16) = 7 batches, the last one smaller: 7 x 2 = 14 steps.
-    True
+    >>> check_training_steps(12, num_samples=100, batch_size=16, epochs=2)
+    Not yet. The DataLoader keeps the last, smaller batch (drop_last=False): round up, not down.
+    False
     """
+    return _checked(lambda: _training_steps(answer, num_samples, batch_size, epochs))
+
+
+def _training_steps(answer, num_samples: int, batch_size: int, epochs: int) -> str:
+    _int_answer(answer, "the number of steps")
     per_epoch = math.ceil(num_samples / batch_size)
     if answer == per_epoch * epochs:
-        return _feedback(True, f"Each epoch has ceil({num_samples} / {batch_size}) = {per_epoch} batches, "
+        return (f"Each epoch has ceil({num_samples} / {batch_size}) = {per_epoch} batches, "
                                f"the last one smaller: {per_epoch} x {epochs} = {per_epoch * epochs} steps.")
     if answer == num_samples // batch_size * epochs:
-        return _feedback(False, "The DataLoader keeps the last, smaller batch (drop_last=False): round up, not down.")
+        raise _Stop("The DataLoader keeps the last, smaller batch (drop_last=False): round up, not down.")
     if answer == per_epoch:
-        return _feedback(False, "That is one epoch; the loop runs over the data once per epoch.")
-    return _feedback(False, "One step per batch: how many batches of the given size hold all the samples, and how many epochs?")
+        raise _Stop("That is one epoch; the loop runs over the data once per epoch.")
+    raise _Stop("One step per batch: how many batches of the given size hold all the samples, and how many epochs?")
 
 
 
@@ -153,11 +168,11 @@ _ORDER_PROBLEMS = (
     (lambda e: "scheduler" not in e, "scheduler.step() is never called, so the learning rate never follows its schedule."),
     (lambda e: e.count("step") > 1 or e.count("scheduler") > 1 or e.count("backward") > 1,
      "One batch, one step: call backward, optimizer.step() and scheduler.step() once each."),
+    (lambda e: "zero_grad" in e[e.index("backward"):e.index("step")],
+     "optimizer.zero_grad() runs between loss.backward() and optimizer.step(): it wipes the gradients the step needs."),
     (lambda e: "zero_grad" not in e[:e.index("backward")],
      "The previous step's gradients were still there: gradients add up until you clear them with optimizer.zero_grad(), "
      "before loss.backward()."),
-    (lambda e: "zero_grad" in e[e.index("backward"):e.index("step")],
-     "optimizer.zero_grad() runs between loss.backward() and optimizer.step(): it wipes the gradients the step needs."),
     (lambda e: e.index("step") < e.index("backward"), "optimizer.step() runs before loss.backward(), on stale gradients."),
     (lambda e: e.index("scheduler") < e.index("step"), "scheduler.step() belongs after optimizer.step()."),
 )
@@ -206,10 +221,10 @@ def _diagnose(returned, events, learner, reference) -> str | None:
     return None
 
 
-def check_training_step(function) -> bool:
+def check_training_step_function(function, *, seed: int | None = None) -> bool:
     """Check a learner's ``training_step(model, batch, labels, optimizer, scheduler)``.
 
-    It is run twice on fresh random inputs (a small two-head model, labels with
+    It is run twice on fresh random inputs (`seed` fixes them; by default every call draws new ones) (a small two-head model, labels with
     unlabelled pixels of 255, stale gradients from an earlier step, SGD and a
     scheduler) and compared with a correct step: the returned loss, the order
     of zero_grad, backward and the steps, the weights and the learning rate.
@@ -218,26 +233,26 @@ def check_training_step(function) -> bool:
     --------
     >>> def training_step(model, batch, labels, optimizer, scheduler):
     ...     raise NotImplementedError
-    >>> check_training_step(training_step)
+    >>> check_training_step_function(training_step)
     Not attempted yet: replace `raise NotImplementedError` with your code, then run this cell again.
     False
     >>> def training_step(model, batch, labels, optimizer, scheduler):
     ...     loss = F.cross_entropy(model(batch)["out"], labels)
     ...     return loss.item()
-    >>> check_training_step(training_step)
+    >>> check_training_step_function(training_step)
     Not yet. cross_entropy failed on a label of 255: 255 marks unlabelled pixels, tell cross_entropy to ignore them (ignore_index=255).
     False
     """
     if not callable(function):
-        return _feedback(False, f"Pass your function itself, e.g. check_training_step(training_step), got {type(function).__name__}.")
-    for _ in range(2):
-        seed = secrets.randbelow(2**31)
+        return _feedback(False, f"Pass your function itself, without calling it, e.g. check(my_function); got {_describe(function)}.")
+    seeds = [secrets.randbelow(2**31), secrets.randbelow(2**31)] if seed is None else [seed, seed + 1]
+    for seed in seeds:
         try:
             with torch.random.fork_rng(devices=[]), warnings.catch_warnings():  # the learner's random state stays
                 warnings.simplefilter("ignore")  # e.g. torch's own scheduler-order warning: the feedback says it
                 returned, events, learner, inputs = _run(function, seed)
         except NotImplementedError:
-            print("Not attempted yet: replace `raise NotImplementedError` with your code, then run this cell again.")
+            print(NOT_ATTEMPTED)
             return False
         except (IndexError, RuntimeError) as err:
             if "out of bounds" in str(err):

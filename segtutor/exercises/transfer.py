@@ -9,12 +9,9 @@ from collections import OrderedDict
 import torch
 from torch import nn
 
-from ._common import _feedback
+from ._common import NOT_ATTEMPTED, _describe, _feedback
 
-__all__ = ["check_freeze", "check_trainable_after_freeze"]
-
-_NOT_ATTEMPTED = "Not attempted yet: replace `raise NotImplementedError` with your code, then run this cell again."
-
+__all__ = ["check_freeze_function", "check_trainable_after_freeze"]
 
 class _Segmenter(nn.Module):
     """A small model shaped like torchvision's: ``backbone``, ``classifier`` and an optional ``aux_classifier``."""
@@ -35,11 +32,11 @@ def _count(module: nn.Module) -> int:
     return sum(p.numel() for p in module.parameters())
 
 
-def check_freeze(function) -> bool:
+def check_freeze_function(function, *, seed: int | None = None) -> bool:
     """Check a learner's ``freeze(model)``: backbone frozen, heads trainable, mode kept, trainable count returned.
 
     It is run on fresh small models with a ``backbone``, a ``classifier`` and an
-    ``aux_classifier`` of random widths, in train mode and in eval mode.
+    ``aux_classifier`` of random widths, in train mode and in eval mode (`seed` fixes them; by default every call draws new ones).
 
     Examples
     --------
@@ -47,21 +44,21 @@ def check_freeze(function) -> bool:
     ...     for parameter in model.parameters():
     ...         parameter.requires_grad = False
     ...     return 0
-    >>> check_freeze(freeze)
+    >>> check_freeze_function(freeze)
     Not yet. The heads are frozen too: only model.backbone's parameters should stop learning.
     False
     """
     if not callable(function):
-        return _feedback(False, f"Pass your function itself, e.g. check_freeze(freeze), got {type(function).__name__}.")
+        return _feedback(False, f"Pass your function itself, without calling it, e.g. check(my_function); got {_describe(function)}.")
     for training in (True, False):
         with torch.random.fork_rng(devices=[]):
-            model = _Segmenter(torch.Generator().manual_seed(secrets.randbelow(2**31))).train(training)
+            model = _Segmenter(torch.Generator().manual_seed(secrets.randbelow(2**31) if seed is None else seed)).train(training)
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 returned = function(model)
         except NotImplementedError:
-            print(_NOT_ATTEMPTED)
+            print(NOT_ATTEMPTED)
             return False
         except Exception as err:  # noqa: BLE001  (the learner's bug is feedback, not a crash)
             return _feedback(False, f"Your function raised {type(err).__name__}: {err}")
@@ -88,7 +85,7 @@ def _freeze_problem(model: _Segmenter, returned, training: bool) -> str | None:
     if returned == len([p for p in model.parameters() if p.requires_grad]):
         return "That counts parameter tensors; count their elements (p.numel())."
     if returned != heads:
-        return f"The model has {_count(model)} parameters in all; your count, {returned}, is not the trainable ones."
+        return "Your count is not the number of parameters with requires_grad=True."
     return None
 
 

@@ -1,0 +1,32 @@
+"""Notebook 02 · what a segmentation is: the majority class of a class map, void pixels left out."""
+
+import numpy as np
+
+
+def majority_class(labels, ignore_index=255):
+    counts = np.bincount(labels[labels != ignore_index].ravel())
+    return int(counts.argmax())  # argmax returns the first maximum: ties go to the smaller id
+
+
+def counts_void(labels, ignore_index=255):
+    return int(np.bincount(labels.ravel()).argmax())
+
+
+def ties_to_larger(labels, ignore_index=255):
+    ids, counts = np.unique(labels[labels != ignore_index], return_counts=True)
+    return int(ids[::-1][np.argmax(counts[::-1])])
+
+
+def returns_float(labels, ignore_index=255):
+    return float(np.bincount(labels[labels != ignore_index].ravel()).argmax())
+
+
+EXERCISES = [
+    ("check_majority_function", majority_class, [
+        (counts_void, "Not yet. Your function returns 255 on a map that is mostly void (255): leave pixels equal to "
+                      "ignore_index out of the vote."),
+        (ties_to_larger, "Not yet. Two classes tie for the most pixels (on a map with a tie): the vote goes to the "
+                         "smaller class id."),
+        (returns_float, "Not yet. Return the class id as an int, got float (on a 5x7 map)."),
+    ]),
+]

@@ -1,0 +1,46 @@
+"""Notebook 06 · colouring class maps: decode_segmap with a lookup table."""
+
+import numpy as np
+
+
+def decode(labels, table):
+    void = len(table) - 1  # the last row is the void colour
+    return table[np.minimum(labels, void)]
+
+
+def indexes_directly(labels, table):
+    return table[labels]
+
+
+def reverses_channels(labels, table):
+    return decode(labels, table)[..., ::-1]
+
+
+def channels_first(labels, table):
+    return np.moveaxis(decode(labels, table), -1, 0)
+
+
+def loops_over_classes(labels, table):
+    rgb = np.zeros(labels.shape + (3,), np.uint8)
+    for class_id in range(len(table) - 1):
+        rgb[labels == class_id] = table[class_id]
+    return rgb
+
+
+def returns_floats(labels, table):
+    return decode(labels, table) / 255
+
+
+EXERCISES = [
+    ("check_decode_function", decode, [
+        (indexes_directly, "Not yet. Ids outside the table, such as 255, must get its last row, the void colour: clip "
+                           "them first (on a map of 4x6 pixels with void (255) pixels)."),
+        (reverses_channels, "Not yet. Your channels come in reverse order (B, G, R): keep the table's (R, G, B) order "
+                            "(on a map of 5x7 pixels)."),
+        (channels_first, "Not yet. Images put the colour last: shape labels.shape + (3,), not (3, H, W) "
+                         "(on a map of 5x7 pixels)."),
+        (loops_over_classes, "Not yet. Ids outside the classes, such as 255, get the table's last row, the void colour "
+                             "(on a map of 4x6 pixels with void (255) pixels)."),
+        (returns_floats, "Not yet. Your image must have an integer dtype, got float64 (on a map of 5x7 pixels)."),
+    ]),
+]
