@@ -2,13 +2,16 @@
 
 The top level holds what the lessons and a user call. Everything else stays in
 its module: ``segtutor.metrics.iou_from_confusion``, ``segtutor.weights.offline``,
-``segtutor.probe``, ``segtutor.cli``, ``segtutor.exercises``; the explorers are
+``segtutor.probe``, ``segtutor.cli``, ``segtutor.exercises``; the later lessons'
+tools live in ``segtutor.augmentation``, ``segtutor.losses``, ``segtutor.transfer``,
+``segtutor.architectures`` and ``segtutor.boundaries``; the explorers are
 built by :mod:`segtutor.widgets` (``from segtutor import widgets``).
 """
 
 from importlib.metadata import version
 
-from . import exercises, explorer
+# Lessons 11-13 reach these by their module: segtutor.augmentation, .losses, .transfer, .architectures, .boundaries.
+from . import architectures, augmentation, boundaries, exercises, explorer, losses, transfer  # noqa: F401
 from .checkpoints import CheckpointError
 from .contours import class_contours, show_contours
 from .evaluation import evaluate, Scores
@@ -38,7 +41,7 @@ from .segment import crop_box, segment
 from .specs import ModelTable
 from .superpixels import mean_color_image, slic_superpixels, smooth_labels, superpixel_boundaries
 from .tiny import load_tiny_model, save_tiny_model, TinySegNet
-from .training import plot_history, train
+from .training import plot_history, train, training_step
 from .visualize import decode_segmap, encode_segmap, grayscale_mask, show_images, show_palette
 from .voc import add_void_border, read_voc, write_voc
 from .weights import checkpoint_path, download_weights, weights_status, WeightsUnavailableError
@@ -122,6 +125,7 @@ __all__ = [
     "to_train_ids",
     "trace_transform",
     "train",
+    "training_step",
     "unnormalize",
     "weights_status",
     "write_voc",

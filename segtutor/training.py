@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import torch
@@ -13,10 +14,12 @@ from matplotlib.figure import Figure
 from tqdm.auto import tqdm
 
 from ._checks import check_dataset, check_int
+from .augmentation import augment_pair, scene_augmentation
 from .evaluation import evaluate
 from .inference import predict
+from .losses import segmentation_loss
 
-__all__ = ["History", "plot_history", "train"]
+__all__ = ["History", "plot_history", "train", "training_step"]
 
 
 @dataclass
@@ -60,7 +63,8 @@ def _deterministic():
 
 
 def train(model: torch.nn.Module, train_data, val_data, *, epochs: int = 5, batch_size: int = 16, lr: float = 3e-3,
-          seed: int = 0, scale_range: tuple[float, float] = (1.0, 1.0), progress: bool = True) -> History:
+          seed: int = 0, augmentation="default", class_weights: torch.Tensor | None = None, dice_weight: float = 0.0,
+          progress: bool = True) -> History:
     """Train a segmenter with AdamW and a one-cycle schedule; score it after every epoch.
 
     Parameters
@@ -78,13 +82,19 @@ def train(model: torch.nn.Module, train_data, val_data, *, epochs: int = 5, batc
     lr : float, optional
         Peak learning rate of the one-cycle schedule.
     seed : int, optional
-        Seeds the shuffling and the random flips, quarter turns and rescaling
-        applied to each batch. Seed the model's initial weights yourself, with
+        Seeds the shuffling and the random augmentation of each batch (the
+        global generator is forked, so the caller's random state is left as
+        it was). Seed the model's initial weights yourself, with
         ``torch.manual_seed``, before building it.
-    scale_range : (float, float), optional
-        Each batch is resized by a random factor from this range (images
-        bilinearly, labels by nearest neighbour), so the model learns shapes
-        at several sizes. ``(1.0, 1.0)`` keeps the batches as they are.
+    augmentation : callable or None, optional
+        A joint transform applied to each batch and its labels with
+        :func:`segtutor.augmentation.augment_pair` (one draw per batch). ``"default"`` is
+        ``scene_augmentation(scale=(1.0, 1.0))``: flips and rotations;
+        ``None`` trains on the batches as they are.
+    class_weights : torch.Tensor, optional
+        float [C] weights of the cross-entropy, e.g. from :func:`segtutor.losses.class_weights`.
+    dice_weight : float, optional
+        Adds this share of :func:`segtutor.losses.dice_loss` to the loss.
     progress : bool, optional
         Show a progress bar over all steps.
 
@@ -93,14 +103,19 @@ def train(model: torch.nn.Module, train_data, val_data, *, epochs: int = 5, batc
     History
         Mean training loss and validation mIoU per epoch, and the time taken.
 
+    Notes
+    -----
+    Each step is the loop notebook 11 shows: forward pass, loss (cross-entropy
+    with ``ignore_index=255``), ``zero_grad``, backward, optimizer step and
+    scheduler step.
+
     Raises
     ------
     TypeError
         If `epochs`, `batch_size` or `seed` is not an int, or `train_data`
         or `val_data` has no length (e.g. a generator).
     ValueError
-        If `epochs` or `batch_size` is below 1, `scale_range` is not
-        ``(low, high)`` with ``0 < low <= high``, or `train_data` or
+        If `epochs` or `batch_size` is below 1, or `train_data` or
         `val_data` is empty. All are checked before the first step.
 
     Examples
@@ -114,8 +129,10 @@ def train(model: torch.nn.Module, train_data, val_data, *, epochs: int = 5, batc
     """
     epochs, batch_size = check_int(epochs, name="epochs", minimum=1), check_int(batch_size, name="batch_size", minimum=1)
     seed = check_int(seed, name="seed")
-    if len(scale_range) != 2 or not 0 < scale_range[0] <= scale_range[1]:
-        raise ValueError(f"`scale_range` must be (low, high) with 0 < low <= high, got {tuple(scale_range)}")
+    if isinstance(augmentation, str) and augmentation == "default":
+        augmentation = scene_augmentation(scale=(1.0, 1.0))
+    elif augmentation is not None and not callable(augmentation):
+        raise TypeError(f"`augmentation` must be a transform, \"default\" or None, got {type(augmentation).__name__}")
     check_dataset(train_data, name="train_data")
     check_dataset(val_data, name="val_data")  # checked now, not after the first epoch's training
     generator = torch.Generator().manual_seed(seed)
@@ -123,10 +140,17 @@ def train(model: torch.nn.Module, train_data, val_data, *, epochs: int = 5, batc
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=epochs * len(loader))
     history, start = History(), time.perf_counter()
-    with _deterministic(), tqdm(total=epochs * len(loader), desc="training", disable=not progress) as bar:
+    loss_fn = partial(segmentation_loss, weight=class_weights, dice_weight=dice_weight, ignore_index=255)
+    with _deterministic(), torch.random.fork_rng(devices=[]), \
+            tqdm(total=epochs * len(loader), desc="training", disable=not progress) as bar:
+        torch.manual_seed(seed)  # the augmentation's draws, on the forked generator
         for _ in range(epochs):
-            losses = [_step(model, *_augment(batch, labels, generator, scale_range), optimizer, schedule)
-                      for batch, labels in _ticks(loader, bar)]
+            model.train()
+            losses = []
+            for batch, labels in _ticks(loader, bar):
+                if augmentation is not None:
+                    batch, labels = augment_pair(augmentation, batch, labels)
+                losses.append(training_step(model, batch, labels, optimizer, schedule, loss_fn=loss_fn))
             history.loss.append(float(np.mean(losses)))
             history.miou.append(_validation_miou(model, val_data))
             bar.set_postfix(loss=f"{history.loss[-1]:.3f}", val_mIoU=f"{history.miou[-1]:.3f}")
@@ -141,30 +165,34 @@ def _ticks(loader, bar):
         bar.update()
 
 
-def _step(model, batch, labels, optimizer, schedule) -> float:
-    model.train()
+def training_step(model: torch.nn.Module, batch: torch.Tensor, labels: torch.Tensor, optimizer, scheduler, *,
+                  loss_fn=None) -> float:
+    """One optimizer step on one batch; return the batch's loss as a float.
+
+    Forward pass, loss on ``'out'`` (`loss_fn`, by default cross-entropy with
+    ``ignore_index=255``), ``optimizer.zero_grad()``, backward, optimizer
+    step, scheduler step. The model's mode is left as the caller set it.
+
+    Examples
+    --------
+    >>> from segtutor import TinySegNet
+    >>> _ = torch.manual_seed(0)
+    >>> model = TinySegNet(widths=(4, 4, 4, 4)).train()
+    >>> optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    >>> scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=0.5)
+    >>> loss = training_step(model, torch.randn(2, 3, 16, 16), torch.zeros(2, 16, 16, dtype=torch.long), optimizer, scheduler)
+    >>> isinstance(loss, float), scheduler.get_last_lr()
+    (True, [0.05])
+    """
     device = next(model.parameters()).device
-    loss = F.cross_entropy(model(batch.to(device))["out"], labels.to(device), ignore_index=255)
+    logits = model(batch.to(device))["out"]
+    labels = labels.to(device)
+    loss = loss_fn(logits, labels) if loss_fn is not None else F.cross_entropy(logits, labels, ignore_index=255)
     optimizer.zero_grad()
     loss.backward()
     optimizer.step()
-    schedule.step()
+    scheduler.step()
     return loss.item()
-
-
-def _augment(batch: torch.Tensor, labels: torch.Tensor, generator: torch.Generator, scale_range):
-    """The same random quarter turn, flip and rescaling for the whole batch and its labels."""
-    turns, flip = torch.randint(0, 4, (2,), generator=generator).tolist()
-    low, high = scale_range
-    scale = low + (high - low) * torch.rand((), generator=generator).item()
-    batch, labels = batch.rot90(turns, dims=(-2, -1)), labels.rot90(turns, dims=(-2, -1))
-    if flip % 2:
-        batch, labels = batch.flip(-1), labels.flip(-1)
-    if scale != 1.0:
-        size = [max(8, round(side * scale)) for side in batch.shape[-2:]]
-        batch = F.interpolate(batch, size=size, mode="bilinear", align_corners=False, antialias=True)
-        labels = F.interpolate(labels[:, None].float(), size=size, mode="nearest-exact")[:, 0].long()
-    return batch.contiguous(), labels.contiguous()
 
 
 def plot_history(history: History) -> Figure:

@@ -90,7 +90,7 @@ TOP_LEVEL = {  # what the lessons and a user call; everything else stays in its 
     "plot_pr_curves", "precision", "precision_recall_curve", "predict", "preprocess", "read_voc", "recall",
     "sample_names", "save_tiny_model", "seed_transform", "segment", "show_contours", "show_images", "show_overlay",
     "show_palette", "slic_superpixels", "smooth_labels", "superpixel_boundaries", "tensor_to_image", "to_train_ids",
-    "trace_transform", "train", "unnormalize", "weights_status", "write_voc",
+    "trace_transform", "train", "training_step", "unnormalize", "weights_status", "write_voc",
 }
 NOTEBOOKS = ROOT / "notebooks"
 

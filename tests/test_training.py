@@ -13,7 +13,9 @@ from segtutor import (
     plot_history,
     predict,
     train,
+    training_step,
 )
+from segtutor.augmentation import scene_augmentation
 from segtutor.training import History
 
 
@@ -111,29 +113,65 @@ class _ShapeRecorder(torch.nn.Module):
         return self.inner(batch)
 
 
-def test_scale_range_resizes_training_batches():
+def test_augmentation_reaches_the_training_batches_and_none_keeps_them():
     data = SceneDataset(4, size=48)
-    fixed, varied = _ShapeRecorder(), _ShapeRecorder()
-    train(fixed, data, data, epochs=2, batch_size=2, scale_range=(0.5, 0.5), progress=False)
-    train(varied, data, data, epochs=3, batch_size=2, scale_range=(0.5, 1.0), progress=False)
-    assert fixed.sizes == [(24, 24)] * 4
-    assert len(set(varied.sizes)) > 1 and all(24 <= h <= 48 and h == w for h, w in varied.sizes)
-    with pytest.raises(ValueError, match=r"`scale_range` must be \(low, high\) with 0 < low <= high, got \(1.0, 0.5\)"):
-        train(fixed, data, data, scale_range=(1.0, 0.5), progress=False)
+    fixed, cropped = _ShapeRecorder(), _ShapeRecorder()
+    train(fixed, data, data, epochs=1, batch_size=2, augmentation=None, progress=False)
+    train(cropped, data, data, epochs=2, batch_size=2, augmentation=scene_augmentation(crop=32), progress=False)
+    assert fixed.sizes == [(48, 48)] * 2 and cropped.sizes == [(32, 32)] * 4
+    with pytest.raises(TypeError, match=r"`augmentation` must be a transform, \"default\" or None, got int"):
+        train(fixed, data, data, augmentation=3, progress=False)
 
 
-def test_flips_and_turns_move_images_and_labels_together():
-    from segtutor.training import _augment
+def test_train_leaves_the_callers_random_state_alone():
+    model, data = TinySegNet(widths=(8, 8, 16, 16)), SceneDataset(2, size=48)
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    train(model, data, data, epochs=1, batch_size=2, augmentation=scene_augmentation(scale=(0.5, 1.0)), progress=False)
+    assert torch.equal(torch.rand(3), expected)
 
-    labels = torch.arange(2 * 5 * 5).reshape(2, 5, 5)
-    batch = labels[:, None].float().expand(2, 3, 5, 5)
-    generator = torch.Generator().manual_seed(0)
-    seen = set()
-    for _ in range(12):
-        moved_batch, moved_labels = _augment(batch, labels, generator, (1.0, 1.0))
-        assert torch.equal(moved_batch[:, 0], moved_labels.float())
-        seen.add(tuple(moved_labels[0, 0].tolist()))
-    assert len(seen) > 3  # several different turns and flips happened
+
+class _LossRecorder:
+    """Stands in for segtutor.training.segmentation_loss, noting the keyword arguments it got."""
+
+    def __init__(self):
+        self.calls = []
+
+    def __call__(self, logits, labels, **kwargs):
+        self.calls.append(kwargs)
+        return torch.nn.functional.cross_entropy(logits, labels, ignore_index=255)
+
+
+def test_class_weights_and_dice_weight_reach_the_loss(monkeypatch):
+    import segtutor.training as training
+
+    recorder = _LossRecorder()
+    monkeypatch.setattr(training, "segmentation_loss", recorder)
+    weights = torch.tensor([0.5, 1.0, 2.0, 2.0, 3.0])
+    data = SceneDataset(2, size=48)
+    train(TinySegNet(widths=(8, 8, 16, 16)), data, data, epochs=1, batch_size=2, class_weights=weights, dice_weight=0.5,
+          progress=False)
+    assert len(recorder.calls) == 1 and recorder.calls[0]["dice_weight"] == 0.5 and recorder.calls[0]["ignore_index"] == 255
+    assert torch.equal(recorder.calls[0]["weight"], weights)
+
+
+def test_training_step_is_the_reference_loop_step():
+    torch.manual_seed(0)
+    model = TinySegNet(widths=(4, 4, 4, 4)).train()
+    twin = TinySegNet(widths=(4, 4, 4, 4)).train()
+    twin.load_state_dict(model.state_dict())
+    batch, labels = torch.randn(2, 3, 16, 16), torch.randint(0, 5, (2, 16, 16))
+    labels[:, :3] = 255
+    optimizers = [torch.optim.SGD(m.parameters(), lr=0.1) for m in (model, twin)]
+    schedulers = [torch.optim.lr_scheduler.StepLR(o, step_size=1, gamma=0.5) for o in optimizers]
+    loss = training_step(model, batch, labels, optimizers[0], schedulers[0])
+    by_hand = torch.nn.functional.cross_entropy(twin(batch)["out"], labels, ignore_index=255)  # the loop, written out
+    optimizers[1].zero_grad()
+    by_hand.backward()
+    optimizers[1].step()
+    assert loss == pytest.approx(by_hand.item()) and schedulers[0].get_last_lr() == [0.05]
+    assert all(torch.equal(a, b) for a, b in zip(model.parameters(), twin.parameters()))
 
 
 # --- issue 11: empty or length-less data are refused before any training step ---

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import math
+import secrets
+import warnings
+from collections import OrderedDict
 
-from ._common import _checked, _int_answer, _number_answer, _Stop
+import torch
+import torch.nn.functional as F
+from torch import nn
 
-__all__ = ["check_background_only_miou", "check_initial_loss", "check_training_steps"]
+from ..training import training_step as _reference_step
+from ._common import NOT_ATTEMPTED, _checked, _describe, _feedback, _int_answer, _number_answer, _Stop
+
+__all__ = ["check_background_only_miou", "check_initial_loss", "check_training_step_function", "check_training_steps"]
 
 
 def check_background_only_miou(answer, *, background_fraction: float, num_present: int) -> bool:
@@ -86,3 +94,175 @@ def _training_steps(answer, num_samples: int, batch_size: int, epochs: int) -> s
         raise _Stop("That is one epoch; the loop runs over the data once per epoch.")
     raise _Stop("One step per batch: how many batches of the given size hold all the samples, and how many epochs?")
 
+
+
+class _TwoHeads(nn.Module):
+    """A tiny segmenter with the torchvision interface: ``'out'`` and an auxiliary ``'aux'``."""
+
+    def __init__(self, generator: torch.Generator):
+        super().__init__()
+        self.out, self.aux = nn.Conv2d(3, 5, 3, padding=1), nn.Conv2d(3, 5, 1)
+        with torch.no_grad():
+            for parameter in self.parameters():
+                parameter.copy_(torch.randn(parameter.shape, generator=generator) * 0.5)
+
+    def forward(self, batch):
+        return OrderedDict(out=self.out(batch), aux=self.aux(batch))
+
+
+def _setup(seed: int):
+    """Fresh random model with stale gradients from an earlier step, and a batch with some labels 255."""
+    generator = torch.Generator().manual_seed(seed)
+    model = _TwoHeads(generator).train()
+    batch = torch.randn(2, 3, 6, 6, generator=generator)
+    labels = torch.randint(0, 5, (2, 6, 6), generator=generator)
+    labels[torch.rand(2, 6, 6, generator=generator) < 0.25] = 255
+    labels[0, 0, 0] = 255
+    for parameter in model.parameters():  # what the previous step left behind
+        parameter.grad = torch.randn(parameter.shape, generator=generator)
+    return model, batch, labels
+
+
+class _RecordingSGD(torch.optim.SGD):
+    """SGD that notes each zero_grad and step in `events`."""
+
+    def __init__(self, params, events: list[str]):
+        super().__init__(params, lr=0.5)
+        self.events = events
+
+    def zero_grad(self, set_to_none: bool = True):
+        self.events.append("zero_grad")
+        super().zero_grad(set_to_none)
+
+    def step(self, closure=None):
+        self.events.append("step")
+        return super().step(closure)
+
+
+class _RecordingStepLR(torch.optim.lr_scheduler.StepLR):
+    """A scheduler that halves the learning rate at each step and notes the step in `events`."""
+
+    def __init__(self, optimizer, events: list[str]):
+        super().__init__(optimizer, step_size=1, gamma=0.5)  # its own first step, not noted: no events yet
+        self.events = events
+
+    def step(self, epoch=None):
+        if hasattr(self, "events"):
+            self.events.append("scheduler")
+        super().step(epoch)
+
+
+def _optimizer_and_scheduler(model, events: list[str] | None = None):
+    """SGD (lr 0.5) and a halving scheduler; each call is noted in `events` (a throwaway list if None)."""
+    events = [] if events is None else events
+    optimizer = _RecordingSGD(model.parameters(), events)
+    scheduler = _RecordingStepLR(optimizer, events)
+    for parameter in model.parameters():
+        parameter.register_hook(lambda grad: events.append("backward") if events[-1:] != ["backward"] else None)
+    return optimizer, scheduler
+
+
+_ORDER_PROBLEMS = (
+    (lambda e: "backward" not in e, "loss.backward() is never called, so no gradient is computed."),
+    (lambda e: "step" not in e, "optimizer.step() is never called, so the weights never change."),
+    (lambda e: "scheduler" not in e, "scheduler.step() is never called, so the learning rate never follows its schedule."),
+    (lambda e: e.count("step") > 1 or e.count("scheduler") > 1 or e.count("backward") > 1,
+     "One batch, one step: call backward, optimizer.step() and scheduler.step() once each."),
+    (lambda e: "zero_grad" in e[e.index("backward"):e.index("step")],
+     "optimizer.zero_grad() runs between loss.backward() and optimizer.step(): it wipes the gradients the step needs."),
+    (lambda e: "zero_grad" not in e[:e.index("backward")],
+     "The previous step's gradients were still there: gradients add up until you clear them with optimizer.zero_grad(), "
+     "before loss.backward()."),
+    (lambda e: e.index("step") < e.index("backward"), "optimizer.step() runs before loss.backward(), on stale gradients."),
+    (lambda e: e.index("scheduler") < e.index("step"), "scheduler.step() belongs after optimizer.step()."),
+)
+
+
+def _run(function, seed: int):
+    model, batch, labels = _setup(seed)
+    before = _TwoHeads(torch.Generator()).train()
+    before.load_state_dict(model.state_dict())
+    events: list[str] = []
+    optimizer, scheduler = _optimizer_and_scheduler(model, events)
+    returned = function(model, batch, labels, optimizer, scheduler)
+    return returned, events, (model, optimizer), (before, batch, labels)
+
+
+def _reference(before, batch, labels):
+    with torch.no_grad():
+        output = before(batch)
+        candidates = {"aux": F.cross_entropy(output["aux"], labels, ignore_index=255).item(),
+                      "sum": F.cross_entropy(output["out"], labels, ignore_index=255, reduction="sum").item()}
+    loss = _reference_step(before, batch, labels, *_optimizer_and_scheduler(before))
+    return loss, candidates, before
+
+
+def _diagnose(returned, events, learner, reference) -> str | None:
+    """The first problem found, as feedback, or None when the step is right."""
+    for broken, message in _ORDER_PROBLEMS:
+        if broken(events):
+            return message
+    loss, candidates, after = reference
+    if isinstance(returned, torch.Tensor):
+        return "Return the loss as a Python float (a tensor keeps the whole graph alive): use .item()."
+    if not isinstance(returned, float):
+        return f"Return the batch's loss as a float, got {type(returned).__name__}."
+    if math.isclose(returned, candidates["aux"], rel_tol=1e-4):
+        return "That is the loss of 'aux', the auxiliary head; the model's own scores are in output['out']."
+    if math.isclose(returned, candidates["sum"], rel_tol=1e-4):
+        return "That is the summed loss; cross_entropy's default mean over the labelled pixels is what the step uses."
+    if not math.isclose(returned, loss, rel_tol=1e-4, abs_tol=1e-6):
+        return "The returned loss is not the cross-entropy of output['out'] against the labels, ignoring the 255s."
+    model, optimizer = learner
+    if not all(torch.allclose(a, b, atol=1e-5) for a, b in zip(model.parameters(), after.parameters())):
+        return "The loss is right, but the weights after your step differ from those after a correct step."
+    if not math.isclose(optimizer.param_groups[0]["lr"], 0.25):
+        return "The learning rate after the step is not the scheduler's: step the scheduler once per batch."
+    return None
+
+
+def check_training_step_function(function, *, seed: int | None = None) -> bool:
+    """Check a learner's ``training_step(model, batch, labels, optimizer, scheduler)``.
+
+    It is run twice on fresh random inputs (`seed` fixes them; by default every call draws new ones) (a small two-head model, labels with
+    unlabelled pixels of 255, stale gradients from an earlier step, SGD and a
+    scheduler) and compared with a correct step: the returned loss, the order
+    of zero_grad, backward and the steps, the weights and the learning rate.
+
+    Examples
+    --------
+    >>> def training_step(model, batch, labels, optimizer, scheduler):
+    ...     raise NotImplementedError
+    >>> check_training_step_function(training_step)
+    Not attempted yet: replace `raise NotImplementedError` with your code, then run this cell again.
+    False
+    >>> def training_step(model, batch, labels, optimizer, scheduler):
+    ...     loss = F.cross_entropy(model(batch)["out"], labels)
+    ...     return loss.item()
+    >>> check_training_step_function(training_step)
+    Not yet. cross_entropy failed on a label of 255: 255 marks unlabelled pixels, tell cross_entropy to ignore them (ignore_index=255).
+    False
+    """
+    if not callable(function):
+        return _feedback(False, f"Pass your function itself, without calling it, e.g. check(my_function); got {_describe(function)}.")
+    seeds = [secrets.randbelow(2**31), secrets.randbelow(2**31)] if seed is None else [seed, seed + 1]
+    for seed in seeds:
+        try:
+            with torch.random.fork_rng(devices=[]), warnings.catch_warnings():  # the learner's random state stays
+                warnings.simplefilter("ignore")  # e.g. torch's own scheduler-order warning: the feedback says it
+                returned, events, learner, inputs = _run(function, seed)
+        except NotImplementedError:
+            print(NOT_ATTEMPTED)
+            return False
+        except (IndexError, RuntimeError) as err:
+            if "out of bounds" in str(err):
+                return _feedback(False, "cross_entropy failed on a label of 255: 255 marks unlabelled pixels, "
+                                        "tell cross_entropy to ignore them (ignore_index=255).")
+            return _feedback(False, f"Your function raised {type(err).__name__}: {err}")
+        except Exception as err:  # noqa: BLE001  (any mistake in the learner's code is feedback, not a crash)
+            return _feedback(False, f"Your function raised {type(err).__name__}: {err}")
+        problem = _diagnose(returned, events, learner, _reference(*inputs))
+        if problem:
+            return _feedback(False, problem)
+    return _feedback(True, "Forward pass, cross-entropy on 'out' ignoring 255, zero_grad, backward, optimizer step "
+                           "and scheduler step, in the right order, on two fresh random batches.")

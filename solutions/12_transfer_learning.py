@@ -1,0 +1,49 @@
+"""Notebook 12 · transfer learning: freezing a backbone, and typical wrong answers."""
+
+
+def freeze(model):
+    for parameter in model.backbone.parameters():
+        parameter.requires_grad = False  # the optimizer leaves them alone; the mode stays as it is
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+def freezes_everything(model):
+    for parameter in model.parameters():
+        parameter.requires_grad = False
+    return 0
+
+
+def also_eval(model):
+    model.eval()
+    return freeze(model)
+
+
+def counts_all(model):
+    freeze(model)
+    return sum(p.numel() for p in model.parameters())
+
+
+def counts_frozen(model):
+    freeze(model)
+    return sum(p.numel() for p in model.backbone.parameters())
+
+
+def counts_tensors(model):
+    freeze(model)
+    return len([p for p in model.parameters() if p.requires_grad])
+
+
+EXERCISES = [
+    ("check_freeze_function", freeze, [
+        (freezes_everything,
+         "Not yet. The heads are frozen too: only model.backbone's parameters should stop learning."),
+        (also_eval,
+         "Not yet. Freezing is about requires_grad only: leave the model's train/eval mode as the caller set it."),
+        (counts_all,
+         'Not yet. That counts every parameter; count only those with requires_grad=True.'),
+        (counts_frozen,
+         'Not yet. That is the number of frozen parameters; return those that still learn.'),
+        (counts_tensors,
+         'Not yet. That counts parameter tensors; count their elements (p.numel()).'),
+    ]),
+]
