@@ -172,6 +172,21 @@ def _to_8_bits(image: Image.Image, what: str) -> Image.Image:
     return Image.fromarray(np.rint(values * (255.0 / top)).astype(np.uint8), mode="L")
 
 
+def resized_size(size: tuple[int, int], resize: int) -> tuple[int, int]:
+    """The (width, height) that ``T.Resize(resize)`` gives an image of `size`: shorter side to `resize`.
+
+    Like torchvision, it keeps the aspect ratio and rounds the longer side down.
+
+    Examples
+    --------
+    >>> resized_size((451, 300), 256)
+    (384, 256)
+    """
+    width, height = size
+    new_long = int(resize * max(width, height) / min(width, height))
+    return (resize, new_long) if width <= height else (new_long, resize)
+
+
 def check_image_size(size: tuple[int, int], *, resize: int | None = None, name: str = "`image`",
                      max_pixels: int = MAX_WORK_PIXELS) -> None:
     """Refuse an image that is empty, too thin, or too big after resizing, before anything is allocated.
@@ -209,8 +224,7 @@ def check_image_size(size: tuple[int, int], *, resize: int | None = None, name: 
         raise ValueError(f"{name} is {width}x{height} pixels, an aspect ratio of {round(long / short, 2):g}:1; "
                          f"the limit is {MAX_ASPECT_RATIO}:1 (crop it into pieces)")
     if resize is not None:
-        new_long = int(resize * long / short)  # as torchvision's Resize: keep the ratio, round down
-        width, height = (resize, new_long) if width <= height else (new_long, resize)
+        width, height = resized_size(size, resize)
     if width * height > max_pixels:
         size = f"has {width}x{height}" if resize is None else f"would be {width}x{height}"
         resized = "" if resize is None else f" after resizing its shorter side to {resize}"

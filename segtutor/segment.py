@@ -8,7 +8,7 @@ import torch.nn.functional as F
 import torchvision.transforms as T
 
 from ._checks import check_batch, check_ignore_index, is_int, to_numpy
-from .images import check_image_size, load_image
+from .images import check_image_size, load_image, resized_size
 from .inference import check_model, predict
 from .models import load_model
 from .preprocessing import seed_transform
@@ -53,9 +53,7 @@ def crop_box(size: tuple[int, int], *, resize: int = 256, crop: int = 224) -> tu
     if min(size) < 1:
         raise ValueError(f"`size` must be (width, height) with both sides at least 1, got {tuple(size)}")
     width, height = size
-    short, long = sorted((width, height))
-    new_long = int(resize * long / short)  # torchvision's Resize keeps the ratio and rounds down
-    new_w, new_h = (resize, new_long) if width <= height else (new_long, resize)
+    new_w, new_h = resized_size(size, resize)
     left, top = int(round((new_w - crop) / 2.0)), int(round((new_h - crop) / 2.0))
     sx, sy = width / new_w, height / new_h
     return round(left * sx), round(top * sy), round((left + crop) * sx), round((top + crop) * sy)
@@ -129,9 +127,9 @@ def segment(image, *, model, preprocessing="weights", return_probs: bool = False
     check_batch(batch, name="preprocessing(image)", ndims=(3,))
     check_image_size((batch.shape[2], batch.shape[1]), name="`preprocessing(image)`")  # for transforms _resize_of cannot read
     logits = predict(model, batch.unsqueeze(0)).float()
+    check_ignore_index(ignore_index, num_classes=logits.shape[1])  # a class id would hide the unseen border
     box = crop_box(image.size) if preprocessing == "seed" else (0, 0, image.width, image.height)
     probs = _place(logits, image.size, box)
-    check_ignore_index(ignore_index, num_classes=len(probs))  # a class id would hide the unseen border
     labels = np.where(np.isnan(probs[0]), ignore_index, probs.argmax(axis=0)).astype(np.int64)
     return (labels, probs) if return_probs else labels
 
