@@ -3,16 +3,14 @@
 The public function checks its arguments first; :func:`count_narrow` then
 counts CPU maps whose values are all valid, without any copy wider than
 int16 for the usual class counts, and leaves every other input (values out of
-range, tensors on a GPU, an `ignore_index` among the class ids) to the
-general path of :func:`segtutor.confusion_matrix`, which checks and reports them.
+range, tensors on a GPU) to the general path of :func:`segtutor.confusion_matrix`,
+which checks and reports them.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import torch
-
-from ._checks import is_int
 
 _MAX_NARROW_BINS = 1 << 20
 """Most bins :func:`count_narrow` counts into; beyond it (a huge `ignore_index`) the general path counts."""
@@ -54,15 +52,11 @@ def count_narrow(pred, target, num_classes: int, ignore_index: int) -> np.ndarra
     valid ones (below 0 and past ``num_classes``, and around `ignore_index`).
     One flat index ``(target - low) * (C + 2) + pred + 1`` and one bincount
     then count every pixel. If any pixel lands in a guard bin, or any
-    prediction is out of range (even under an ignored target), or
-    `ignore_index` is itself a class id, it returns None: the general path
-    checks and counts such input.
+    prediction is out of range (even under an ignored target), it returns
+    None: the general path checks and counts such input. The caller has
+    checked its arguments (:func:`segtutor.confusion_matrix` does).
     """
-    if not is_int(ignore_index):
-        return None
-    ignore_index, num_classes = int(ignore_index), int(num_classes)
-    if 0 <= ignore_index < num_classes:
-        return None
+    # confusion_matrix has checked both: ints, and ignore_index outside 0 .. num_classes-1.
     arrays = []
     for values in (pred, target):
         if isinstance(values, torch.Tensor):

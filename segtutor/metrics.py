@@ -47,16 +47,15 @@ import numpy as np
 import torch
 
 from ._checks import (
-    MAX_CLASSES,
+    MAX_CLASSES,  # noqa: F401 - error messages point users to segtutor.metrics.MAX_CLASSES
     as_confusion_matrix,
     check_ignore_index,
     check_label_pair,
+    check_label_range,
     check_num_classes,
     to_numpy,
+    widen_labels,
 )
-# The validators live in ``_checks``; confusion_matrix's counting calls these two by their short names.
-from ._checks import check_label_range as _check_range
-from ._checks import widen_labels as _widen
 from ._counting import count_narrow
 
 __all__ = [
@@ -122,11 +121,11 @@ def confusion_matrix(pred, target, *, num_classes: int, ignore_index: int = 255)
     counted = count_narrow(pred, target, num_classes, ignore_index)  # fast path for valid CPU maps
     if counted is not None:
         return counted
-    target = _widen(torch.as_tensor(target).reshape(-1))
-    pred = _widen(torch.as_tensor(pred).to(target.device).reshape(-1))
+    target = widen_labels(torch.as_tensor(target).reshape(-1))
+    pred = widen_labels(torch.as_tensor(pred).to(target.device).reshape(-1))
     keep = target != ignore_index
-    _check_range("target", target, keep, num_classes, f" or ignore_index={ignore_index}")
-    _check_range("pred", pred, keep, num_classes, "")
+    check_label_range("target", target, keep, num_classes, f" or ignore_index={ignore_index}")
+    check_label_range("pred", pred, keep, num_classes, "")
     # One flat index per pixel, target * C + pred; ignored pixels go to an extra last bin that is dropped.
     dtype = torch.int32 if num_classes < 46_000 else torch.int64
     index = torch.add(pred.to(dtype), target.to(dtype), alpha=num_classes)
