@@ -88,7 +88,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[224, 520])
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--models", nargs="+", default=segtutor.MODEL_NAMES)
+    parser.add_argument("--models", nargs="+", default=segtutor.models.MODEL_NAMES)
     args = parser.parse_args()
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, repeats={args.repeats}")
     header = "| model | size | load s | img/s | predict/bare | channels_last x | max abs diff | argmax changed % | bf16 x | max abs diff | argmax changed % |"

@@ -20,7 +20,7 @@ import time
 
 from segtutor import load_image
 from segtutor import widgets as explorers
-from segtutor._explorer.images import register_image
+from segtutor.widgets._gallery import register_image
 
 
 def _time(action) -> float:

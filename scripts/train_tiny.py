@@ -1,7 +1,7 @@
 """Reproduce segtutor's shipped tiny segmenter, segtutor/data/tiny.pt.
 
 Trains :class:`segtutor.TinySegNet` from scratch on :func:`segtutor.make_scenes`
-scenes, on the CPU, and saves it with :func:`segtutor.save_tiny_model`
+scenes, on the CPU, and saves it with :func:`segtutor.models.save_tiny_model`
 (float16 weights, with the settings and the training history in its
 ``meta``). Run from the repository root::
 
@@ -34,9 +34,9 @@ VAL_SEED = 10_000
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=segtutor.tiny.TINY_CHECKPOINT)
+    parser.add_argument("--out", type=Path, default=segtutor.models.TINY_CHECKPOINT)
     parser.add_argument("--scenes", type=int, default=3000, help="training scenes")
-    parser.add_argument("--size", type=int, default=segtutor.tiny.TRAINING_SIZE, help="scene side in pixels")
+    parser.add_argument("--size", type=int, default=segtutor.models._tiny.TRAINING_SIZE, help="scene side in pixels")
     parser.add_argument("--epochs", type=int, default=24)
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--lr", type=float, default=1e-2)
@@ -57,12 +57,12 @@ def main() -> None:
     start = time.perf_counter()
     history = segtutor.train(model, train_data, val_data, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
                              seed=args.seed,
-                             augmentation=segtutor.augmentation.scene_augmentation(scale=(args.min_scale, 1.0)))
+                             augmentation=segtutor.data.scene_augmentation(scale=(args.min_scale, 1.0)))
     minutes = (time.perf_counter() - start) / 60
     settings = {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items() if k != "out"}
     meta = {"script": "scripts/train_tiny.py", "settings": settings, "val_seed": VAL_SEED, "loss": history.loss,
             "val_miou": history.miou, "minutes": round(minutes, 1), "torch": str(torch.__version__)}
-    path = segtutor.save_tiny_model(model, args.out, meta=meta)
+    path = segtutor.models.save_tiny_model(model, args.out, meta=meta)
     print(f"{'epoch':>5} {'loss':>8} {'val mIoU':>9}")
     for epoch, (loss, miou) in enumerate(zip(history.loss, history.miou), start=1):
         print(f"{epoch:>5} {loss:>8.4f} {miou:>9.4f}")

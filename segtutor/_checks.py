@@ -199,7 +199,7 @@ def check_ignore_index(ignore_index, *, num_classes: int | None = None) -> int:
     """Check the label of unlabelled pixels: an int64 value that is not a class id; return it as an int.
 
     ``None`` is refused rather than read as "ignore nothing": a function that
-    writes `ignore_index` (e.g. :func:`segtutor.add_void_border`) needs a value.
+    writes `ignore_index` (e.g. :func:`segtutor.data.add_void_border`) needs a value.
     To ignore no pixel, pass a value the labels never hold, such as -1.
 
     Raises

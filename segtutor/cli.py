@@ -13,14 +13,14 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from .checkpoints import CheckpointError
-from .images import load_image
-from .models import load_model
-from .overlays import overlay
-from .registry import LOADABLE_MODELS, MODEL_NAMES, get_spec
-from .segment import segment
-from .voc import save_label_png
-from .weights import WeightsUnavailableError, cache_fix, download_weights, weights_status
+from .models._checkpoints import CheckpointError
+from .data._images import load_image
+from .models._loading import load_model
+from .display._overlays import overlay
+from .models._registry import LOADABLE_MODELS, MODEL_NAMES, get_spec
+from .models._segment import segment
+from .data._voc import save_label_png
+from .models._weights import WeightsUnavailableError, cache_fix, download_weights, weights_status
 
 __all__ = ["main"]
 

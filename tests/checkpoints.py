@@ -5,8 +5,9 @@ from pathlib import Path
 
 import torch
 
-from segtutor import checkpoint_path, load_model
-from segtutor import weights as weights_module
+from segtutor.models import checkpoint_path
+from segtutor import load_model
+from segtutor.models import _weights as weights_module
 
 
 def save_random_state(name: str, path, marker: float) -> dict:

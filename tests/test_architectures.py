@@ -3,7 +3,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from segtutor.architectures import FUSIONS, SkipNet, bilinear_upsampler, receptive_field
+from segtutor.models import FUSIONS, SkipNet, bilinear_upsampler, receptive_field
 
 
 @pytest.mark.parametrize("factor", [2, 3, 4, 8])

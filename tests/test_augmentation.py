@@ -5,7 +5,7 @@ import torch.nn.functional as F
 from torchvision.transforms import v2
 
 from segtutor import make_scenes
-from segtutor.augmentation import augment_pair, scene_augmentation
+from segtutor.data import augment_pair, scene_augmentation
 
 
 def _scene_with_image_from_labels(seed=0):

@@ -3,7 +3,7 @@ import pytest
 import torch
 
 from segtutor import mean_iou
-from segtutor.boundaries import boundary_band, boundary_f1, boundary_miou, class_edges
+from segtutor.metrics import boundary_band, boundary_f1, boundary_miou, class_edges
 
 
 def test_edges_mark_both_sides_in_both_directions():

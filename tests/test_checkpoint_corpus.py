@@ -16,12 +16,14 @@ import pytest
 import torch
 
 import segtutor
-from segtutor import CheckpointError, TinySegNet, checkpoint_path, load_lesson_model, load_model, load_with_fallback
-from segtutor.checkpoints import load_state_dict
-from segtutor import save_tiny_model, segment
-from segtutor import tiny as tiny_module
+from segtutor import CheckpointError, TinySegNet, load_lesson_model, load_model
+from segtutor.models import checkpoint_path, load_with_fallback
+from segtutor.models import load_state_dict
+from segtutor.models import save_tiny_model
+from segtutor import segment
+from segtutor.models import _tiny as tiny_module
 from segtutor.cli import main
-from segtutor._explorer.cache import segment_cached
+from segtutor.widgets._cache import segment_cached
 
 from .checkpoints import match_hash_prefix
 

@@ -8,12 +8,13 @@ import pytest
 import torch
 from PIL import Image
 
-from segtutor import checkpoint_path, load_image, load_model, segment
-from segtutor.palettes import voc_colormap
-from segtutor.voc import save_label_png
+from segtutor.models import checkpoint_path
+from segtutor import load_image, load_model, segment
+from segtutor.data import voc_colormap
+from segtutor.data import save_label_png
 from segtutor import cli
 from segtutor.cli import main
-from segtutor.weights import CheckpointError
+from segtutor.models import CheckpointError
 
 
 def test_weights_list_shows_cached_failing_and_missing(torch_home, capsys, monkeypatch):

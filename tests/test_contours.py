@@ -4,7 +4,7 @@ import pytest
 import torch
 from skimage import measure
 
-from segtutor import class_contours, show_contours
+from segtutor.display import class_contours, show_contours
 
 
 def _blocks() -> np.ndarray:

@@ -2,7 +2,7 @@
 
 import doctest
 
-from segtutor._explorer import model_menu
+from segtutor.widgets import _model_menu as model_menu
 
 
 def test_model_label_doctest_passes_whatever_the_cache_holds(tmp_path, monkeypatch):

@@ -4,32 +4,7 @@ import torch
 
 import segtutor
 
-from segtutor.exercises import (
-    check_average_precision,
-    check_background_only_miou,
-    check_class_channel,
-    check_class_color,
-    check_class_map,
-    check_confidence,
-    check_dice,
-    check_grey_value,
-    check_initial_loss,
-    check_kept_fraction,
-    check_majority_class,
-    check_mean_iou,
-    check_normalized_pixel,
-    check_output_keys,
-    check_output_shape,
-    check_overlay_pixel,
-    check_pixel_share,
-    check_polygon_count,
-    check_probabilities,
-    check_resize_size,
-    check_squeeze_shape,
-    check_train_id,
-    check_training_steps,
-    check_transform_shape,
-)
+from segtutor.exercises import check_average_precision, check_background_only_miou, check_class_channel, check_class_color, check_class_map, check_confidence, check_dice, check_grey_value, check_initial_loss, check_kept_fraction, check_majority_class, check_mean_iou, check_normalized_pixel, check_output_keys, check_output_shape, check_overlay_pixel, check_pixel_share, check_polygon_count, check_probabilities, check_resize_size, check_squeeze_shape, check_train_id, check_training_steps, check_transform_shape
 
 
 def test_resize_reference_and_typical_mistakes(capsys):
@@ -350,7 +325,7 @@ def test_explorer_checkers(capsys):
     assert check_least_affected_score("Pixel Accuracy") is False
     assert "Choose one of" in capsys.readouterr().out
     # the playground target (seed 3) shifted 5 pixels down: counted independently with np.roll-free slicing
-    target = segtutor.playground.playground_target(seed=3)
+    target = segtutor.widgets._playground.playground_target(seed=3)
     changed = int((segtutor.perturb_labels(target, shift=(0, 5)) != target).sum())
     assert check_changed_pixels(changed) is True
     assert check_changed_pixels(np.int64(changed)) is True

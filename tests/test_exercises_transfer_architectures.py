@@ -2,8 +2,8 @@
 
 import pytest
 
-from segtutor.architectures import receptive_field
-from segtutor.transfer import freeze_backbone
+from segtutor.models import receptive_field
+from segtutor.training import freeze_backbone
 from segtutor.exercises import check_freeze_function, check_receptive_field_function, check_trainable_after_freeze, check_upsampled_size
 
 NOT_ATTEMPTED = "Not attempted yet: replace `raise NotImplementedError` with your code, then run this cell again.\n"

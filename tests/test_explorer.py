@@ -1,4 +1,4 @@
-"""The explorers' computations (segtutor._explorer), without a widget, and what notebook 10 reads (segtutor.explorer).
+"""The explorers' computations (segtutor._explorer), without a widget, and what notebook 10 reads (segtutor.widgets._model_menu).
 
 The widgets themselves are tested in tests/test_widgets.py.
 """
@@ -13,9 +13,10 @@ import pytest
 from PIL import Image
 
 import segtutor
-from segtutor import MODEL_NAMES, decode_segmap, load_model, load_with_fallback, segment
-from segtutor._explorer import cache, images, model_menu, uploads, views
-from segtutor.scenes import make_scenes
+from segtutor.models import MODEL_NAMES, load_with_fallback
+from segtutor import decode_segmap, load_model, segment
+from segtutor.widgets import _cache as cache, _gallery as images, _model_menu as model_menu, _uploads as uploads, _views as views
+from segtutor.data import make_scenes
 
 CHEAP = "lraspp_mobilenet_v3_large"
 
@@ -84,11 +85,12 @@ def test_read_only_results_feed_the_explorers_consumers_without_a_warning():
     code = """
 import warnings
 import numpy as np
-from segtutor import average_precision, class_names, pixel_accuracy
-from segtutor.probe import probe_html
-from segtutor._explorer.cache import segment_cached
-from segtutor._explorer.images import scene_labels
-from segtutor._explorer.views import legend_html
+from segtutor.metrics import average_precision
+from segtutor import class_names, pixel_accuracy
+from segtutor.widgets._probe import probe_html
+from segtutor.widgets._cache import segment_cached
+from segtutor.widgets._gallery import scene_labels
+from segtutor.widgets._views import legend_html
 warnings.simplefilter("error")
 labels, probs, _, _ = segment_cached("tiny", "scene-0", "weights")
 truth = scene_labels("scene-0")
@@ -171,6 +173,6 @@ def test_untrained_fallback_keeps_a_scene_and_replaces_a_photo_by_scene_0():
 # --- what notebook 10 reads ---
 
 def test_notebook_10s_names_stay_reachable():
-    assert segtutor.explorer.EXPLORER_MODELS is model_menu.EXPLORER_MODELS
+    assert segtutor.widgets.EXPLORER_MODELS is model_menu.EXPLORER_MODELS
     assert segtutor.class_names("tiny") == list(segtutor.SCENE_CLASSES)
     assert segtutor.class_names(CHEAP)[:2] == ["__background__", "aeroplane"]

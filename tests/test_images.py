@@ -5,7 +5,7 @@ import pytest
 from PIL import Image
 
 from segtutor import load_image, sample_names
-from segtutor.images import SAMPLES
+from segtutor.data import SAMPLES
 
 
 def _png_bytes(image: Image.Image) -> bytes:
@@ -170,7 +170,7 @@ def test_decompression_bomb_is_a_chained_value_error(tmp_path, monkeypatch, rgb_
 
 
 def test_check_image_size_limits_the_ratio_and_the_resized_pixels():
-    from segtutor.images import MAX_ASPECT_RATIO, MAX_WORK_PIXELS, check_image_size
+    from segtutor.data._images import MAX_ASPECT_RATIO, MAX_WORK_PIXELS, check_image_size
 
     assert (MAX_ASPECT_RATIO, MAX_WORK_PIXELS) == (10, 4_000_000)
     check_image_size((320, 32), resize=256)  # 10:1 exactly: 2560x256 after resizing

@@ -5,7 +5,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from segtutor.losses import class_weights, dice_loss, segmentation_loss
+from segtutor.training import class_weights, dice_loss, segmentation_loss
 
 LABELS = np.array([[0, 0, 0, 0, 0, 0], [0, 0, 1, 1, 2, 255]])  # counts 8, 2, 1 of 11 labelled pixels
 

@@ -3,7 +3,9 @@ import pytest
 import torch
 from matplotlib.figure import Figure
 
-from segtutor import plot_class_scores, plot_confusion_matrix, plot_dice_against_iou, plot_pr_curves, precision_recall_curve
+from segtutor import plot_class_scores, plot_confusion_matrix
+from segtutor.display import plot_dice_against_iou, plot_pr_curves
+from segtutor.metrics import precision_recall_curve
 
 MATRIX = np.array([[6, 2, 0], [1, 3, 0], [0, 0, 0]])
 

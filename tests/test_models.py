@@ -4,8 +4,9 @@ import pytest
 import torch
 
 import segtutor
-from segtutor import CheckpointError, WeightsUnavailableError, checkpoint_path, get_spec, load_lesson_model, load_model
-from segtutor import models as models_module
+from segtutor import CheckpointError, WeightsUnavailableError, get_spec, load_lesson_model, load_model
+from segtutor.models import checkpoint_path
+from segtutor.models import _loading as models_module
 
 from .checkpoints import cache_random_state, match_hash_prefix, save_random_state, same_state
 from .test_registry import TORCHVISION_SEGMENTATION_MODELS
@@ -156,12 +157,12 @@ def test_lesson_model_falls_back_to_random_weights_with_one_line(torch_home, cap
 
 
 def test_one_pretrained_else_random_path_says_what_it_fell_back_to(torch_home):
-    model, weights, note = segtutor.load_with_fallback("lraspp_mobilenet_v3_large")
+    model, weights, note = segtutor.models.load_with_fallback("lraspp_mobilenet_v3_large")
     assert weights == "random" and not model.training
     assert note.startswith("Pretrained weights for lraspp_mobilenet_v3_large are unavailable offline (no lraspp_mobilenet_v3_large-d234d4ea.pth in ")
     assert note.endswith("FALLING BACK TO RANDOM WEIGHTS: shapes and steps are real, the predicted classes are noise.")
     assert model is load_model("lraspp_mobilenet_v3_large", weights="random")  # the cached random model
-    model, weights, note = segtutor.load_with_fallback("tiny")
+    model, weights, note = segtutor.models.load_with_fallback("tiny")
     assert (weights, note) == ("pretrained", "Loaded tiny with pretrained weights tiny.pt, shipped with segtutor.")
     assert model is load_model("tiny")
 
@@ -177,7 +178,7 @@ def test_lesson_model_uses_pretrained_weights_when_cached(torch_home, capsys, mo
 @pytest.mark.parametrize(("value", "expected"), [("", False), ("0", False), ("no", False), ("1", True), ("yes", True)])
 def test_offline_switch(monkeypatch, value, expected):
     monkeypatch.setenv("SEGTUTOR_OFFLINE", value)
-    assert segtutor.weights.offline() is expected
+    assert segtutor.models.offline() is expected
 
 
 def test_tiny_model_loads_through_load_model_and_is_cached():

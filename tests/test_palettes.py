@@ -2,8 +2,9 @@ import numpy as np
 import pytest
 import torch
 
-from segtutor import PALETTES, class_names, get_palette, to_train_ids
-from segtutor.palettes import Palette, voc_colormap
+from segtutor.data import PALETTES, to_train_ids
+from segtutor import class_names, get_palette
+from segtutor.data import Palette, voc_colormap
 
 from .seed_reference import SEED_VOC_COLORS
 

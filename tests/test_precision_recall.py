@@ -3,8 +3,8 @@ import pytest
 import torch
 from sklearn import metrics as skm
 
-from segtutor import average_precision, mean_average_precision, precision_recall_curve
-from segtutor.precision_recall import average_precision_from_curve
+from segtutor.metrics import average_precision, mean_average_precision, precision_recall_curve
+from segtutor.metrics import average_precision_from_curve
 
 
 def _one_class(scores, positives):

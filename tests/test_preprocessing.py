@@ -4,18 +4,8 @@ import torch
 import torchvision.transforms as T
 from PIL import Image
 
-from segtutor import (
-    channel_stats,
-    describe,
-    IMAGENET_MEAN,
-    IMAGENET_STD,
-    load_image,
-    preprocess,
-    seed_transform,
-    tensor_to_image,
-    trace_transform,
-    unnormalize,
-)
+from segtutor.data import channel_stats
+from segtutor import describe, IMAGENET_MEAN, IMAGENET_STD, load_image, preprocess, seed_transform, tensor_to_image, trace_transform, unnormalize
 
 SEED_MEAN = [0.485, 0.456, 0.406]
 SEED_STD = [0.229, 0.224, 0.225]
@@ -216,7 +206,7 @@ def test_segment_refuses_thin_and_huge_images_before_the_model_runs(tmp_path, no
 
 
 def test_crop_box_refuses_empty_and_malformed_sizes():
-    from segtutor import crop_box
+    from segtutor.models import crop_box
 
     with pytest.raises(ValueError, match=r"`size` must be \(width, height\) with both sides at least 1, got \(0, 5\)"):
         crop_box((0, 5))

@@ -6,20 +6,11 @@ import pytest
 import torch
 
 import segtutor
-from segtutor import (
-    LOADABLE_MODELS,
-    MODEL_NAMES,
-    SCENE_CLASSES,
-    class_names,
-    get_palette,
-    get_spec,
-    list_models,
-    load_model,
-    load_tiny_model,
-)
-from segtutor.specs import ModelSpec
-from segtutor.tiny import TINY_CHECKPOINT
-from segtutor.tiny import TRAINING_SIZE
+from segtutor.models import LOADABLE_MODELS, MODEL_NAMES
+from segtutor import SCENE_CLASSES, class_names, get_palette, get_spec, list_models, load_model, load_tiny_model
+from segtutor.models import ModelSpec
+from segtutor.models import TINY_CHECKPOINT
+from segtutor.models._tiny import TRAINING_SIZE
 
 TORCHVISION_SEGMENTATION_MODELS = [
     "deeplabv3_mobilenet_v3_large", "deeplabv3_resnet101", "deeplabv3_resnet50",
@@ -111,7 +102,7 @@ def test_loaded_models_carry_their_spec():
 
 
 def test_a_tiny_checkpoint_with_its_own_classes_carries_them_in_its_spec(tmp_path):
-    path = segtutor.save_tiny_model(segtutor.TinySegNet(num_classes=3), tmp_path / "three.pt", classes=["sky", "sea", "boat"])
+    path = segtutor.models.save_tiny_model(segtutor.TinySegNet(num_classes=3), tmp_path / "three.pt", classes=["sky", "sea", "boat"])
     spec = ModelSpec.of(load_tiny_model(weights=path, num_classes=3))
     assert spec.categories == ("sky", "sea", "boat") and spec.transforms is get_spec("tiny").transforms
     assert class_names(load_tiny_model(weights=path, num_classes=3)) == ["sky", "sea", "boat"]
@@ -148,7 +139,7 @@ def test_no_module_but_the_registry_and_tiny_names_the_tiny_model():
     """Everything else reads the spec. (The top level re-exports tiny's functions; exercise checkers, like the
     notebooks, name the lessons' models.)"""
     package = Path(segtutor.__file__).parent
-    allowed = {"registry.py", "tiny.py", "__init__.py"}
+    allowed = {"_registry.py", "_tiny.py", "__init__.py"}
     offenders = {str(path.relative_to(package)): names for path in package.rglob("*.py")
                  if path.name not in allowed and path.parent.name != "exercises" and (names := _names_tiny(path))}
     assert offenders == {}

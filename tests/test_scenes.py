@@ -5,7 +5,7 @@ import torchvision.transforms as T
 from skimage.measure import label, regionprops
 
 from segtutor import IMAGENET_MEAN, IMAGENET_STD, SCENE_CLASSES, SceneDataset, images_to_batch, make_scenes
-from segtutor.scenes import MIN_SCENE_SIZE
+from segtutor.data import MIN_SCENE_SIZE
 from segtutor.metrics import mean_iou
 
 

@@ -6,9 +6,10 @@ import torch
 import torchvision.transforms as T
 from PIL import Image
 
-from segtutor import IMAGENET_MEAN, IMAGENET_STD, crop_box, load_tiny_model, make_scenes, segment
+from segtutor import IMAGENET_MEAN, IMAGENET_STD, load_tiny_model, make_scenes, segment
+from segtutor.models import crop_box
 
-from segtutor.images import check_image_size
+from segtutor.data._images import check_image_size
 
 from .checkpoints import cache_random_state
 

@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 import torch
 
-from segtutor import load_image, mean_color_image, slic_superpixels, smooth_labels, superpixel_boundaries
+from segtutor import load_image
+from segtutor.display import mean_color_image, slic_superpixels, smooth_labels, superpixel_boundaries
 
 
 def _halves() -> np.ndarray:

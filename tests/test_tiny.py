@@ -4,22 +4,10 @@ import numpy as np
 import pytest
 import torch
 
-from segtutor import (
-    SCENE_CLASSES,
-    CheckpointError,
-    TinySegNet,
-    images_to_batch,
-    load_model,
-    load_tiny_model,
-    logits_to_labels,
-    make_scenes,
-    mean_iou,
-    predict,
-    save_tiny_model,
-    segment,
-)
-from segtutor.tiny import TINY_CHECKPOINT
-from segtutor import tiny as tiny_module
+from segtutor import SCENE_CLASSES, CheckpointError, TinySegNet, images_to_batch, load_model, load_tiny_model, logits_to_labels, make_scenes, mean_iou, predict, segment
+from segtutor.models import save_tiny_model
+from segtutor.models import TINY_CHECKPOINT
+from segtutor.models import _tiny as tiny_module
 
 # scripts/train_tiny.py trains on make_scenes(..., seed=0) and validates on seed 10_000; the
 # notebooks use small seeds. This seed is used nowhere else.
@@ -183,7 +171,7 @@ def test_every_damaged_checkpoint_raises_a_checkpoint_error_naming_the_file(tmp_
         with pytest.raises(CheckpointError, match=DAMAGED[kind]) as info:
             load()
         assert str(path) in str(info.value)
-        assert str(info.value).endswith("Save it again with segtutor.save_tiny_model(model, path).")
+        assert str(info.value).endswith("Save it again with segtutor.models.save_tiny_model(model, path).")
 
 
 def test_a_damaged_shipped_checkpoint_says_reinstall(tmp_path, monkeypatch):

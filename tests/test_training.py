@@ -3,19 +3,9 @@ import pytest
 import torch
 from matplotlib.figure import Figure
 
-from segtutor import (
-    SceneDataset,
-    TinySegNet,
-    evaluate,
-    images_to_batch,
-    logits_to_labels,
-    mean_iou,
-    plot_history,
-    predict,
-    train,
-    training_step,
-)
-from segtutor.augmentation import scene_augmentation
+from segtutor import SceneDataset, TinySegNet, evaluate, images_to_batch, logits_to_labels, mean_iou, predict, train, training_step
+from segtutor.training import plot_history
+from segtutor.data import scene_augmentation
 from segtutor.training import History
 
 
@@ -144,7 +134,7 @@ class _LossRecorder:
 
 
 def test_class_weights_and_dice_weight_reach_the_loss(monkeypatch):
-    import segtutor.training as training
+    import segtutor.training._training as training
 
     recorder = _LossRecorder()
     monkeypatch.setattr(training, "segmentation_loss", recorder)

@@ -3,8 +3,8 @@ import torch
 import torchvision
 
 from segtutor import load_model
-from segtutor.specs import ModelSpec
-from segtutor.transfer import freeze_backbone, replace_heads, trainable_parameters
+from segtutor.models import ModelSpec
+from segtutor.training import freeze_backbone, replace_heads, trainable_parameters
 
 
 def _lraspp():

@@ -6,9 +6,10 @@ import torch
 from PIL import Image
 from torchvision.datasets import VOCSegmentation
 
-from segtutor import add_void_border, decode_segmap, make_scenes, read_voc, write_voc
-from segtutor.palettes import voc_colormap
-from segtutor.voc import save_label_png
+from segtutor.data import add_void_border
+from segtutor import decode_segmap, make_scenes, read_voc, write_voc
+from segtutor.data import voc_colormap
+from segtutor.data import save_label_png
 
 
 def test_void_border_by_hand():

@@ -4,9 +4,10 @@ import urllib.error
 import pytest
 import torch
 
-from segtutor import CheckpointError, WeightsUnavailableError, checkpoint_path, download_weights, weights_status
-from segtutor.checkpoints import load_state_dict, read_checkpoint
-from segtutor import weights as weights_module
+from segtutor import CheckpointError, WeightsUnavailableError
+from segtutor.models import checkpoint_path, download_weights, weights_status
+from segtutor.models import load_state_dict, read_checkpoint
+from segtutor.models import _weights as weights_module
 
 from .checkpoints import cache_random_state
 

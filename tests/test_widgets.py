@@ -13,11 +13,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from segtutor import SCENE_CLASSES, class_names, decode_segmap, dice, iou, pixel_accuracy, probe
+from segtutor import SCENE_CLASSES, class_names, decode_segmap, dice, iou, pixel_accuracy
+from segtutor.widgets import _probe as probe
 from segtutor import widgets as explorers
-from segtutor._explorer.cache import segment_cached
-from segtutor._explorer.images import explorer_image, scene_labels
-from segtutor.playground import perturb_labels, playground_target
+from segtutor.widgets._cache import segment_cached
+from segtutor.widgets._gallery import explorer_image, scene_labels
+from segtutor.widgets import perturb_labels
+from segtutor.widgets._playground import playground_target
 from segtutor.widgets import _controls, _lessons, _segmentation
 
 CHEAP = "lraspp_mobilenet_v3_large"
@@ -189,7 +191,7 @@ def test_a_model_switch_redraws_once(monkeypatch):
 # --- the pixel probe (issue 16) ---
 
 def _expected_line(title, labels, probs, row, col, names):
-    """The readout line for one pixel, computed here from the probabilities without segtutor.probe."""
+    """The readout line for one pixel, computed here from the probabilities without segtutor.widgets._probe."""
     values = probs[:, row, col]
     order = sorted(range(len(values)), key=lambda c: (-values[c], c))[:3]
     top = ", ".join(f"{names[c]} {100 * values[c]:.1f}%" for c in order)

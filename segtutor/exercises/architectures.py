@@ -6,7 +6,7 @@ import math
 import random
 import secrets
 
-from ..architectures import receptive_field as _reference
+from ..models import receptive_field as _reference
 from ._common import NOT_ATTEMPTED, _describe, _feedback, _is_int
 
 __all__ = ["check_receptive_field_function", "check_upsampled_size"]
@@ -82,7 +82,7 @@ def check_receptive_field_function(function, *, seed: int | None = None) -> bool
 
 
 def check_upsampled_size(answer, *, size: int, factor: int) -> bool:
-    """Check a guess of the output size of :func:`segtutor.architectures.bilinear_upsampler` (kernel 2f - f % 2, stride f, padding f // 2).
+    """Check a guess of the output size of :func:`segtutor.models.bilinear_upsampler` (kernel 2f - f % 2, stride f, padding f // 2).
 
     Examples
     --------

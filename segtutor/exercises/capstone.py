@@ -7,8 +7,8 @@ import numbers
 import numpy as np
 
 from ..metrics import iou, macro_mean
-from ..registry import class_names
-from ..scenes import make_scenes
+from ..models import class_names
+from ..data import make_scenes
 from ._common import _checked, _describe, _is_int, _is_number, _Stop
 
 __all__ = ["CAPSTONE_MIOU", "CAPSTONE_SEED", "capstone_set", "check_capstone"]

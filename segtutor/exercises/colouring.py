@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..overlays import class_shares, overlay
-from ..palettes import get_palette, to_train_ids
+from ..display import class_shares, overlay
+from ..data import get_palette, to_train_ids
 from ._common import _array_result, _call, _checked, _coding, _int_answer, _ints_answer, _number_answer, _rng, _Stop
 
 __all__ = ["check_decode_function", "check_overlay_pixel", "check_pixel_share", "check_train_id"]

@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 
 from ..models import load_model
-from ..registry import get_spec
+from ..models import get_spec
 from ._common import _call, _checked, _coding, _describe, _ints_answer, _number_answer, _rng, _same, _Stop
 
 __all__ = ["check_aspp_rates", "check_feature_size", "check_miou_gap", "check_upsample_function"]

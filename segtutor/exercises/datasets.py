@@ -9,14 +9,14 @@ import numpy as np
 import torch
 from PIL import Image
 
-from ..voc import add_void_border, save_label_png
+from ..data import add_void_border, save_label_png
 from ._common import _call, _checked, _coding, _describe, _int_answer, _rng, _Stop
 
 __all__ = ["check_read_mask_function", "check_void_pixels", "check_voc_path"]
 
 
 def check_void_pixels(answer, *, labels, border: int = 1, ignore_index: int = 255) -> bool:
-    """Check a guess of how many pixels :func:`segtutor.add_void_border` marks as void.
+    """Check a guess of how many pixels :func:`segtutor.data.add_void_border` marks as void.
 
     Examples
     --------

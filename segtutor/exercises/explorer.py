@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..playground import perturb_labels, playground_scores, playground_target
-from ..probe import top_classes
+from ..widgets._playground import perturb_labels, playground_scores, playground_target
+from ..widgets._probe import top_classes
 from ._common import _call, _checked, _coding, _int_answer, _is_int, _is_number, _rng, _Stop
 
 __all__ = ["check_changed_pixels", "check_least_affected_score", "check_top_k_function"]
@@ -43,7 +43,7 @@ def check_changed_pixels(answer, *, shift: tuple[int, int] = (0, 5), seed: int =
     """Check a count of the pixels whose class changes when the playground's target is shifted by `shift`.
 
     `shift` is (x, y) as in :func:`segtutor.perturb_labels`; the target is
-    ``segtutor.playground.playground_target(seed=seed)``, a map the notebook never prints.
+    ``segtutor.widgets._playground.playground_target(seed=seed)``, a map the notebook never prints.
 
     Examples
     --------

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..contours import class_contours
-from ..palettes import get_palette
-from ..superpixels import smooth_labels
+from ..display import class_contours
+from ..data import get_palette
+from ..display import smooth_labels
 from ._common import _call, _checked, _coding, _int_answer, _is_int, _rng, _Stop
 
 __all__ = ["check_grey_value", "check_majority_class", "check_majority_function", "check_polygon_count"]
@@ -37,7 +37,7 @@ def check_grey_value(answer, *, class_name: str, palette: str = "voc") -> bool:
 
 
 def check_polygon_count(answer, *, labels, class_name: str, palette: str = "voc") -> bool:
-    """Check a guess of how many polygons :func:`segtutor.class_contours` gives a class.
+    """Check a guess of how many polygons :func:`segtutor.display.class_contours` gives a class.
 
     Examples
     --------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..metrics import confusion_matrix, dice, iou, iou_from_confusion, macro_mean
-from ..precision_recall import average_precision_from_curve, precision_recall_curve
+from ..metrics import average_precision_from_curve, precision_recall_curve
 from ._common import _array_result, _call, _checked, _close, _coding, _number_answer, _rng, _Stop
 
 __all__ = ["check_average_precision", "check_confusion_function", "check_dice", "check_dice_function", "check_iou_function",

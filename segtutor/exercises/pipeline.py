@@ -7,8 +7,8 @@ import torchvision.transforms as T
 from PIL import Image
 
 from ..models import get_spec
-from ..palettes import get_palette
-from ..preprocessing import preprocess
+from ..data import get_palette
+from ..data import preprocess
 from ._common import _call, _checked, _coding, _ints_answer, _labels_result, _rng, _Stop, _ToyModel
 
 __all__ = ["check_class_color", "check_output_keys", "check_pipeline", "check_resize_size"]

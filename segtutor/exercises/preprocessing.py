@@ -9,7 +9,7 @@ from PIL import Image
 
 import torch
 
-from ..preprocessing import IMAGENET_MEAN, IMAGENET_STD, seed_transform
+from ..data import IMAGENET_MEAN, IMAGENET_STD, seed_transform
 from ._common import _call, _checked, _close, _coding, _ints_answer, _is_number, _number_answer, _rng, _Stop
 
 __all__ = ["check_kept_fraction", "check_normalized_pixel", "check_seed_transform", "check_transform_shape"]

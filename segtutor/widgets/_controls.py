@@ -9,8 +9,8 @@ from contextlib import contextmanager
 
 import ipywidgets as widgets
 
-from .. import probe
-from .._explorer.model_menu import EXPLORER_MODELS, model_label
+from . import _probe as probe
+from ._model_menu import EXPLORER_MODELS, model_label
 
 try:  # optional: clicks on pictures; the sliders work without it
     from ipyevents import Event

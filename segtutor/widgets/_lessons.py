@@ -7,15 +7,15 @@ import functools
 import ipywidgets as widgets
 import numpy as np
 
-from .. import probe
-from .._explorer.encode import to_png
-from .._explorer.images import explorer_image
-from .._explorer.views import step_view
-from ..playground import perturb_labels, playground_scores, playground_target
-from ..preprocessing import seed_transform, trace_transform
-from ..scenes import SCENE_CLASSES
-from ..superpixels import mean_color_image, slic_superpixels, superpixel_boundaries
-from ..visualize import decode_segmap
+from . import _probe as probe
+from ._encode import to_png
+from ._gallery import explorer_image
+from ._views import step_view
+from ._playground import perturb_labels, playground_scores, playground_target
+from ..data import seed_transform, trace_transform
+from ..data import SCENE_CLASSES
+from ..display import mean_color_image, slic_superpixels, superpixel_boundaries
+from ..display import decode_segmap
 from ._controls import box, guarded, image_view
 
 __all__ = ["explore_metrics", "explore_preprocessing", "explore_superpixels"]

@@ -6,18 +6,18 @@ import html
 
 import ipywidgets as widgets
 
-from .. import probe
-from .._explorer.cache import segment_cached
-from .._explorer.encode import to_jpeg, to_png
-from .._explorer.images import explorer_image, explorer_images, register_image, scene_labels
-from .._explorer.model_menu import EXPLORER_MODELS, model_palette
-from .._explorer.uploads import read_upload
-from .._explorer.views import legend_html, untrained_fallback
-from ..overlays import overlay
-from ..playground import agreement_map
-from ..registry import class_names
-from ..scenes import SCENE_CLASSES
-from ..visualize import decode_segmap
+from . import _probe as probe
+from ._cache import segment_cached
+from ._encode import to_jpeg, to_png
+from ._gallery import explorer_image, explorer_images, register_image, scene_labels
+from ._model_menu import EXPLORER_MODELS, model_palette
+from ._uploads import read_upload
+from ._views import legend_html, untrained_fallback
+from ..display import overlay
+from ._playground import agreement_map
+from ..models import class_names
+from ..data import SCENE_CLASSES
+from ..display import decode_segmap
 from ._controls import box, clicks, fit_probe, guarded, image_view, model_dropdown, probe_controls, quiet, readout
 
 __all__ = ["explore_comparison", "explore_segmentation"]

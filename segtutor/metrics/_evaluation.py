@@ -1,0 +1,192 @@
+"""Evaluating a model over a whole dataset, one batch at a time.
+
+:func:`evaluate` runs the model on every ``(batch, labels)`` pair of a
+DataLoader, or every ``(image, labels)`` sample of a dataset, adds the
+batch's confusion matrix to a running total, and computes every score once,
+from the total, at the end. Summing confusion matrices is exact: it gives
+the same matrix as one built over all pixels at once. Averaging per-image
+IoUs instead would weigh a small object in one image as much as the whole
+dataset's pixels of that class.
+
+Average precision needs every pixel's score at once, so it is not part of
+the stream: see :mod:`segtutor.metrics._precision_recall`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import torch
+from tqdm.auto import tqdm
+
+from .._checks import as_confusion_matrix, check_ignore_index, check_num_classes, describe_array
+from ..models._inference import check_model, logits_to_labels, predict
+from ._confusion import (
+    macro_mean,
+    confusion_matrix,
+    dice_from_confusion,
+    iou_from_confusion,
+    pixel_accuracy_from_confusion,
+    precision_from_confusion,
+    recall_from_confusion,
+)
+
+__all__ = ["Scores", "evaluate"]
+
+_COLUMNS = ("precision", "recall", "iou", "dice")
+
+
+class Scores:
+    """Per-class and mean scores of one confusion matrix, with a readable table as repr.
+
+    Parameters
+    ----------
+    confusion : numpy.ndarray
+        int64 (C, C) confusion matrix, rows target, columns prediction.
+    class_names : sequence of str, optional
+        One name per class; default ``"0"``, ``"1"``, ...
+
+    Attributes
+    ----------
+    precision, recall, iou, dice : numpy.ndarray
+        float64 (C,) per-class scores; NaN for classes absent from both
+        target and prediction.
+    mean_precision, mean_recall, mean_iou, mean_dice : float
+        Macro averages over the present classes.
+    pixel_accuracy : float
+        The micro average: correct pixels / labelled pixels.
+
+    Examples
+    --------
+    >>> scores = Scores(np.array([[3, 1, 0], [0, 4, 0], [0, 0, 0]]), class_names=["sky", "sea", "boat"])
+    >>> round(scores.mean_iou, 4), scores.pixel_accuracy
+    (0.775, 0.875)
+    """
+
+    def __init__(self, confusion, class_names=None):
+        self.confusion = as_confusion_matrix(confusion).astype(np.int64)
+        self.class_names = _class_names(class_names, len(self.confusion))
+        self.precision = precision_from_confusion(self.confusion)
+        self.recall = recall_from_confusion(self.confusion)
+        self.iou = iou_from_confusion(self.confusion)
+        self.dice = dice_from_confusion(self.confusion)
+        self.pixel_accuracy = pixel_accuracy_from_confusion(self.confusion)
+
+    mean_precision = property(lambda self: macro_mean(self.precision))
+    mean_recall = property(lambda self: macro_mean(self.recall))
+    mean_iou = property(lambda self: macro_mean(self.iou))
+    mean_dice = property(lambda self: macro_mean(self.dice))
+
+    def table(self) -> str:
+        """The scores as a text table: one row per class, then the means and pixel accuracy."""
+        width = max(len("mean (macro)"), *(len(n) for n in self.class_names))
+        lines = [f"{'class':<{width}}  {'pixels':>9}" + "".join(f"  {c:>9}" for c in _COLUMNS)]
+        for index, name in enumerate(self.class_names):
+            row = f"{name:<{width}}  {self.confusion[index].sum():>9,}"
+            if np.isnan(self.iou[index]):
+                lines.append(row + "  absent: left out of the means")
+            else:
+                lines.append(row + "".join(f"  {getattr(self, c)[index]:>9.4f}" for c in _COLUMNS))
+        means = "".join(f"  {getattr(self, 'mean_' + c):>9.4f}" for c in _COLUMNS)
+        lines.append(f"{'mean (macro)':<{width}}  {self.confusion.sum():>9,}" + means)
+        lines.append(f"pixel accuracy (micro): {self.pixel_accuracy:.4f}")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return self.table()
+
+
+def _class_names(class_names, num_classes: int) -> tuple[str, ...]:
+    """One name per class, as strings; default ``"0"``, ``"1"``, ..."""
+    names = [str(i) for i in range(num_classes)] if class_names is None else [str(n) for n in class_names]
+    if len(names) != num_classes:
+        raise ValueError(f"`class_names` must hold {num_classes} names, one per class, got {len(names)}")
+    return tuple(names)
+
+
+def _as_pair(item) -> tuple[torch.Tensor, torch.Tensor]:
+    """A batch ``[N, 3, H, W]`` and labels ``[N, H, W]`` from a DataLoader pair or a dataset sample."""
+    if not isinstance(item, (tuple, list)) or len(item) != 2:
+        raise TypeError(f"each item of `data` must be a (batch, labels) or (image, labels) pair, got {describe_array(item)}")
+    batch, labels = item
+    if isinstance(batch, torch.Tensor) and batch.ndim == 3:
+        batch = batch.unsqueeze(0)  # one (image, labels) sample of a dataset
+    labels = torch.as_tensor(np.array(labels) if not isinstance(labels, (np.ndarray, torch.Tensor)) else labels)
+    if labels.ndim == 2:
+        labels = labels.unsqueeze(0)
+    elif labels.ndim == 4 and labels.shape[1] == 1:
+        labels = labels.squeeze(1)  # [N, 1, H, W], as T.PILToTensor() and a DataLoader make them
+    return batch, labels
+
+
+def evaluate(model: torch.nn.Module, data, *, num_classes: int, ignore_index: int = 255,
+             class_names=None, progress: bool = True) -> Scores:
+    """Score a model on a dataset or DataLoader by accumulating one confusion matrix.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        A segmentation model returning an ``OrderedDict`` with ``'out'``;
+        it runs in eval mode (its mode is restored afterwards) on its own device.
+    data : iterable
+        Yields ``(batch, labels)`` pairs (float ``[N, 3, H, W]``, integer
+        ``[N, H, W]``) or ``(image, labels)`` samples (``[3, H, W]``,
+        ``[H, W]``); labels may also be ``[N, 1, H, W]`` or PIL images.
+    num_classes : int
+        Number of classes the model predicts, 2 to
+        :data:`segtutor.metrics.MAX_CLASSES`; NumPy integers count.
+    ignore_index : int, optional
+        Label of pixels that are not counted; not a class id (see
+        :mod:`segtutor.metrics`).
+    class_names : sequence of str, optional
+        Names for the result's table.
+    progress : bool, optional
+        Show a tqdm progress bar.
+
+    Returns
+    -------
+    Scores
+        Per-class and mean scores of the summed confusion matrix.
+
+    Raises
+    ------
+    TypeError
+        If `data` is not iterable, an item is not a pair, or holds a wrong
+        type (see :func:`segtutor.predict`), or `num_classes` or
+        `ignore_index` is not an int.
+    ValueError
+        If `data` is empty, `num_classes` is out of range, `ignore_index` is
+        a class id, `class_names` does not hold one name per class, a class
+        map's shape differs from its labels', or a label is out of range (see
+        :func:`segtutor.confusion_matrix`). Arguments are checked before the
+        first batch runs.
+
+    Examples
+    --------
+    >>> from segtutor.models import load_model
+    >>> model = load_model("lraspp_mobilenet_v3_large", weights="random")
+    >>> data = [(torch.zeros(3, 32, 32), torch.zeros(32, 32, dtype=torch.long))]
+    >>> int(evaluate(model, data, num_classes=21, progress=False).confusion.sum())
+    1024
+    """
+    check_model(model)
+    num_classes = check_num_classes(num_classes)
+    ignore_index = check_ignore_index(ignore_index, num_classes=num_classes)
+    class_names = _class_names(class_names, num_classes)
+    if not isinstance(data, Iterable) and not hasattr(data, "__getitem__"):  # a map-style dataset iterates by index
+        raise TypeError(f"`data` must be an iterable of (batch, labels) pairs, such as a DataLoader or a dataset, "
+                        f"got {type(data).__name__}")
+    total = np.zeros((num_classes, num_classes), np.int64)
+    seen = 0  # predict() runs the model in eval mode and gives every submodule its own mode back
+    for item in tqdm(data, desc="evaluate", unit="batch", disable=not progress):
+        batch, labels = _as_pair(item)
+        pred = logits_to_labels(predict(model, batch))
+        if pred.shape != labels.shape:
+            raise ValueError(f"the model's class map has shape {tuple(pred.shape)} but its labels have shape "
+                             f"{tuple(labels.shape)}: transform images and labels to the same size")
+        total += confusion_matrix(pred, labels.to(pred.device), num_classes=num_classes, ignore_index=ignore_index)
+        seen += 1
+    if not seen:
+        raise ValueError("`data` must yield at least one (batch, labels) pair, got none")
+    return Scores(total, class_names=class_names)

@@ -1,0 +1,50 @@
+"""Models: the registry of specs, weights and checkpoints, building, running, photo to class map.
+
+A model name is turned into its :class:`ModelSpec` once, at the public boundary
+(:func:`get_spec`); everything below takes the spec.
+"""
+
+from ._spec import ModelSpec
+from ._registry import LOADABLE_MODELS, MODEL_NAMES, class_names, get_spec, list_models
+from ._checkpoints import CheckpointError, load_state_dict, read_checkpoint
+from ._weights import WeightsUnavailableError, checkpoint_path, download_weights, offline, weights_status
+from ._loading import clear_model_cache, default_device, load_lesson_model, load_model, load_with_fallback
+from ._tiny import TINY_CHECKPOINT, TinySegNet, load_tiny_model, save_tiny_model
+from ._architectures import FUSIONS, SkipNet, bilinear_upsampler, receptive_field
+from ._inference import logits_to_labels, predict
+from ._segment import MIN_IMAGE_SIDE, crop_box, segment
+
+__all__ = [
+    "bilinear_upsampler",
+    "checkpoint_path",
+    "CheckpointError",
+    "class_names",
+    "clear_model_cache",
+    "crop_box",
+    "default_device",
+    "download_weights",
+    "FUSIONS",
+    "get_spec",
+    "list_models",
+    "load_lesson_model",
+    "load_model",
+    "load_state_dict",
+    "load_tiny_model",
+    "load_with_fallback",
+    "LOADABLE_MODELS",
+    "logits_to_labels",
+    "MIN_IMAGE_SIDE",
+    "MODEL_NAMES",
+    "ModelSpec",
+    "offline",
+    "predict",
+    "read_checkpoint",
+    "receptive_field",
+    "save_tiny_model",
+    "segment",
+    "SkipNet",
+    "TINY_CHECKPOINT",
+    "TinySegNet",
+    "weights_status",
+    "WeightsUnavailableError",
+]

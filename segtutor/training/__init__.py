@@ -1,0 +1,18 @@
+"""Training: the loop and one step, losses against class imbalance, transfer learning."""
+
+from ._training import History, plot_history, train, training_step
+from ._losses import class_weights, dice_loss, segmentation_loss
+from ._transfer import freeze_backbone, replace_heads, trainable_parameters
+
+__all__ = [
+    "class_weights",
+    "dice_loss",
+    "freeze_backbone",
+    "History",
+    "plot_history",
+    "replace_heads",
+    "segmentation_loss",
+    "train",
+    "trainable_parameters",
+    "training_step",
+]

@@ -1,0 +1,166 @@
+"""Losses against class imbalance: class weights from pixel counts, and a soft Dice loss.
+
+In the synthetic scenes about 80 % of the pixels are background. Plain
+cross-entropy averages over pixels, so the background dominates it. Weighting
+each class by the inverse of its frequency, or adding a Dice loss (which
+scores each class by overlap, whatever its size), gives the small classes
+a larger say.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from .._checks import check_ignore_index, check_labels, check_logits, check_num_classes, describe_array, to_numpy
+
+__all__ = ["class_weights", "dice_loss", "segmentation_loss"]
+
+_METHODS = ("inverse", "median")
+
+
+def class_weights(labels, *, num_classes: int, ignore_index: int = 255, method: str = "median") -> torch.Tensor:
+    """Weights for ``cross_entropy(weight=...)`` from the pixel frequency of each class.
+
+    With ``f_c`` the share of (not ignored) pixels of class ``c``:
+    ``"inverse"`` gives ``1 / (K f_c)``, K the number of classes present, so
+    that the average weight over the pixels is 1; ``"median"`` (median
+    frequency balancing) gives ``median(f) / f_c`` over the present classes.
+    A class with no pixel gets weight 0.
+
+    Parameters
+    ----------
+    labels : numpy.ndarray or torch.Tensor
+        integer class maps [H, W] or [N, H, W].
+    num_classes : int
+        Number of classes.
+    ignore_index : int, optional
+        Label of pixels not counted.
+    method : {"median", "inverse"}, optional
+        How frequencies become weights.
+
+    Returns
+    -------
+    torch.Tensor
+        float32, shape [num_classes].
+
+    Raises
+    ------
+    TypeError
+        If `labels` is not an integer array.
+    ValueError
+        If `method` is unknown, a label is neither a class id nor
+        `ignore_index`, or no pixel is labelled.
+
+    Examples
+    --------
+    >>> class_weights(np.array([[0, 0, 0, 1]]), num_classes=3, method="inverse")
+    tensor([0.6667, 2.0000, 0.0000])
+    """
+    check_labels(labels)
+    num_classes = check_num_classes(num_classes)
+    ignore_index = check_ignore_index(ignore_index, num_classes=num_classes)
+    if method not in _METHODS:
+        raise ValueError(f"`method` must be one of {_METHODS}, got {method!r}")
+    values = np.asarray(to_numpy(labels)).ravel()
+    values = values[values != ignore_index]
+    if values.size and (values.min() < 0 or values.max() >= num_classes):
+        raise ValueError(f"`labels` must hold class ids 0..{num_classes - 1} or {ignore_index}, "
+                         f"got values from {values.min()} to {values.max()}")
+    if not values.size:
+        raise ValueError("`labels` must hold at least one labelled pixel, got none")
+    frequency = np.bincount(values, minlength=num_classes) / values.size
+    present = frequency > 0
+    reference = 1 / present.sum() if method == "inverse" else np.median(frequency[present])
+    weights = np.zeros(num_classes)
+    weights[present] = reference / frequency[present]
+    return torch.tensor(weights, dtype=torch.float32)
+
+
+def _check_pair(logits, labels, ignore_index: int) -> None:
+    check_logits(logits)
+    check_labels(labels, ndims=(3,))
+    if not isinstance(labels, torch.Tensor) or labels.shape != logits.shape[:1] + logits.shape[2:]:
+        raise ValueError(f"`labels` must be a tensor of shape (N, H, W) = {(logits.shape[0], *logits.shape[2:])}, "
+                         f"got {describe_array(labels)}")
+    check_ignore_index(ignore_index, num_classes=logits.shape[1])
+
+
+def dice_loss(logits: torch.Tensor, labels: torch.Tensor, *, ignore_index: int = 255, smooth: float = 1.0) -> torch.Tensor:
+    """Soft Dice loss: 1 minus the mean over classes of ``(2|P∩T| + s) / (|P| + |T| + s)``.
+
+    ``P`` are the softmax probabilities of a class, ``T`` its one-hot labels,
+    both summed over every pixel of the batch that is not `ignore_index`.
+    Every class counts equally, however few pixels it has.
+
+    Parameters
+    ----------
+    logits : torch.Tensor
+        float [N, C, H, W].
+    labels : torch.Tensor
+        integer [N, H, W].
+    ignore_index : int, optional
+        Label of pixels left out.
+    smooth : float, optional
+        ``s``: keeps an absent, unpredicted class at a Dice of 1, not 0/0.
+
+    Returns
+    -------
+    torch.Tensor
+        float scalar in [0, 1], differentiable.
+
+    Raises
+    ------
+    TypeError
+        If `logits` is not a float tensor or `labels` not an integer tensor.
+    ValueError
+        If their shapes do not match.
+
+    Examples
+    --------
+    >>> logits = torch.tensor([[[[9.0, -9.0]], [[-9.0, 9.0]]]])  # sure of class 0, then class 1
+    >>> round(dice_loss(logits, torch.tensor([[[0, 1]]])).item(), 4)
+    0.0
+    """
+    _check_pair(logits, labels, ignore_index)
+    keep = (labels != ignore_index).unsqueeze(1).to(logits.dtype)
+    target = F.one_hot(labels.where(labels != ignore_index, 0).long(), logits.shape[1]).permute(0, 3, 1, 2).to(logits.dtype)
+    probs = logits.softmax(dim=1) * keep
+    target = target * keep
+    inter = (probs * target).sum(dim=(0, 2, 3))
+    total = probs.sum(dim=(0, 2, 3)) + target.sum(dim=(0, 2, 3))
+    return 1 - ((2 * inter + smooth) / (total + smooth)).mean()
+
+
+def segmentation_loss(logits: torch.Tensor, labels: torch.Tensor, *, weight: torch.Tensor | None = None,
+                      dice_weight: float = 0.0, ignore_index: int = 255) -> torch.Tensor:
+    """Cross-entropy (optionally class-weighted) plus `dice_weight` times :func:`dice_loss`.
+
+    Parameters
+    ----------
+    logits, labels
+        As for :func:`dice_loss`.
+    weight : torch.Tensor, optional
+        float [C] class weights for the cross-entropy, e.g. from :func:`class_weights`.
+    dice_weight : float, optional
+        Share of the Dice loss; 0 leaves plain cross-entropy.
+    ignore_index : int, optional
+        Label of pixels left out of both terms.
+
+    Returns
+    -------
+    torch.Tensor
+        float scalar.
+
+    Examples
+    --------
+    >>> logits, labels = torch.zeros(1, 4, 2, 2), torch.zeros(1, 2, 2, dtype=torch.long)
+    >>> round(segmentation_loss(logits, labels).item(), 4)  # ln 4
+    1.3863
+    """
+    _check_pair(logits, labels, ignore_index)
+    if weight is not None:
+        weight = weight.to(device=logits.device, dtype=logits.dtype)
+    loss = F.cross_entropy(logits, labels, weight=weight, ignore_index=ignore_index)
+    return loss + dice_weight * dice_loss(logits, labels, ignore_index=ignore_index) if dice_weight else loss

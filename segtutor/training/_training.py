@@ -1,0 +1,236 @@
+"""Training a segmenter: a seeded loop with a progress bar, validation mIoU, and its curves."""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import partial
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from matplotlib.figure import Figure
+from tqdm.auto import tqdm
+
+from .._checks import check_dataset, check_int
+from ..data import augment_pair, scene_augmentation
+from ..metrics import evaluate
+from ..models import predict
+from ._losses import segmentation_loss
+
+__all__ = ["History", "plot_history", "train", "training_step"]
+
+
+@dataclass
+class History:
+    """What happened during :func:`train`, one entry per epoch.
+
+    Attributes
+    ----------
+    loss : list of float
+        Mean training cross-entropy of each epoch.
+    miou : list of float
+        Validation mean IoU after each epoch.
+    seconds : float
+        Wall-clock training time, validation included.
+    """
+
+    loss: list[float] = field(default_factory=list)
+    miou: list[float] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def _validation_miou(model: torch.nn.Module, data) -> float:
+    """Mean IoU on the validation set, through :func:`segtutor.evaluate`."""
+    loader = torch.utils.data.DataLoader(data, batch_size=32)
+    model.eval()  # the class count comes from one forward pass, in eval mode like the evaluation
+    try:
+        num_classes = predict(model, next(iter(loader))[0][:1]).shape[1]
+        return evaluate(model, loader, num_classes=num_classes, progress=False).mean_iou
+    finally:
+        model.train(True)
+
+
+@contextmanager
+def _deterministic():
+    previous = torch.are_deterministic_algorithms_enabled()
+    torch.use_deterministic_algorithms(True, warn_only=True)
+    try:
+        yield
+    finally:
+        torch.use_deterministic_algorithms(previous)
+
+
+def train(model: torch.nn.Module, train_data, val_data, *, epochs: int = 5, batch_size: int = 16, lr: float = 3e-3,
+          seed: int = 0, augmentation="default", class_weights: torch.Tensor | None = None, dice_weight: float = 0.0,
+          progress: bool = True) -> History:
+    """Train a segmenter with AdamW and a one-cycle schedule; score it after every epoch.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        Returns an ``OrderedDict`` with ``'out'`` logits [N, C, H, W]; it is
+        trained in place on its own device and left in eval mode.
+    train_data, val_data : torch.utils.data.Dataset
+        Yield (normalized float image [3, H, W], int64 labels [H, W]), e.g.
+        :class:`segtutor.SceneDataset`; labels of 255 are ignored.
+    epochs : int, optional
+        Passes over `train_data`.
+    batch_size : int, optional
+        Images per step.
+    lr : float, optional
+        Peak learning rate of the one-cycle schedule.
+    seed : int, optional
+        Seeds the shuffling and the random augmentation of each batch (the
+        global generator is forked, so the caller's random state is left as
+        it was). Seed the model's initial weights yourself, with
+        ``torch.manual_seed``, before building it.
+    augmentation : callable or None, optional
+        A joint transform applied to each batch and its labels with
+        :func:`segtutor.data.augment_pair` (one draw per batch). ``"default"`` is
+        ``scene_augmentation(scale=(1.0, 1.0))``: flips and rotations;
+        ``None`` trains on the batches as they are.
+    class_weights : torch.Tensor, optional
+        float [C] weights of the cross-entropy, e.g. from :func:`segtutor.training.class_weights`.
+    dice_weight : float, optional
+        Adds this share of :func:`segtutor.training.dice_loss` to the loss.
+    progress : bool, optional
+        Show a progress bar over all steps.
+
+    Returns
+    -------
+    History
+        Mean training loss and validation mIoU per epoch, and the time taken.
+
+    Notes
+    -----
+    Each step is the loop notebook 11 shows: forward pass, loss (cross-entropy
+    with ``ignore_index=255``), ``zero_grad``, backward, optimizer step and
+    scheduler step.
+
+    Raises
+    ------
+    TypeError
+        If `epochs`, `batch_size` or `seed` is not an int, or `train_data`
+        or `val_data` has no length (e.g. a generator).
+    ValueError
+        If `epochs` or `batch_size` is below 1, or `train_data` or
+        `val_data` is empty. All are checked before the first step.
+
+    Examples
+    --------
+    >>> from segtutor import SceneDataset, TinySegNet
+    >>> _ = torch.manual_seed(0)
+    >>> history = train(TinySegNet(), SceneDataset(4, size=48), SceneDataset(2, size=48, seed=1),
+    ...                 epochs=2, batch_size=2, progress=False)
+    >>> len(history.loss), len(history.miou)
+    (2, 2)
+    """
+    epochs, batch_size = check_int(epochs, name="epochs", minimum=1), check_int(batch_size, name="batch_size", minimum=1)
+    seed = check_int(seed, name="seed")
+    if isinstance(augmentation, str) and augmentation == "default":
+        augmentation = scene_augmentation(scale=(1.0, 1.0))
+    elif augmentation is not None and not callable(augmentation):
+        raise TypeError(f"`augmentation` must be a transform, \"default\" or None, got {type(augmentation).__name__}")
+    check_dataset(train_data, name="train_data")
+    check_dataset(val_data, name="val_data")  # checked now, not after the first epoch's training
+    generator = torch.Generator().manual_seed(seed)
+    loader = torch.utils.data.DataLoader(train_data, batch_size=batch_size, shuffle=True, generator=generator)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=epochs * len(loader))
+    history, start = History(), time.perf_counter()
+    loss_fn = partial(segmentation_loss, weight=class_weights, dice_weight=dice_weight, ignore_index=255)
+    with _deterministic(), torch.random.fork_rng(devices=[]), \
+            tqdm(total=epochs * len(loader), desc="training", disable=not progress) as bar:
+        torch.manual_seed(seed)  # the augmentation's draws, on the forked generator
+        for _ in range(epochs):
+            model.train()
+            losses = []
+            for batch, labels in _ticks(loader, bar):
+                if augmentation is not None:
+                    batch, labels = augment_pair(augmentation, batch, labels)
+                losses.append(training_step(model, batch, labels, optimizer, schedule, loss_fn=loss_fn))
+            history.loss.append(float(np.mean(losses)))
+            history.miou.append(_validation_miou(model, val_data))
+            bar.set_postfix(loss=f"{history.loss[-1]:.3f}", val_mIoU=f"{history.miou[-1]:.3f}")
+    history.seconds = time.perf_counter() - start
+    model.eval()
+    return history
+
+
+def _ticks(loader, bar):
+    for item in loader:
+        yield item
+        bar.update()
+
+
+def training_step(model: torch.nn.Module, batch: torch.Tensor, labels: torch.Tensor, optimizer, scheduler, *,
+                  loss_fn=None) -> float:
+    """One optimizer step on one batch; return the batch's loss as a float.
+
+    Forward pass, loss on ``'out'`` (`loss_fn`, by default cross-entropy with
+    ``ignore_index=255``), ``optimizer.zero_grad()``, backward, optimizer
+    step, scheduler step. The model's mode is left as the caller set it.
+
+    Examples
+    --------
+    >>> from segtutor import TinySegNet
+    >>> _ = torch.manual_seed(0)
+    >>> model = TinySegNet(widths=(4, 4, 4, 4)).train()
+    >>> optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    >>> scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=0.5)
+    >>> loss = training_step(model, torch.randn(2, 3, 16, 16), torch.zeros(2, 16, 16, dtype=torch.long), optimizer, scheduler)
+    >>> isinstance(loss, float), scheduler.get_last_lr()
+    (True, [0.05])
+    """
+    device = next(model.parameters()).device
+    logits = model(batch.to(device))["out"]
+    labels = labels.to(device)
+    loss = loss_fn(logits, labels) if loss_fn is not None else F.cross_entropy(logits, labels, ignore_index=255)
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+    scheduler.step()
+    return loss.item()
+
+
+def plot_history(history: History) -> Figure:
+    """Plot training loss and validation mIoU per epoch, side by side.
+
+    Parameters
+    ----------
+    history : History
+        What :func:`train` returned.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two axes: loss per epoch, and mIoU per epoch (y from 0 to 1).
+
+    Raises
+    ------
+    TypeError
+        If `history` is not a :class:`History`.
+    ValueError
+        If it holds no epoch.
+
+    Examples
+    --------
+    >>> fig = plot_history(History(loss=[1.0, 0.5], miou=[0.4, 0.7]))
+    >>> [ax.get_title() for ax in fig.axes]
+    ['training loss', 'validation mIoU']
+    """
+    if not isinstance(history, History):
+        raise TypeError(f"`history` must be a History, got {type(history).__name__}")
+    if not history.loss:
+        raise ValueError("`history` must hold at least one epoch, got none")
+    fig = Figure(figsize=(9, 3.5), layout="constrained")
+    loss_ax, miou_ax = fig.subplots(1, 2)
+    epochs = np.arange(1, len(history.loss) + 1)
+    for ax, values, title in ((loss_ax, history.loss, "training loss"), (miou_ax, history.miou, "validation mIoU")):
+        ax.plot(epochs, values, marker="o")
+        ax.set(title=title, xlabel="epoch")
+        ax.grid(alpha=0.3)
+    miou_ax.set_ylim(0, 1)
+    return fig
