@@ -117,7 +117,7 @@ class _Payload:
 
 def test_checkpoints_holding_code_are_not_unpickled(tmp_path, capsys):
     torch.save({"format": "segtutor-tiny/1", "evil": _Payload()}, tmp_path / "evil.pt")
-    with pytest.raises(CheckpointError, match=r"checkpoint file '.*evil\.pt' is refused: unpickling it fully could run arbitrary code \(it holds a print\)\. A checkpoint must hold only tensors and plain data\. Save it again with segtutor\.save_tiny_model\(model, path\)\.$"):
+    with pytest.raises(CheckpointError, match=r"checkpoint file '.*evil\.pt' is refused: unpickling it fully could run arbitrary code \(it holds a print\)\. A checkpoint must hold only tensors and plain data\. Save it again with segtutor\.models\.save_tiny_model\(model, path\)\.$"):
         load_tiny_model(weights=tmp_path / "evil.pt")
     assert "this must never run" not in capsys.readouterr().out
 
