@@ -65,6 +65,58 @@ def returns_tensor(model, batch, labels, optimizer, scheduler):
     return loss
 
 
+def no_backward(model, batch, labels, optimizer, scheduler):
+    loss = F.cross_entropy(model(batch)["out"], labels, ignore_index=255)
+    optimizer.zero_grad()
+    optimizer.step()
+    scheduler.step()
+    return loss.item()
+
+
+def no_optimizer_step(model, batch, labels, optimizer, scheduler):
+    loss = F.cross_entropy(model(batch)["out"], labels, ignore_index=255)
+    optimizer.zero_grad()
+    loss.backward()
+    scheduler.step()
+    return loss.item()
+
+
+def scheduler_before_optimizer(model, batch, labels, optimizer, scheduler):
+    loss = F.cross_entropy(model(batch)["out"], labels, ignore_index=255)
+    optimizer.zero_grad()
+    loss.backward()
+    scheduler.step()
+    optimizer.step()
+    return loss.item()
+
+
+def summed_loss(model, batch, labels, optimizer, scheduler):
+    loss = F.cross_entropy(model(batch)["out"], labels, ignore_index=255, reduction="sum")
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+    scheduler.step()
+    return loss.item()
+
+
+def mean_over_every_pixel(model, batch, labels, optimizer, scheduler):
+    loss = F.cross_entropy(model(batch)["out"], labels, ignore_index=255, reduction="sum") / labels.numel()
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+    scheduler.step()
+    return loss.item()
+
+
+def logits_key(model, batch, labels, optimizer, scheduler):
+    loss = F.cross_entropy(model(batch)["logits"], labels, ignore_index=255)
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+    scheduler.step()
+    return loss.item()
+
+
 EXERCISES = [
     ("check_training_step_function", training_step, [
         (no_ignore_index,
@@ -79,5 +131,17 @@ EXERCISES = [
          "Not yet. That is the loss of 'aux', the auxiliary head; the model's own scores are in output['out']."),
         (returns_tensor,
          'Not yet. Return the loss as a Python float (a tensor keeps the whole graph alive): use .item().'),
+        (no_backward,
+         'Not yet. loss.backward() is never called, so no gradient is computed.'),
+        (no_optimizer_step,
+         'Not yet. optimizer.step() is never called, so the weights never change.'),
+        (scheduler_before_optimizer,
+         'Not yet. scheduler.step() belongs after optimizer.step().'),
+        (summed_loss,
+         "Not yet. That is the summed loss; cross_entropy's default mean over the labelled pixels is what the step uses."),
+        (mean_over_every_pixel,
+         "Not yet. The returned loss is not the cross-entropy of output['out'] against the labels, ignoring the 255s."),
+        (logits_key,
+         "Not yet. Your function raised KeyError: 'logits'"),
     ]),
 ]

@@ -25,6 +25,9 @@ def _load(path: Path):
 FILES = sorted(SOLUTIONS.glob("[0-9][0-9]_*.py"))
 EXERCISES = [(path.stem, *entry) for path in FILES for entry in getattr(_load(path), "EXERCISES", [])]
 IDS = [f"{stem}-{checker}" for stem, checker, _, _ in EXERCISES]
+CODING = {checker: (solution, mistakes) for _, checker, solution, mistakes in EXERCISES}
+"""(reference solution, [(typical wrong answer, its exact feedback line)]) of each coding checker: the one copy
+of each wrong answer is in solutions/, and every test reads it from here."""
 
 
 def test_every_coding_checker_has_a_tested_solution():
