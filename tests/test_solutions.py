@@ -9,7 +9,7 @@ import pytest
 
 import segtutor
 from segtutor import exercises
-from segtutor.exercises._common import NOT_ATTEMPTED
+from segtutor.exercises._common import NOT_A_FUNCTION, NOT_ATTEMPTED
 
 SOLUTIONS = Path(__file__).resolve().parents[1] / "solutions"
 SEEDS = [0, 1, 12345]  # fixed seeds; the checkers' own default draws fresh inputs on every call
@@ -69,8 +69,7 @@ def test_a_crashing_function_or_a_call_result_gets_one_line_not_a_traceback(chec
     assert check(crashes, seed=0) is False
     assert capsys.readouterr().out.startswith("Not yet. ")
     assert check(None) is False  # the function called instead of passed
-    assert capsys.readouterr().out == ("Not yet. Pass your function itself, without calling it, e.g. check(my_function); "
-                                       "got NoneType.\n")
+    assert capsys.readouterr().out == "Not yet. " + NOT_A_FUNCTION.format("NoneType") + "\n"
 
 
 def test_checkers_draw_fresh_inputs_on_every_call(monkeypatch):
