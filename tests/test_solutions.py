@@ -1,5 +1,6 @@
 """The reference solutions in solutions/ pass their checkers; each typical wrong answer gets its own line of feedback."""
 
+import doctest
 import importlib.util
 import inspect
 from pathlib import Path
@@ -58,6 +59,14 @@ def test_untouched_stub_is_not_attempted_yet(stem, checker, solution, mistakes, 
 
     assert getattr(exercises, checker)(stub) is False
     assert capsys.readouterr().out == NOT_ATTEMPTED + "\n"
+
+
+@pytest.mark.parametrize(("stem", "checker", "solution", "mistakes"), EXERCISES, ids=IDS)
+def test_docstring_example_quotes_a_typical_wrong_answer_or_the_stub(stem, checker, solution, mistakes):
+    """help(checker) shows a wrong answer: the stub, or one of the typical wrong answers kept here, with its line."""
+    examples = doctest.DocTestParser().get_examples(getattr(exercises, checker).__doc__)
+    shown = [e.want.splitlines()[0] for e in examples if e.source.startswith(checker + "(")]
+    assert shown and set(shown) <= {NOT_ATTEMPTED} | {line for _, line in mistakes}, shown
 
 
 @pytest.mark.parametrize("checker", sorted({checker for _, checker, _, _ in EXERCISES}))
