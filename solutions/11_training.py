@@ -13,8 +13,8 @@ def training_step(model, batch, labels, optimizer, scheduler):
     return loss.item()
 
 
-def no_ignore_index(model, batch, labels, optimizer, scheduler):
-    loss = F.cross_entropy(model(batch)["out"], labels)
+# Wrong in the loss, right in the update: the update after the loss is the reference's, written once.
+def _update(loss, optimizer, scheduler):
     optimizer.zero_grad()
     loss.backward()
     optimizer.step()
@@ -22,6 +22,29 @@ def no_ignore_index(model, batch, labels, optimizer, scheduler):
     return loss.item()
 
 
+def no_ignore_index(model, batch, labels, optimizer, scheduler):
+    return _update(F.cross_entropy(model(batch)["out"], labels), optimizer, scheduler)
+
+
+def uses_aux(model, batch, labels, optimizer, scheduler):
+    return _update(F.cross_entropy(model(batch)["aux"], labels, ignore_index=255), optimizer, scheduler)
+
+
+def logits_key(model, batch, labels, optimizer, scheduler):
+    return _update(F.cross_entropy(model(batch)["logits"], labels, ignore_index=255), optimizer, scheduler)
+
+
+def summed_loss(model, batch, labels, optimizer, scheduler):
+    loss = F.cross_entropy(model(batch)["out"], labels, ignore_index=255, reduction="sum")
+    return _update(loss, optimizer, scheduler)
+
+
+def mean_over_every_pixel(model, batch, labels, optimizer, scheduler):
+    loss = F.cross_entropy(model(batch)["out"], labels, ignore_index=255, reduction="sum") / labels.numel()
+    return _update(loss, optimizer, scheduler)
+
+
+# Right loss, wrong update: each is written out in full, so the calls and their order can be read.
 def no_zero_grad(model, batch, labels, optimizer, scheduler):
     loss = F.cross_entropy(model(batch)["out"], labels, ignore_index=255)
     loss.backward()
@@ -39,6 +62,22 @@ def zero_grad_after_backward(model, batch, labels, optimizer, scheduler):
     return loss.item()
 
 
+def no_backward(model, batch, labels, optimizer, scheduler):
+    loss = F.cross_entropy(model(batch)["out"], labels, ignore_index=255)
+    optimizer.zero_grad()
+    optimizer.step()
+    scheduler.step()
+    return loss.item()
+
+
+def no_optimizer_step(model, batch, labels, optimizer, scheduler):
+    loss = F.cross_entropy(model(batch)["out"], labels, ignore_index=255)
+    optimizer.zero_grad()
+    loss.backward()
+    scheduler.step()
+    return loss.item()
+
+
 def no_scheduler_step(model, batch, labels, optimizer, scheduler):
     loss = F.cross_entropy(model(batch)["out"], labels, ignore_index=255)
     optimizer.zero_grad()
@@ -47,21 +86,18 @@ def no_scheduler_step(model, batch, labels, optimizer, scheduler):
     return loss.item()
 
 
-def uses_aux(model, batch, labels, optimizer, scheduler):
-    loss = F.cross_entropy(model(batch)["aux"], labels, ignore_index=255)
+def scheduler_before_optimizer(model, batch, labels, optimizer, scheduler):
+    loss = F.cross_entropy(model(batch)["out"], labels, ignore_index=255)
     optimizer.zero_grad()
     loss.backward()
-    optimizer.step()
     scheduler.step()
+    optimizer.step()
     return loss.item()
 
 
 def returns_tensor(model, batch, labels, optimizer, scheduler):
     loss = F.cross_entropy(model(batch)["out"], labels, ignore_index=255)
-    optimizer.zero_grad()
-    loss.backward()
-    optimizer.step()
-    scheduler.step()
+    _update(loss, optimizer, scheduler)
     return loss
 
 
@@ -79,5 +115,17 @@ EXERCISES = [
          "Not yet. That is the loss of 'aux', the auxiliary head; the model's own scores are in output['out']."),
         (returns_tensor,
          'Not yet. Return the loss as a Python float (a tensor keeps the whole graph alive): use .item().'),
+        (no_backward,
+         'Not yet. loss.backward() is never called, so no gradient is computed.'),
+        (no_optimizer_step,
+         'Not yet. optimizer.step() is never called, so the weights never change.'),
+        (scheduler_before_optimizer,
+         'Not yet. scheduler.step() belongs after optimizer.step().'),
+        (summed_loss,
+         "Not yet. That is the summed loss; cross_entropy's default mean over the labelled pixels is what the step uses."),
+        (mean_over_every_pixel,
+         "Not yet. The returned loss is not the cross-entropy of output['out'] against the labels, ignoring the 255s."),
+        (logits_key,
+         "Not yet. Your function raised KeyError: 'logits'"),
     ]),
 ]

@@ -18,6 +18,11 @@ def also_eval(model):
     return freeze(model)
 
 
+def sets_a_module_attribute(model):
+    model.backbone.requires_grad = False  # a new attribute of the module: its parameters keep requires_grad=True
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
 def counts_all(model):
     freeze(model)
     return sum(p.numel() for p in model.parameters())
@@ -39,6 +44,8 @@ EXERCISES = [
          "Not yet. The heads are frozen too: only model.backbone's parameters should stop learning."),
         (also_eval,
          "Not yet. Freezing is about requires_grad only: leave the model's train/eval mode as the caller set it."),
+        (sets_a_module_attribute,
+         'Not yet. Some backbone parameters still have requires_grad=True.'),
         (counts_all,
          'Not yet. That counts every parameter; count only those with requires_grad=True.'),
         (counts_frozen,

@@ -1,5 +1,6 @@
 """The reference solutions in solutions/ pass their checkers; each typical wrong answer gets its own line of feedback."""
 
+import doctest
 import importlib.util
 import inspect
 from pathlib import Path
@@ -9,7 +10,7 @@ import pytest
 
 import segtutor
 from segtutor import exercises
-from segtutor.exercises._common import NOT_ATTEMPTED
+from segtutor.exercises._common import NOT_A_FUNCTION, NOT_ATTEMPTED
 
 SOLUTIONS = Path(__file__).resolve().parents[1] / "solutions"
 SEEDS = [0, 1, 12345]  # fixed seeds; the checkers' own default draws fresh inputs on every call
@@ -25,6 +26,9 @@ def _load(path: Path):
 FILES = sorted(SOLUTIONS.glob("[0-9][0-9]_*.py"))
 EXERCISES = [(path.stem, *entry) for path in FILES for entry in getattr(_load(path), "EXERCISES", [])]
 IDS = [f"{stem}-{checker}" for stem, checker, _, _ in EXERCISES]
+CODING = {checker: (solution, mistakes) for _, checker, solution, mistakes in EXERCISES}
+"""(reference solution, [(typical wrong answer, its exact feedback line)]) of each coding checker: the one copy
+of each wrong answer is in solutions/, and every test reads it from here."""
 
 
 def test_every_coding_checker_has_a_tested_solution():
@@ -57,6 +61,14 @@ def test_untouched_stub_is_not_attempted_yet(stem, checker, solution, mistakes, 
     assert capsys.readouterr().out == NOT_ATTEMPTED + "\n"
 
 
+@pytest.mark.parametrize(("stem", "checker", "solution", "mistakes"), EXERCISES, ids=IDS)
+def test_docstring_example_quotes_a_typical_wrong_answer_or_the_stub(stem, checker, solution, mistakes):
+    """help(checker) shows a wrong answer: the stub, or one of the typical wrong answers kept here, with its line."""
+    examples = doctest.DocTestParser().get_examples(getattr(exercises, checker).__doc__)
+    shown = [e.want.splitlines()[0] for e in examples if e.source.startswith(checker + "(")]
+    assert shown and set(shown) <= {NOT_ATTEMPTED} | {line for _, line in mistakes}, shown
+
+
 @pytest.mark.parametrize("checker", sorted({checker for _, checker, _, _ in EXERCISES}))
 def test_a_crashing_function_or_a_call_result_gets_one_line_not_a_traceback(checker, capsys):
     def crashes(*args, **kwargs):
@@ -66,8 +78,7 @@ def test_a_crashing_function_or_a_call_result_gets_one_line_not_a_traceback(chec
     assert check(crashes, seed=0) is False
     assert capsys.readouterr().out.startswith("Not yet. ")
     assert check(None) is False  # the function called instead of passed
-    assert capsys.readouterr().out == ("Not yet. Pass your function itself, without calling it, e.g. check(my_function); "
-                                       "got NoneType.\n")
+    assert capsys.readouterr().out == "Not yet. " + NOT_A_FUNCTION.format("NoneType") + "\n"
 
 
 def test_checkers_draw_fresh_inputs_on_every_call(monkeypatch):

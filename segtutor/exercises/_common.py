@@ -11,6 +11,8 @@ import torch
 from .._checks import is_int as _is_int  # the package's one integer check: NumPy integers count, bools do not
 
 NOT_ATTEMPTED = "Not attempted yet: replace `raise NotImplementedError` with your code, then run this cell again."
+NOT_A_FUNCTION = "Pass your function itself, without calling it, e.g. check(my_function); got {}."
+"""Feedback (after "Not yet. ") to a coding checker given anything but a function, e.g. the result of calling it."""
 
 
 def _feedback(correct: bool, message: str) -> bool:
@@ -109,7 +111,7 @@ def _rng(seed) -> np.random.Generator:
 def _call(function, *args, **kwargs):
     """Call the learner's function; an untouched stub or an error ends the check with one line."""
     if not callable(function):
-        raise _Stop(f"Pass your function itself, without calling it, e.g. check(my_function); got {_describe(function)}.")
+        raise _Stop(NOT_A_FUNCTION.format(_describe(function)))
     try:
         return function(*args, **kwargs)
     except NotImplementedError:

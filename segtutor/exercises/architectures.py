@@ -7,7 +7,7 @@ import random
 import secrets
 
 from ..models import receptive_field as _reference
-from ._common import NOT_ATTEMPTED, _describe, _feedback, _is_int
+from ._common import NOT_A_FUNCTION, NOT_ATTEMPTED, _describe, _feedback, _is_int
 
 __all__ = ["check_receptive_field_function", "check_upsampled_size"]
 
@@ -57,7 +57,7 @@ def check_receptive_field_function(function, *, seed: int | None = None) -> bool
     False
     """
     if not callable(function):
-        return _feedback(False, f"Pass your function itself, without calling it, e.g. check(my_function); got {_describe(function)}.")
+        return _feedback(False, NOT_A_FUNCTION.format(_describe(function)))
     for chain in _cases(random.Random(secrets.randbelow(2**31) if seed is None else seed)):
         try:
             answer = function(list(chain))

@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..training import training_step as _reference_step
-from ._common import NOT_ATTEMPTED, _checked, _describe, _feedback, _int_answer, _number_answer, _Stop
+from ._common import NOT_A_FUNCTION, NOT_ATTEMPTED, _checked, _describe, _feedback, _int_answer, _number_answer, _Stop
 
 __all__ = ["check_background_only_miou", "check_initial_loss", "check_training_step_function", "check_training_steps"]
 
@@ -244,7 +244,7 @@ def check_training_step_function(function, *, seed: int | None = None) -> bool:
     False
     """
     if not callable(function):
-        return _feedback(False, f"Pass your function itself, without calling it, e.g. check(my_function); got {_describe(function)}.")
+        return _feedback(False, NOT_A_FUNCTION.format(_describe(function)))
     seeds = [secrets.randbelow(2**31), secrets.randbelow(2**31)] if seed is None else [seed, seed + 1]
     for seed in seeds:
         try:

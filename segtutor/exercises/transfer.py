@@ -9,7 +9,7 @@ from collections import OrderedDict
 import torch
 from torch import nn
 
-from ._common import NOT_ATTEMPTED, _describe, _feedback, _is_int
+from ._common import NOT_A_FUNCTION, NOT_ATTEMPTED, _describe, _feedback, _is_int
 
 __all__ = ["check_freeze_function", "check_trainable_after_freeze"]
 
@@ -49,7 +49,7 @@ def check_freeze_function(function, *, seed: int | None = None) -> bool:
     False
     """
     if not callable(function):
-        return _feedback(False, f"Pass your function itself, without calling it, e.g. check(my_function); got {_describe(function)}.")
+        return _feedback(False, NOT_A_FUNCTION.format(_describe(function)))
     for training in (True, False):
         with torch.random.fork_rng(devices=[]):
             model = _Segmenter(torch.Generator().manual_seed(secrets.randbelow(2**31) if seed is None else seed)).train(training)
