@@ -78,27 +78,35 @@ def test_readme_opens_with_exactly_two_commands_and_ci_runs_the_test_one():
     assert ci[-1].split()[-2:] == ["make", "test"]
 
 
-TOP_LEVEL = {  # what the lessons and a user call; everything else stays in its module
-    "CheckpointError", "IMAGENET_MEAN", "IMAGENET_STD", "LOADABLE_MODELS", "MODEL_NAMES", "ModelTable", "PALETTES",
-    "SCENE_CLASSES", "SceneDataset", "Scores", "TinySegNet", "WeightsUnavailableError", "add_legend", "add_void_border",
-    "agreement_map", "average_precision", "channel_stats", "checkpoint_path", "class_contours", "class_names",
-    "class_shares", "confusion_matrix", "crop_box", "decode_segmap", "describe", "dice",
-    "download_weights", "encode_segmap", "evaluate", "exercises", "get_palette", "get_spec", "grayscale_mask",
-    "images_to_batch", "iou", "list_models", "load_image", "load_lesson_model", "load_model", "load_tiny_model",
-    "load_with_fallback", "logits_to_labels", "macro_mean", "make_scenes", "mean_average_precision", "mean_color_image", "mean_iou",
-    "overlay", "perturb_labels", "pixel_accuracy", "plot_class_scores", "plot_confusion_matrix", "plot_dice_against_iou", "plot_history",
-    "plot_pr_curves", "precision", "precision_recall_curve", "predict", "preprocess", "read_voc", "recall",
-    "sample_names", "save_tiny_model", "seed_transform", "segment", "show_contours", "show_images", "show_overlay",
-    "show_palette", "slic_superpixels", "smooth_labels", "superpixel_boundaries", "tensor_to_image", "to_train_ids",
-    "trace_transform", "train", "training_step", "unnormalize", "weights_status", "write_voc",
-}
-NOTEBOOKS = ROOT / "notebooks"
+PACKAGES = ("data", "models", "metrics", "display", "training", "widgets")
+"""The packages by job, bottom to top: a module imports only from its own package and the ones before it."""
+LAYERS = {"_checks": 0, "_table": 0, **{name: i + 1 for i, name in enumerate(PACKAGES)},
+          "exercises": len(PACKAGES), "cli": len(PACKAGES) + 1, "__main__": len(PACKAGES) + 2}
 
 
-def test_the_top_level_is_pinned_and_small():
-    assert len(segtutor.__all__) == len(set(segtutor.__all__)) <= 80
-    assert set(segtutor.__all__) == TOP_LEVEL
+def test_the_top_level_is_small_and_every_name_is_reachable():
+    """At most 60 names, each reachable, each a package or re-exported from one (tested by reachability and size)."""
+    assert len(segtutor.__all__) == len(set(segtutor.__all__)) <= 60
     assert [name for name in segtutor.__all__ if not hasattr(segtutor, name)] == []
+    exported = {name for package in PACKAGES for name in getattr(segtutor, package).__all__}
+    assert [name for name in segtutor.__all__ if name not in exported and name not in (*PACKAGES, "exercises")] == []
+    for package in PACKAGES:
+        names = getattr(segtutor, package).__all__
+        assert len(names) == len(set(names)) and [n for n in names if not hasattr(getattr(segtutor, package), n)] == []
+
+
+def test_every_package_reexports_each_name_once_from_a_private_module():
+    home = {}
+    for package in PACKAGES:
+        module = getattr(segtutor, package)
+        for name in module.__all__:
+            owner = getattr(getattr(module, name), "__module__", None) or ""
+            assert home.setdefault(name, package) == package, f"{name} is exported by {home[name]} and {package}"
+            if owner.startswith("segtutor."):
+                assert owner.split(".")[-1].startswith("_"), f"segtutor.{package}.{name} comes from public {owner}"
+
+
+NOTEBOOKS = ROOT / "notebooks"
 
 
 def _notebook_text() -> str:
@@ -113,7 +121,7 @@ def test_every_name_the_notebooks_use_is_reachable():
     text = _notebook_text()
     used = set(re.findall(r"\bsegtutor((?:\.[A-Za-z_]\w*)+)", text))
     used |= {f".{name.strip()}" for names in re.findall(r"from segtutor import ([\w, ]+)", text) for name in names.split(",")}
-    assert {"widgets", "exercises", "describe", "explorer"} <= {path.split(".")[1] for path in used}  # the scan finds them
+    assert {"widgets", "exercises", "describe", "models"} <= {path.split(".")[1] for path in used}  # the scan finds them
     missing = []
     for path in sorted(used):
         target = segtutor
@@ -143,11 +151,24 @@ def test_the_integer_check_lives_only_in_checks():
                  if path.name != "_checks.py" and pattern.search(path.read_text())]
     assert offenders == []
 
+def _modules() -> list[Path]:
+    return sorted(p for p in (ROOT / "segtutor").rglob("*.py") if p.name not in ("__init__.py", "__main__.py"))
+
+
 def test_the_architecture_page_names_every_module_and_the_readme_links_it():
     page = (ROOT / "docs" / "architecture.md").read_text()
-    modules = [p.name for p in (ROOT / "segtutor").glob("*.py") if p.name not in ("__init__.py", "__main__.py")]
-    assert [m for m in modules if f"`{m}`" not in page] == []
-    assert "exercises/" in page and "](docs/architecture.md)" in (ROOT / "README.md").read_text()
+    named = [str(p.relative_to(ROOT / "segtutor")) for p in _modules()]
+    assert [m for m in named if f"`{m}`" not in page] == []
+    assert "](docs/architecture.md)" in (ROOT / "README.md").read_text()
+
+
+def test_every_module_has_a_test_file_of_its_name_and_no_test_helper_shadows_one():
+    """`segtutor/models/_loading.py` -> `tests/test_loading.py`; exercise checkers are tested together."""
+    missing = [str(p.relative_to(ROOT)) for p in _modules() if p.parent.name != "exercises"
+               and not (ROOT / "tests" / f"test_{p.stem.lstrip('_')}.py").exists()]
+    assert missing == []
+    stems = {p.stem.lstrip("_") for p in _modules()}
+    assert [p.name for p in (ROOT / "tests").glob("*.py") if p.stem.lstrip("_") in stems] == []
 
 
 def _imports(path: Path) -> set[str]:
@@ -157,8 +178,10 @@ def _imports(path: Path) -> set[str]:
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.ImportFrom) and node.level:
             base = ".".join(package[: len(package) - node.level + 1] + tuple(filter(None, [node.module])))
-            found |= {f"{base}.{a.name}" for a in node.names if (ROOT / f"{base}.{a.name}".replace(".", "/")).with_suffix(".py").exists()}
-            found.add(base)
+            modules = {f"{base}.{a.name}" for a in node.names if (ROOT / f"{base}.{a.name}".replace(".", "/")).with_suffix(".py").exists()}
+            found |= modules
+            if len(modules) < len(node.names):  # names from the module or package itself, not only its submodules
+                found.add(base)
     return {name.removesuffix(".__init__") for name in found} - {"segtutor"}
 
 
@@ -179,6 +202,16 @@ def test_the_package_has_no_import_cycle():
 
     for module in sorted(graph):
         visit(module)
+
+
+def _layer(module: str) -> int:
+    return LAYERS[module.split(".")[1]]
+
+
+def test_no_module_imports_from_a_layer_above_its_own():
+    upward = [(str(p.relative_to(ROOT)), other) for p in _modules() for other in _imports(p)
+              if _layer(other) > _layer(".".join(p.relative_to(ROOT).with_suffix("").parts))]
+    assert upward == []
 
 
 def test_make_lab_serves_the_notebooks_folder(tmp_path):

@@ -4,6 +4,7 @@ A model name is turned into its :class:`ModelSpec` once, at the public boundary
 (:func:`get_spec`); everything below takes the spec.
 """
 
+from .._table import ModelTable
 from ._spec import ModelSpec
 from ._registry import LOADABLE_MODELS, MODEL_NAMES, class_names, get_spec, list_models
 from ._checkpoints import CheckpointError, load_state_dict, read_checkpoint
@@ -36,6 +37,7 @@ __all__ = [
     "MIN_IMAGE_SIDE",
     "MODEL_NAMES",
     "ModelSpec",
+    "ModelTable",
     "offline",
     "predict",
     "read_checkpoint",
