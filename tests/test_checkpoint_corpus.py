@@ -25,7 +25,7 @@ from segtutor.models import _tiny as tiny_module
 from segtutor.cli import main
 from segtutor.widgets._cache import segment_cached
 
-from .checkpoints import match_hash_prefix
+from ._checkpoint_files import match_hash_prefix
 
 NAME = "lraspp_mobilenet_v3_large"
 RAN: list[str] = []  # the payloads append here when they run

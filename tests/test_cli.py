@@ -18,7 +18,7 @@ from segtutor.models import CheckpointError
 
 
 def test_weights_list_shows_cached_failing_and_missing(torch_home, capsys, monkeypatch):
-    from .checkpoints import cache_random_state
+    from ._checkpoint_files import cache_random_state
 
     cache_random_state("lraspp_mobilenet_v3_large", monkeypatch, marker=0.0)
     size = checkpoint_path("lraspp_mobilenet_v3_large").stat().st_size / 1e6

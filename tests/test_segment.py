@@ -11,7 +11,7 @@ from segtutor.models import crop_box
 
 from segtutor.data._images import check_image_size
 
-from .checkpoints import cache_random_state
+from ._checkpoint_files import cache_random_state
 
 
 class RedDetector(torch.nn.Module):

@@ -9,7 +9,7 @@ from segtutor.models import checkpoint_path, download_weights, weights_status
 from segtutor.models import load_state_dict, read_checkpoint
 from segtutor.models import _weights as weights_module
 
-from .checkpoints import cache_random_state
+from ._checkpoint_files import cache_random_state
 
 LRASPP_URL = "https://download.pytorch.org/models/lraspp_mobilenet_v3_large-d234d4ea.pth"
 

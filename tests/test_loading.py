@@ -8,7 +8,7 @@ from segtutor import CheckpointError, WeightsUnavailableError, get_spec, load_le
 from segtutor.models import checkpoint_path
 from segtutor.models import _loading as models_module
 
-from .checkpoints import cache_random_state, match_hash_prefix, save_random_state, same_state
+from ._checkpoint_files import cache_random_state, match_hash_prefix, save_random_state, same_state
 from .test_registry import TORCHVISION_SEGMENTATION_MODELS
 
 
