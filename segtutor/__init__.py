@@ -11,7 +11,8 @@ built by :mod:`segtutor.widgets` (``from segtutor import widgets``).
 from importlib.metadata import version
 
 # Lessons 11-13 reach these by their module: segtutor.augmentation, .losses, .transfer, .architectures, .boundaries.
-from . import architectures, augmentation, boundaries, exercises, explorer, losses, transfer  # noqa: F401
+from . import architectures, augmentation, boundaries, exercises, explorer, losses, metrics, transfer  # noqa: F401
+from .accumulator import ConfusionMatrix
 from .checkpoints import CheckpointError
 from .contours import class_contours, show_contours
 from .evaluation import evaluate, Scores
@@ -45,6 +46,8 @@ from .training import plot_history, train, training_step
 from .visualize import decode_segmap, encode_segmap, grayscale_mask, show_images, show_palette
 from .voc import add_void_border, read_voc, write_voc
 from .weights import checkpoint_path, download_weights, weights_status, WeightsUnavailableError
+
+metrics.ConfusionMatrix = ConfusionMatrix  # segtutor.metrics.ConfusionMatrix until metrics/ is a subpackage (issue 19)
 
 __version__ = version("segtutor")
 
