@@ -155,6 +155,7 @@ class ConfusionMatrix:
 
     @property
     def matrix(self) -> np.ndarray:
+        """A copy of the int64 (C, C) counts so far; changing it changes nothing here."""
         return self._matrix.copy()
 
     def update(self, pred, target) -> None:

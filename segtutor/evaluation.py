@@ -3,8 +3,8 @@
 :func:`evaluate` runs the model on every ``(batch, labels)`` pair of a
 DataLoader, or every ``(image, labels)`` sample of a dataset, adds the
 batch's counts to one :class:`segtutor.metrics.ConfusionMatrix`, and computes
-every score once, from the total, at the end. Summing confusion matrices is exact: it gives
-the same matrix as one built over all pixels at once. Averaging per-image
+every score once, from the total, at the end. Summing confusion matrices is
+exact: it gives the same matrix as one built over all pixels at once. Averaging per-image
 IoUs instead would weigh a small object in one image as much as the whole
 dataset's pixels of that class.
 
