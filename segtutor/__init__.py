@@ -44,7 +44,7 @@ from .display import (
     show_overlay,
 )
 from .metrics import (
-    # ConfusionMatrix, (after merge)
+    ConfusionMatrix,
     Scores,
     confusion_matrix,
     dice,
@@ -76,7 +76,7 @@ from .widgets import agreement_map, perturb_labels
 __version__ = version("segtutor")
 
 __all__ = [
-    "CheckpointError", "IMAGENET_MEAN", "IMAGENET_STD", "SCENE_CLASSES", "SceneDataset", "Scores",
+    "CheckpointError", "ConfusionMatrix", "IMAGENET_MEAN", "IMAGENET_STD", "SCENE_CLASSES", "SceneDataset", "Scores",
     "TinySegNet", "WeightsUnavailableError", "add_legend", "agreement_map", "class_names", "confusion_matrix", "data",
     "decode_segmap", "describe", "dice", "display", "evaluate", "exercises", "get_palette", "get_spec",
     "images_to_batch", "iou", "list_models", "load_image", "load_lesson_model", "load_model", "load_tiny_model",

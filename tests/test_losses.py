@@ -100,3 +100,33 @@ def test_losses_refuse_mismatched_shapes():
         dice_loss(torch.zeros(1, 3, 2, 2), torch.zeros(1, 2, 3, dtype=torch.long))
     with pytest.raises(TypeError, match=r"`logits` must be a float tensor of shape \(N, C, H, W\)"):
         segmentation_loss(torch.zeros(1, 3, 2, 2, dtype=torch.long), torch.zeros(1, 2, 2, dtype=torch.long))
+
+
+# --- issue 19: ignore_index end to end ---
+
+@pytest.mark.parametrize("ignore_index", [255, -1])
+def test_ignored_pixels_do_not_contribute_to_either_loss(ignore_index):
+    logits = torch.tensor([[[[2.0, 0.0, -1.0]], [[0.0, 1.0, 0.5]], [[1.0, 3.0, 0.0]]]], requires_grad=True)  # [1, 3, 1, 3]
+    labels = torch.tensor([[[0, ignore_index, 2]]])
+    loss = segmentation_loss(logits, labels, ignore_index=ignore_index)
+    log_p = torch.log_softmax(logits.detach(), dim=1)[0, :, 0]
+    assert loss.item() == pytest.approx(-(log_p[0, 0] + log_p[2, 2]).item() / 2)  # the two labelled pixels only
+    loss.backward()
+    assert torch.equal(logits.grad[0, :, 0, 1], torch.zeros(3))  # the ignored pixel gets no gradient
+    kept = logits.detach()[..., [0, 2]]  # the same loss with the ignored pixel cut out
+    assert dice_loss(logits, labels, ignore_index=ignore_index).item() == pytest.approx(dice_loss(kept, torch.tensor([[[0, 2]]])).item())
+    assert segmentation_loss(logits, labels, dice_weight=0.5, ignore_index=ignore_index).item() == pytest.approx(
+        segmentation_loss(kept, torch.tensor([[[0, 2]]]), dice_weight=0.5).item())
+
+
+@pytest.mark.parametrize(("labels", "ignore_index", "error", "message"), [
+    ([[[0, -1]]], 255, ValueError, r"`labels` values must be in 0..2 or ignore_index=255, got -1"),
+    ([[[0, 255]]], -1, ValueError, r"`labels` values must be in 0..2 or ignore_index=-1, got 255"),
+    ([[[0, 3]]], 255, ValueError, r"`labels` values must be in 0..2 or ignore_index=255, got 3"),
+    ([[[0, 1]]], 2, ValueError, r"`ignore_index` must not be a class id: with num_classes=3 it must lie outside 0..2"),
+    ([[[0, 1]]], None, TypeError, r"`ignore_index` must be an int, the label of unlabelled pixels \(e.g. 255\), got None"),
+])
+def test_losses_refuse_a_label_that_is_neither_a_class_nor_ignored(labels, ignore_index, error, message):
+    for loss in (segmentation_loss, dice_loss):  # a clear message, not cross-entropy's raw IndexError
+        with pytest.raises(error, match=message):
+            loss(torch.zeros(1, 3, 1, 2), torch.tensor(labels), ignore_index=ignore_index)

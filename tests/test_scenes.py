@@ -5,7 +5,7 @@ import torchvision.transforms as T
 from skimage.measure import label, regionprops
 
 from segtutor import IMAGENET_MEAN, IMAGENET_STD, SCENE_CLASSES, SceneDataset, images_to_batch, make_scenes
-from segtutor.data import MIN_SCENE_SIZE
+from segtutor.data import MIN_SCENE_SIZE, add_void_border
 from segtutor.metrics import mean_iou
 
 
@@ -116,3 +116,28 @@ def test_dataset_items_are_normalized_images_and_their_labels():
     assert target.dtype == torch.int64 and torch.equal(target, torch.from_numpy(labels[2]))
     batch, targets = next(iter(torch.utils.data.DataLoader(dataset, batch_size=3)))
     assert batch.shape == (3, 3, 48, 48) and targets.shape == (3, 48, 48)
+
+
+# --- issue 19: ignore_index end to end ---
+
+@pytest.mark.parametrize("ignore_index", [255, -1])
+def test_dataset_void_border_marks_the_boundaries_with_ignore_index(ignore_index):
+    _, labels = make_scenes(3, size=48, seed=5)
+    dataset = SceneDataset(3, size=48, seed=5, void_border=2, ignore_index=ignore_index)
+    assert dataset.ignore_index == ignore_index and dataset.labels.dtype == np.int64
+    for scene, plain in zip(dataset.labels, labels):  # each scene on its own, as VOC does
+        assert np.array_equal(scene, add_void_border(plain, border=2, ignore_index=ignore_index))
+        assert 0 < (scene == ignore_index).mean() < 0.5
+    assert torch.equal(dataset[1][1], torch.from_numpy(dataset.labels[1]))
+    assert np.array_equal(SceneDataset(3, size=48, seed=5, ignore_index=ignore_index).labels, labels)  # no border: no void
+
+
+@pytest.mark.parametrize(("kwargs", "error", "message"), [
+    ({"void_border": -1}, ValueError, r"`void_border` must be at least 0, got -1"),
+    ({"void_border": 1.5}, TypeError, r"`void_border` must be an int, got float"),
+    ({"ignore_index": 4}, ValueError, r"`ignore_index` must not be a class id: with num_classes=5 it must lie outside 0..4"),
+    ({"ignore_index": None}, TypeError, r"`ignore_index` must be an int, the label of unlabelled pixels \(e.g. 255\), got None"),
+])
+def test_dataset_refuses_bad_void_arguments(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        SceneDataset(1, size=48, **kwargs)

@@ -183,3 +183,100 @@ def test_train_refuses_empty_or_lengthless_data_before_training(train_data, val_
               named[val_data] if isinstance(val_data, str) else val_data, epochs=1, batch_size=2, progress=False)
     assert model.sizes == []  # not a single training step ran
     assert all(torch.equal(a, b) for a, b in zip(before, model.parameters()))
+
+
+# --- issue 19: ignore_index end to end; the validation needs no extra forward pass ---
+
+def _void_run(ignore_index, **kwargs):
+    torch.manual_seed(0)
+    model = TinySegNet(widths=(8, 8, 16, 16))
+    scenes = {"void_border": 1, "ignore_index": ignore_index}
+    history = train(model, SceneDataset(4, size=48, seed=0, **scenes), SceneDataset(2, size=48, seed=1, **scenes),
+                    epochs=2, batch_size=2, seed=0, ignore_index=ignore_index, progress=False, **kwargs)
+    return model, history
+
+
+@pytest.mark.parametrize("augmentation", ["default", "scenes"])
+def test_train_with_ignore_index_minus_one_equals_255_on_the_same_data(augmentation):
+    runs = []
+    for ignore_index in (-1, 255):
+        chosen = scene_augmentation(ignore_index=ignore_index) if augmentation == "scenes" else "default"
+        runs.append(_void_run(ignore_index, augmentation=chosen))
+    (model, history), (twin, twin_history) = runs
+    assert history.loss == twin_history.loss and history.miou == twin_history.miou
+    assert all(torch.equal(a, b) for a, b in zip(model.state_dict().values(), twin.state_dict().values()))
+    val = SceneDataset(2, size=48, seed=1, void_border=1, ignore_index=-1)
+    assert history.miou[-1] == pytest.approx(evaluate(model, val, num_classes=5, ignore_index=-1, progress=False).mean_iou)
+
+
+def test_train_refuses_labels_outside_the_classes_and_ignore_index():
+    data = SceneDataset(2, size=48, void_border=1, ignore_index=-1)
+    with pytest.raises(ValueError, match=r"`labels` values must be in 0..4 or ignore_index=255, got -1"):
+        train(TinySegNet(widths=(8, 8, 16, 16)), data, data, epochs=1, batch_size=2, progress=False)
+    with pytest.raises(ValueError, match=r"`labels` values must be in 0..4 or ignore_index=-1, got 255"):
+        train(TinySegNet(widths=(8, 8, 16, 16)), SceneDataset(2, size=48), SceneDataset(1, size=48), epochs=1,
+              batch_size=2, augmentation=scene_augmentation(ignore_index=255), ignore_index=-1, progress=False)
+
+
+@pytest.mark.parametrize(("kwargs", "error", "message"), [
+    ({"ignore_index": None}, TypeError, r"`ignore_index` must be an int, the label of unlabelled pixels \(e.g. 255\), got None"),
+    ({"ignore_index": 3, "num_classes": 5}, ValueError, r"`ignore_index` must not be a class id: with num_classes=5"),
+    ({"num_classes": 1}, ValueError, r"`num_classes` must be at least 2, got 1"),
+    ({"num_classes": 5.0}, TypeError, r"`num_classes` must be an int, got float"),
+])
+def test_train_checks_ignore_index_and_num_classes_before_the_first_step(kwargs, error, message):
+    model, data = _ShapeRecorder(), SceneDataset(2, size=48)
+    with pytest.raises(error, match=message):
+        train(model, data, data, epochs=1, batch_size=2, progress=False, **kwargs)
+    assert model.sizes == []
+
+
+class _EvalRecorder(torch.nn.Module):
+    """A tiny model that notes the batch size of every eval-mode forward pass."""
+
+    def __init__(self):
+        super().__init__()
+        self.inner, self.eval_batches = TinySegNet(widths=(8, 8, 16, 16)), []
+
+    def forward(self, batch):
+        if not self.training:
+            self.eval_batches.append(len(batch))
+        return self.inner(batch)
+
+
+def test_validation_runs_one_pass_and_learns_the_class_count_from_it():
+    model = _EvalRecorder()
+    train(model, SceneDataset(2, size=48), SceneDataset(3, size=48, seed=1), epochs=2, batch_size=2, progress=False)
+    assert model.eval_batches == [3, 3]  # one validation batch per epoch, no extra pass to count the classes
+    with pytest.raises(ValueError, match=r"the model predicts 5 classes but `num_classes` is 6"):
+        train(model, SceneDataset(2, size=48), SceneDataset(3, size=48), epochs=1, num_classes=6, progress=False)
+
+
+@pytest.mark.parametrize("ignore_index", [255, -1])
+def test_training_step_leaves_out_ignore_index(ignore_index):
+    torch.manual_seed(0)
+    model = TinySegNet(widths=(4, 4, 4, 4)).train()
+    batch, labels = torch.randn(2, 3, 16, 16), torch.randint(0, 5, (2, 16, 16))
+    labels[:, :3] = ignore_index
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=0.5)
+    with torch.no_grad():
+        logits = model(batch)["out"]
+    kept = labels != ignore_index
+    by_hand = -torch.log_softmax(logits, dim=1).gather(1, labels.clamp(0, 4)[:, None])[:, 0][kept].mean()
+    assert training_step(model, batch, labels, optimizer, scheduler, ignore_index=ignore_index) == pytest.approx(by_hand.item())
+
+
+def test_training_step_refuses_an_unignored_label_before_stepping():
+    torch.manual_seed(0)
+    model = TinySegNet(widths=(4, 4, 4, 4)).train()
+    before = [p.detach().clone() for p in model.parameters()]
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=0.5)
+    batch, labels = torch.randn(2, 3, 16, 16), torch.zeros(2, 16, 16, dtype=torch.long)
+    labels[0, 0, 0] = -1
+    with pytest.raises(ValueError, match=r"`labels` values must be in 0..4 or ignore_index=255, got -1"):
+        training_step(model, batch, labels, optimizer, scheduler)
+    with pytest.raises(TypeError, match=r"`ignore_index` must be an int, the label of unlabelled pixels \(e.g. 255\), got str"):
+        training_step(model, batch, labels, optimizer, scheduler, ignore_index="-1")
+    assert all(torch.equal(a, b) for a, b in zip(before, model.parameters())) and scheduler.get_last_lr() == [0.1]

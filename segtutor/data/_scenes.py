@@ -11,8 +11,9 @@ from __future__ import annotations
 import numpy as np
 import torch
 from skimage import draw
+from skimage.morphology import dilation, erosion
 
-from .._checks import check_int, describe_array
+from .._checks import check_ignore_index, check_int, describe_array
 from ._preprocessing import IMAGENET_MEAN, IMAGENET_STD
 
 __all__ = ["MIN_SCENE_SIZE", "SCENE_CLASSES", "SceneDataset", "images_to_batch", "make_scenes"]
@@ -177,6 +178,13 @@ class SceneDataset(torch.utils.data.Dataset):
     ----------
     n, size, seed
         Passed to :func:`make_scenes`; the scenes are drawn once, up front.
+    void_border : int, optional
+        Width of a band on each side of every class boundary marked
+        `ignore_index`, as in VOC's class maps (see
+        :func:`segtutor.add_void_border`); 0, the default, marks none.
+    ignore_index : int, optional
+        The label of the void band; not a class id (255, -1, ...). Pass the
+        same value to :func:`segtutor.train`.
 
     Attributes
     ----------
@@ -186,6 +194,15 @@ class SceneDataset(torch.utils.data.Dataset):
         The int64 class maps, shape (n, size, size).
     classes : tuple of str
         :data:`SCENE_CLASSES`.
+    ignore_index : int
+        As given.
+
+    Raises
+    ------
+    TypeError
+        If `void_border` or `ignore_index` is not an int (and as :func:`make_scenes`).
+    ValueError
+        If `void_border` is negative or `ignore_index` is a class id (and as :func:`make_scenes`).
 
     Examples
     --------
@@ -193,12 +210,20 @@ class SceneDataset(torch.utils.data.Dataset):
     >>> image, labels = dataset[0]
     >>> len(dataset), image.shape, image.dtype, labels.shape, labels.dtype
     (3, torch.Size([3, 48, 48]), torch.float32, torch.Size([48, 48]), torch.int64)
+    >>> int((SceneDataset(3, size=48, seed=1, void_border=1, ignore_index=-1).labels == -1).sum()) > 0
+    True
     """
 
     classes = SCENE_CLASSES
 
-    def __init__(self, n: int, *, size: int = 128, seed: int = 0):
+    def __init__(self, n: int, *, size: int = 128, seed: int = 0, void_border: int = 0, ignore_index: int = 255):
+        void_border = check_int(void_border, name="void_border", minimum=0)
+        self.ignore_index = check_ignore_index(ignore_index, num_classes=len(SCENE_CLASSES))
         self.images, self.labels = make_scenes(n, size=size, seed=seed)
+        if void_border:
+            footprint = np.ones((1, 2 * void_border + 1, 2 * void_border + 1), dtype=bool)  # each scene on its own
+            near_boundary = dilation(self.labels, footprint) != erosion(self.labels, footprint)
+            self.labels[near_boundary] = self.ignore_index
 
     def __len__(self) -> int:
         return len(self.images)

@@ -6,9 +6,9 @@ import numbers
 
 import numpy as np
 
-from ..metrics import iou, macro_mean
-from ..models import class_names
 from ..data import make_scenes
+from ..metrics import ConfusionMatrix
+from ..models import class_names
 from ._common import _checked, _describe, _is_int, _is_number, _Stop
 
 __all__ = ["CAPSTONE_MIOU", "CAPSTONE_SEED", "capstone_set", "check_capstone"]
@@ -66,6 +66,14 @@ def _report(report) -> tuple:
     return predictions, float(report["miou"]), table, int(report["failure"])
 
 
+def _scores(predictions: np.ndarray, labels: np.ndarray, names):
+    """The scores of class maps against the held-out labels, one scene at a time as an evaluator streams them."""
+    metric = ConfusionMatrix(len(names), class_names=names)
+    for pred, target in zip(predictions.reshape(-1, *labels.shape[-2:]), labels.reshape(-1, *labels.shape[-2:])):
+        metric.update(pred, target)
+    return metric.compute()
+
+
 def check_capstone(report) -> bool:
     """Check a capstone report against the stated criteria.
 
@@ -97,12 +105,12 @@ def check_capstone(report) -> bool:
         names = class_names("tiny")
         if sorted(table) != sorted(names):
             raise _Stop(f"report['per_class_iou'] needs one entry per class: {', '.join(names)}.")
-        scores = iou(predictions, labels, num_classes=len(names))
-        for name, score in zip(names, scores):
+        scores = _scores(predictions, labels, names)
+        for name, score in zip(names, scores.iou):
             if not (np.isnan(score) and np.isnan(table[name]) or abs(table[name] - score) <= 0.005):
                 raise _Stop(f"The IoU you report for {name!r} is not what your predictions give: compute it from "
                             "report['predictions'] and the held-out labels.")
-        expected = macro_mean(scores)
+        expected = scores.mean_iou
         if not abs(miou - expected) <= 0.005:
             raise _Stop("Your mIoU is not the mean of your per-class IoUs (absent classes left out).")
         if expected < CAPSTONE_MIOU:
@@ -110,7 +118,7 @@ def check_capstone(report) -> bool:
                         "preprocessing your model expects.")
         if not 0 <= failure < len(labels):
             raise _Stop(f"report['failure'] must index a held-out scene, 0 to {len(labels) - 1}.")
-        own = macro_mean(iou(predictions[failure], labels[failure], num_classes=len(names)))
+        own = _scores(predictions[failure], labels[failure], names).mean_iou
         if not own < expected:
             raise _Stop("The scene you show as a failure scores at least the set's mIoU: pick one the model gets "
                         "worse than average, e.g. the lowest per-scene mIoU.")

@@ -5,7 +5,8 @@ Conventions
 * ``matrix[t, p]`` counts pixels of true class ``t`` predicted as ``p``
   (rows: target, columns: prediction), as in scikit-learn. Every score is a
   ``*_from_confusion`` function of this matrix, so an evaluator can sum the
-  matrices of many batches and compute every score once at the end.
+  matrices of many batches and compute every score once at the end; the
+  accumulator :class:`ConfusionMatrix` (in `metrics/_accumulator.py`) does it.
 * Pixels whose target is `ignore_index` are left out entirely, whatever
   their prediction. `ignore_index` means "no label" and is never a class: it
   must lie outside ``0 .. num_classes-1`` (255 and -1 are usual), else

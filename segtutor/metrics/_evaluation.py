@@ -2,9 +2,9 @@
 
 :func:`evaluate` runs the model on every ``(batch, labels)`` pair of a
 DataLoader, or every ``(image, labels)`` sample of a dataset, adds the
-batch's confusion matrix to a running total, and computes every score once,
-from the total, at the end. Summing confusion matrices is exact: it gives
-the same matrix as one built over all pixels at once. Averaging per-image
+batch's counts to one :class:`segtutor.metrics.ConfusionMatrix`, and computes
+every score once, from the total, at the end. Summing confusion matrices is
+exact: it gives the same matrix as one built over all pixels at once. Averaging per-image
 IoUs instead would weigh a small object in one image as much as the whole
 dataset's pixels of that class.
 
@@ -20,90 +20,11 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from .._checks import as_confusion_matrix, check_ignore_index, check_num_classes, describe_array
+from .._checks import describe_array
 from ..models._inference import check_model, logits_to_labels, predict
-from ._confusion import (
-    macro_mean,
-    confusion_matrix,
-    dice_from_confusion,
-    iou_from_confusion,
-    pixel_accuracy_from_confusion,
-    precision_from_confusion,
-    recall_from_confusion,
-)
+from ._accumulator import ConfusionMatrix, Scores
 
-__all__ = ["Scores", "evaluate"]
-
-_COLUMNS = ("precision", "recall", "iou", "dice")
-
-
-class Scores:
-    """Per-class and mean scores of one confusion matrix, with a readable table as repr.
-
-    Parameters
-    ----------
-    confusion : numpy.ndarray
-        int64 (C, C) confusion matrix, rows target, columns prediction.
-    class_names : sequence of str, optional
-        One name per class; default ``"0"``, ``"1"``, ...
-
-    Attributes
-    ----------
-    precision, recall, iou, dice : numpy.ndarray
-        float64 (C,) per-class scores; NaN for classes absent from both
-        target and prediction.
-    mean_precision, mean_recall, mean_iou, mean_dice : float
-        Macro averages over the present classes.
-    pixel_accuracy : float
-        The micro average: correct pixels / labelled pixels.
-
-    Examples
-    --------
-    >>> scores = Scores(np.array([[3, 1, 0], [0, 4, 0], [0, 0, 0]]), class_names=["sky", "sea", "boat"])
-    >>> round(scores.mean_iou, 4), scores.pixel_accuracy
-    (0.775, 0.875)
-    """
-
-    def __init__(self, confusion, class_names=None):
-        self.confusion = as_confusion_matrix(confusion).astype(np.int64)
-        self.class_names = _class_names(class_names, len(self.confusion))
-        self.precision = precision_from_confusion(self.confusion)
-        self.recall = recall_from_confusion(self.confusion)
-        self.iou = iou_from_confusion(self.confusion)
-        self.dice = dice_from_confusion(self.confusion)
-        self.pixel_accuracy = pixel_accuracy_from_confusion(self.confusion)
-
-    mean_precision = property(lambda self: macro_mean(self.precision))
-    mean_recall = property(lambda self: macro_mean(self.recall))
-    mean_iou = property(lambda self: macro_mean(self.iou))
-    mean_dice = property(lambda self: macro_mean(self.dice))
-
-    def table(self) -> str:
-        """The scores as a text table: one row per class, then the means and pixel accuracy."""
-        width = max(len("mean (macro)"), *(len(n) for n in self.class_names))
-        lines = [f"{'class':<{width}}  {'pixels':>9}" + "".join(f"  {c:>9}" for c in _COLUMNS)]
-        for index, name in enumerate(self.class_names):
-            row = f"{name:<{width}}  {self.confusion[index].sum():>9,}"
-            if np.isnan(self.iou[index]):
-                lines.append(row + "  absent: left out of the means")
-            else:
-                lines.append(row + "".join(f"  {getattr(self, c)[index]:>9.4f}" for c in _COLUMNS))
-        means = "".join(f"  {getattr(self, 'mean_' + c):>9.4f}" for c in _COLUMNS)
-        lines.append(f"{'mean (macro)':<{width}}  {self.confusion.sum():>9,}" + means)
-        lines.append(f"pixel accuracy (micro): {self.pixel_accuracy:.4f}")
-        return "\n".join(lines)
-
-    def __repr__(self) -> str:
-        return self.table()
-
-
-def _class_names(class_names, num_classes: int) -> tuple[str, ...]:
-    """One name per class, as strings; default ``"0"``, ``"1"``, ..."""
-    names = [str(i) for i in range(num_classes)] if class_names is None else [str(n) for n in class_names]
-    if len(names) != num_classes:
-        raise ValueError(f"`class_names` must hold {num_classes} names, one per class, got {len(names)}")
-    return tuple(names)
-
+__all__ = ["evaluate"]
 
 def _as_pair(item) -> tuple[torch.Tensor, torch.Tensor]:
     """A batch ``[N, 3, H, W]`` and labels ``[N, H, W]`` from a DataLoader pair or a dataset sample."""
@@ -171,13 +92,10 @@ def evaluate(model: torch.nn.Module, data, *, num_classes: int, ignore_index: in
     1024
     """
     check_model(model)
-    num_classes = check_num_classes(num_classes)
-    ignore_index = check_ignore_index(ignore_index, num_classes=num_classes)
-    class_names = _class_names(class_names, num_classes)
+    metric = ConfusionMatrix(num_classes, ignore_index=ignore_index, class_names=class_names)
     if not isinstance(data, Iterable) and not hasattr(data, "__getitem__"):  # a map-style dataset iterates by index
         raise TypeError(f"`data` must be an iterable of (batch, labels) pairs, such as a DataLoader or a dataset, "
                         f"got {type(data).__name__}")
-    total = np.zeros((num_classes, num_classes), np.int64)
     seen = 0  # predict() runs the model in eval mode and gives every submodule its own mode back
     for item in tqdm(data, desc="evaluate", unit="batch", disable=not progress):
         batch, labels = _as_pair(item)
@@ -185,8 +103,8 @@ def evaluate(model: torch.nn.Module, data, *, num_classes: int, ignore_index: in
         if pred.shape != labels.shape:
             raise ValueError(f"the model's class map has shape {tuple(pred.shape)} but its labels have shape "
                              f"{tuple(labels.shape)}: transform images and labels to the same size")
-        total += confusion_matrix(pred, labels.to(pred.device), num_classes=num_classes, ignore_index=ignore_index)
+        metric.update(pred, labels.to(pred.device))
         seen += 1
     if not seen:
         raise ValueError("`data` must yield at least one (batch, labels) pair, got none")
-    return Scores(total, class_names=class_names)
+    return metric.compute()

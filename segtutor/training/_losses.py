@@ -13,7 +13,16 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .._checks import check_ignore_index, check_labels, check_logits, check_num_classes, describe_array, to_numpy
+from .._checks import (
+    check_ignore_index,
+    check_label_range,
+    check_labels,
+    check_logits,
+    check_num_classes,
+    describe_array,
+    to_numpy,
+    widen_labels,
+)
 
 __all__ = ["class_weights", "dice_loss", "segmentation_loss"]
 
@@ -78,13 +87,18 @@ def class_weights(labels, *, num_classes: int, ignore_index: int = 255, method: 
     return torch.tensor(weights, dtype=torch.float32)
 
 
-def _check_pair(logits, labels, ignore_index: int) -> None:
+def _check_pair(logits, labels, ignore_index) -> int:
+    """Check logits, labels and `ignore_index`, and that every label is a class id or `ignore_index`; return it."""
     check_logits(logits)
     check_labels(labels, ndims=(3,))
     if not isinstance(labels, torch.Tensor) or labels.shape != logits.shape[:1] + logits.shape[2:]:
         raise ValueError(f"`labels` must be a tensor of shape (N, H, W) = {(logits.shape[0], *logits.shape[2:])}, "
                          f"got {describe_array(labels)}")
-    check_ignore_index(ignore_index, num_classes=logits.shape[1])
+    num_classes = logits.shape[1]
+    ignore_index = check_ignore_index(ignore_index, num_classes=num_classes)
+    wide = widen_labels(labels)  # e.g. uint8 labels compare right with ignore_index=-1
+    check_label_range("labels", wide, wide != ignore_index, num_classes, f" or ignore_index={ignore_index}")
+    return ignore_index
 
 
 def dice_loss(logits: torch.Tensor, labels: torch.Tensor, *, ignore_index: int = 255, smooth: float = 1.0) -> torch.Tensor:
@@ -115,7 +129,8 @@ def dice_loss(logits: torch.Tensor, labels: torch.Tensor, *, ignore_index: int =
     TypeError
         If `logits` is not a float tensor or `labels` not an integer tensor.
     ValueError
-        If their shapes do not match.
+        If their shapes do not match, `ignore_index` is a class id, or a
+        label is neither a class id nor `ignore_index`.
 
     Examples
     --------
@@ -123,7 +138,8 @@ def dice_loss(logits: torch.Tensor, labels: torch.Tensor, *, ignore_index: int =
     >>> round(dice_loss(logits, torch.tensor([[[0, 1]]])).item(), 4)
     0.0
     """
-    _check_pair(logits, labels, ignore_index)
+    ignore_index = _check_pair(logits, labels, ignore_index)
+    labels = labels.long()  # so that e.g. uint8 labels compare right with ignore_index=-1
     keep = (labels != ignore_index).unsqueeze(1).to(logits.dtype)
     target = F.one_hot(labels.where(labels != ignore_index, 0).long(), logits.shape[1]).permute(0, 3, 1, 2).to(logits.dtype)
     probs = logits.softmax(dim=1) * keep
@@ -146,12 +162,18 @@ def segmentation_loss(logits: torch.Tensor, labels: torch.Tensor, *, weight: tor
     dice_weight : float, optional
         Share of the Dice loss; 0 leaves plain cross-entropy.
     ignore_index : int, optional
-        Label of pixels left out of both terms.
+        Label of pixels left out of both terms (255, -1, ...); not a class id.
 
     Returns
     -------
     torch.Tensor
         float scalar.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`dice_loss`: a label that is neither a class id nor
+        `ignore_index` is a ValueError, not cross-entropy's raw IndexError.
 
     Examples
     --------
@@ -159,8 +181,8 @@ def segmentation_loss(logits: torch.Tensor, labels: torch.Tensor, *, weight: tor
     >>> round(segmentation_loss(logits, labels).item(), 4)  # ln 4
     1.3863
     """
-    _check_pair(logits, labels, ignore_index)
+    ignore_index = _check_pair(logits, labels, ignore_index)
     if weight is not None:
         weight = weight.to(device=logits.device, dtype=logits.dtype)
-    loss = F.cross_entropy(logits, labels, weight=weight, ignore_index=ignore_index)
+    loss = F.cross_entropy(logits, labels.long(), weight=weight, ignore_index=ignore_index)
     return loss + dice_weight * dice_loss(logits, labels, ignore_index=ignore_index) if dice_weight else loss

@@ -9,14 +9,13 @@ from functools import partial
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from matplotlib.figure import Figure
 from tqdm.auto import tqdm
 
-from .._checks import check_dataset, check_int
+from .._checks import check_dataset, check_ignore_index, check_int, check_num_classes
 from ..data import augment_pair, scene_augmentation
-from ..metrics import evaluate
-from ..models import predict
+from ..metrics import ConfusionMatrix
+from ..models import logits_to_labels, predict
 from ._losses import segmentation_loss
 
 __all__ = ["History", "plot_history", "train", "training_step"]
@@ -41,15 +40,17 @@ class History:
     seconds: float = 0.0
 
 
-def _validation_miou(model: torch.nn.Module, data) -> float:
-    """Mean IoU on the validation set, through :func:`segtutor.evaluate`."""
-    loader = torch.utils.data.DataLoader(data, batch_size=32)
-    model.eval()  # the class count comes from one forward pass, in eval mode like the evaluation
-    try:
-        num_classes = predict(model, next(iter(loader))[0][:1]).shape[1]
-        return evaluate(model, loader, num_classes=num_classes, progress=False).mean_iou
-    finally:
-        model.train(True)
+def _validation_miou(model: torch.nn.Module, data, *, num_classes: int | None, ignore_index: int) -> float:
+    """Mean IoU on the validation set, in eval mode; `num_classes` None: the class count of the model's logits."""
+    metric = None
+    for batch, labels in torch.utils.data.DataLoader(data, batch_size=32):
+        logits = predict(model, batch)  # eval mode for the call; every submodule gets its own mode back
+        if metric is None:
+            if num_classes is not None and logits.shape[1] != num_classes:
+                raise ValueError(f"the model predicts {logits.shape[1]} classes but `num_classes` is {num_classes}")
+            metric = ConfusionMatrix(logits.shape[1], ignore_index=ignore_index)
+        metric.update(logits_to_labels(logits), labels.to(logits.device))
+    return metric.compute().mean_iou
 
 
 @contextmanager
@@ -64,7 +65,7 @@ def _deterministic():
 
 def train(model: torch.nn.Module, train_data, val_data, *, epochs: int = 5, batch_size: int = 16, lr: float = 3e-3,
           seed: int = 0, augmentation="default", class_weights: torch.Tensor | None = None, dice_weight: float = 0.0,
-          progress: bool = True) -> History:
+          num_classes: int | None = None, ignore_index: int = 255, progress: bool = True) -> History:
     """Train a segmenter with AdamW and a one-cycle schedule; score it after every epoch.
 
     Parameters
@@ -74,7 +75,7 @@ def train(model: torch.nn.Module, train_data, val_data, *, epochs: int = 5, batc
         trained in place on its own device and left in eval mode.
     train_data, val_data : torch.utils.data.Dataset
         Yield (normalized float image [3, H, W], int64 labels [H, W]), e.g.
-        :class:`segtutor.SceneDataset`; labels of 255 are ignored.
+        :class:`segtutor.SceneDataset`; labels equal to `ignore_index` are ignored.
     epochs : int, optional
         Passes over `train_data`.
     batch_size : int, optional
@@ -89,12 +90,19 @@ def train(model: torch.nn.Module, train_data, val_data, *, epochs: int = 5, batc
     augmentation : callable or None, optional
         A joint transform applied to each batch and its labels with
         :func:`segtutor.data.augment_pair` (one draw per batch). ``"default"`` is
-        ``scene_augmentation(scale=(1.0, 1.0))``: flips and rotations;
-        ``None`` trains on the batches as they are.
+        ``scene_augmentation(scale=(1.0, 1.0), ignore_index=ignore_index)``:
+        flips and rotations; ``None`` trains on the batches as they are. A
+        transform of your own must fill its masks with `ignore_index`.
     class_weights : torch.Tensor, optional
         float [C] weights of the cross-entropy, e.g. from :func:`segtutor.training.class_weights`.
     dice_weight : float, optional
         Adds this share of :func:`segtutor.training.dice_loss` to the loss.
+    num_classes : int, optional
+        Classes of the validation mIoU; by default the channels of the
+        model's logits in the validation pass.
+    ignore_index : int, optional
+        Label of unlabelled pixels (255, -1, ...): left out of the loss, the
+        validation and the default augmentation's fill. Not a class id.
     progress : bool, optional
         Show a progress bar over all steps.
 
@@ -106,17 +114,22 @@ def train(model: torch.nn.Module, train_data, val_data, *, epochs: int = 5, batc
     Notes
     -----
     Each step is the loop notebook 11 shows: forward pass, loss (cross-entropy
-    with ``ignore_index=255``), ``zero_grad``, backward, optimizer step and
+    ignoring `ignore_index`), ``zero_grad``, backward, optimizer step and
     scheduler step.
 
     Raises
     ------
     TypeError
-        If `epochs`, `batch_size` or `seed` is not an int, or `train_data`
-        or `val_data` has no length (e.g. a generator).
+        If `epochs`, `batch_size`, `seed`, `num_classes` or `ignore_index`
+        is not an int, or `train_data` or `val_data` has no length (e.g. a
+        generator).
     ValueError
-        If `epochs` or `batch_size` is below 1, or `train_data` or
-        `val_data` is empty. All are checked before the first step.
+        If `epochs` or `batch_size` is below 1, `num_classes` is out of
+        range, `ignore_index` is a class id, or `train_data` or `val_data` is
+        empty: all checked before the first step. Later, if a label is
+        neither a class id nor `ignore_index` (see
+        :func:`segtutor.training.segmentation_loss`), or the model's class
+        count is not `num_classes`.
 
     Examples
     --------
@@ -129,8 +142,10 @@ def train(model: torch.nn.Module, train_data, val_data, *, epochs: int = 5, batc
     """
     epochs, batch_size = check_int(epochs, name="epochs", minimum=1), check_int(batch_size, name="batch_size", minimum=1)
     seed = check_int(seed, name="seed")
+    num_classes = None if num_classes is None else check_num_classes(num_classes)
+    ignore_index = check_ignore_index(ignore_index, num_classes=num_classes)
     if isinstance(augmentation, str) and augmentation == "default":
-        augmentation = scene_augmentation(scale=(1.0, 1.0))
+        augmentation = scene_augmentation(scale=(1.0, 1.0), ignore_index=ignore_index)
     elif augmentation is not None and not callable(augmentation):
         raise TypeError(f"`augmentation` must be a transform, \"default\" or None, got {type(augmentation).__name__}")
     check_dataset(train_data, name="train_data")
@@ -140,7 +155,7 @@ def train(model: torch.nn.Module, train_data, val_data, *, epochs: int = 5, batc
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=epochs * len(loader))
     history, start = History(), time.perf_counter()
-    loss_fn = partial(segmentation_loss, weight=class_weights, dice_weight=dice_weight, ignore_index=255)
+    loss_fn = partial(segmentation_loss, weight=class_weights, dice_weight=dice_weight, ignore_index=ignore_index)
     with _deterministic(), torch.random.fork_rng(devices=[]), \
             tqdm(total=epochs * len(loader), desc="training", disable=not progress) as bar:
         torch.manual_seed(seed)  # the augmentation's draws, on the forked generator
@@ -152,7 +167,7 @@ def train(model: torch.nn.Module, train_data, val_data, *, epochs: int = 5, batc
                     batch, labels = augment_pair(augmentation, batch, labels)
                 losses.append(training_step(model, batch, labels, optimizer, schedule, loss_fn=loss_fn))
             history.loss.append(float(np.mean(losses)))
-            history.miou.append(_validation_miou(model, val_data))
+            history.miou.append(_validation_miou(model, val_data, num_classes=num_classes, ignore_index=ignore_index))
             bar.set_postfix(loss=f"{history.loss[-1]:.3f}", val_mIoU=f"{history.miou[-1]:.3f}")
     history.seconds = time.perf_counter() - start
     model.eval()
@@ -166,12 +181,42 @@ def _ticks(loader, bar):
 
 
 def training_step(model: torch.nn.Module, batch: torch.Tensor, labels: torch.Tensor, optimizer, scheduler, *,
-                  loss_fn=None) -> float:
+                  loss_fn=None, ignore_index: int = 255) -> float:
     """One optimizer step on one batch; return the batch's loss as a float.
 
-    Forward pass, loss on ``'out'`` (`loss_fn`, by default cross-entropy with
-    ``ignore_index=255``), ``optimizer.zero_grad()``, backward, optimizer
+    Forward pass, loss on ``'out'`` (`loss_fn`, by default cross-entropy
+    ignoring `ignore_index`), ``optimizer.zero_grad()``, backward, optimizer
     step, scheduler step. The model's mode is left as the caller set it.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        Returns an ``OrderedDict`` with ``'out'`` logits [N, C, H, W].
+    batch : torch.Tensor
+        float [N, 3, H, W]; moved to the model's device.
+    labels : torch.Tensor
+        integer [N, H, W]: class ids, or `ignore_index` for unlabelled pixels.
+    optimizer, scheduler
+        Stepped once each.
+    loss_fn : callable, optional
+        ``loss_fn(logits, labels)``; by default
+        :func:`segtutor.training.segmentation_loss` (cross-entropy) with `ignore_index`.
+        A `loss_fn` of your own handles unlabelled pixels itself.
+    ignore_index : int, optional
+        Label of the pixels the default loss leaves out (255, -1, ...).
+
+    Returns
+    -------
+    float
+        The batch's loss, before the step.
+
+    Raises
+    ------
+    TypeError
+        If `ignore_index` is not an int.
+    ValueError
+        If `ignore_index` is a class id, or (default loss) a label is neither
+        a class id nor `ignore_index`; nothing is stepped then.
 
     Examples
     --------
@@ -184,10 +229,12 @@ def training_step(model: torch.nn.Module, batch: torch.Tensor, labels: torch.Ten
     >>> isinstance(loss, float), scheduler.get_last_lr()
     (True, [0.05])
     """
+    ignore_index = check_ignore_index(ignore_index)
     device = next(model.parameters()).device
     logits = model(batch.to(device))["out"]
     labels = labels.to(device)
-    loss = loss_fn(logits, labels) if loss_fn is not None else F.cross_entropy(logits, labels, ignore_index=255)
+    loss_fn = partial(segmentation_loss, ignore_index=ignore_index) if loss_fn is None else loss_fn
+    loss = loss_fn(logits, labels)
     optimizer.zero_grad()
     loss.backward()
     optimizer.step()
