@@ -9,6 +9,7 @@ under the official file name and by path, for a torchvision model and for the ti
 
 import pickle
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +20,7 @@ import segtutor
 from segtutor import CheckpointError, TinySegNet, checkpoint_path, load_lesson_model, load_model, load_with_fallback
 from segtutor.checkpoints import load_state_dict
 from segtutor import save_tiny_model, segment
+from segtutor import registry as registry_module
 from segtutor import tiny as tiny_module
 from segtutor.cli import main
 from segtutor._explorer.cache import segment_cached
@@ -198,7 +200,10 @@ def test_a_hostile_tiny_checkpoint_is_refused_unread(torch_home, corpus, monkeyp
         assert capsys.readouterr().err.startswith(f"segtutor: error: checkpoint file '{path}' ")
     elif entry == "shipped":  # the file shipped inside the package, replaced
         monkeypatch.setattr(tiny_module, "TINY_CHECKPOINT", path)
-        assert _refused(lambda: load_model("tiny"), path).endswith("Reinstall segtutor to restore it.")
+        spec = registry_module.get_spec("tiny")
+        monkeypatch.setitem(registry_module._SPECS, "tiny", replace(spec, weights=replace(spec.weights, url=path)))
+        for load in (lambda: load_model("tiny"), segtutor.load_tiny_model):
+            assert _refused(load, path).endswith("Reinstall segtutor to restore it.")
     else:
         _refused(lambda: TINY_ENTRY_POINTS[entry](path), path)
     _no_code_ran(marker)
