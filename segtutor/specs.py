@@ -49,7 +49,7 @@ class ShippedWeights:
     name: str = "SHIPPED"
 
     def __str__(self) -> str:
-        return f"{Path(self.url).name}, shipped with segtutor"
+        return f"{self.url.name}, shipped with segtutor" if isinstance(self.url, Path) else f"{self.name} from {self.url}"
 
 
 @dataclass(frozen=True)
