@@ -89,13 +89,14 @@ def _segment(args: argparse.Namespace) -> None:
     if args.weights not in ("pretrained", "random") and not Path(args.weights).is_file():
         raise ValueError(f"--weights must be 'pretrained', 'random' or a checkpoint file, got {args.weights!r}")
     image = load_image(args.image)
-    model = load_model(args.model, weights=args.weights, progress=True)
+    spec = get_spec(args.model)  # the name becomes a spec once; everything below reads the spec
+    model = load_model(spec, weights=args.weights, progress=True)
     labels = segment(image, model=model, preprocessing=args.preprocessing)
     buffer = io.BytesIO()
     save_label_png(labels, buffer)
     outputs = {out: buffer.getvalue()}
     if overlay_path is not None:
-        blended = overlay(image, labels, alpha=args.alpha, palette=get_spec(args.model).palette)
+        blended = overlay(image, labels, alpha=args.alpha, palette=spec.palette)
         buffer = io.BytesIO()
         Image.fromarray(blended).save(buffer, format=_OVERLAY_SUFFIXES[overlay_path.suffix.lower()])
         outputs[overlay_path] = buffer.getvalue()

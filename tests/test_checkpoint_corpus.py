@@ -9,6 +9,7 @@ under the official file name and by path, for a torchvision model and for the ti
 
 import pickle
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -16,11 +17,9 @@ import pytest
 import torch
 
 import segtutor
-from segtutor import CheckpointError, TinySegNet, load_lesson_model, load_model
-from segtutor.models import checkpoint_path, load_with_fallback
-from segtutor.models import load_state_dict
-from segtutor.models import save_tiny_model
-from segtutor import segment
+from segtutor import CheckpointError, TinySegNet, load_lesson_model, load_model, segment
+from segtutor.models import checkpoint_path, load_state_dict, load_with_fallback, save_tiny_model
+from segtutor.models import _registry as registry_module
 from segtutor.models import _tiny as tiny_module
 from segtutor.cli import main
 from segtutor.widgets._cache import segment_cached
@@ -200,7 +199,10 @@ def test_a_hostile_tiny_checkpoint_is_refused_unread(torch_home, corpus, monkeyp
         assert capsys.readouterr().err.startswith(f"segtutor: error: checkpoint file '{path}' ")
     elif entry == "shipped":  # the file shipped inside the package, replaced
         monkeypatch.setattr(tiny_module, "TINY_CHECKPOINT", path)
-        assert _refused(lambda: load_model("tiny"), path).endswith("Reinstall segtutor to restore it.")
+        spec = registry_module.get_spec("tiny")
+        monkeypatch.setitem(registry_module._SPECS, "tiny", replace(spec, weights=replace(spec.weights, url=path)))
+        for load in (lambda: load_model("tiny"), segtutor.load_tiny_model):
+            assert _refused(load, path).endswith("Reinstall segtutor to restore it.")
     else:
         _refused(lambda: TINY_ENTRY_POINTS[entry](path), path)
     _no_code_ran(marker)

@@ -1,12 +1,14 @@
 import copy
+from dataclasses import replace
 
 import pytest
 import torch
 
 import segtutor
 from segtutor import CheckpointError, WeightsUnavailableError, get_spec, load_lesson_model, load_model
-from segtutor.models import checkpoint_path
+from segtutor.models import ModelSpec, checkpoint_path
 from segtutor.models import _loading as models_module
+from segtutor.models import _registry as registry_module
 
 from ._checkpoint_files import cache_random_state, match_hash_prefix, save_random_state, same_state
 from .test_registry import TORCHVISION_SEGMENTATION_MODELS
@@ -115,18 +117,22 @@ def test_checkpoint_for_another_architecture_is_refused(tmp_path):
         load_model("fcn_resnet50", weights=tmp_path / "lraspp.pth")
 
 
-def test_models_are_cached_per_name_weights_and_device(monkeypatch):
-    builds, real_build = [], models_module._build
-    monkeypatch.setattr(models_module, "_build", lambda *args, **kwargs: builds.append(1) or real_build(*args, **kwargs))
+def test_a_checkpoint_is_read_once_per_file_and_again_when_it_changes(torch_home, monkeypatch):
+    cache_random_state("lraspp_mobilenet_v3_large", monkeypatch, marker=0.5)
+    spec = get_spec("lraspp_mobilenet_v3_large")
+    reads = []
+    monkeypatch.setitem(registry_module._SPECS, spec.name, replace(spec, reader=lambda *a, **k: reads.append(1) or spec.reader(*a, **k)))
+    first, again = load_model(spec.name, device="cpu"), load_model(spec.name, device="cpu")
+    assert first is not again and same_state(first, again.state_dict()) and len(reads) == 1  # read once, built twice
+    load_model(spec.name, device="cpu", cache=False)
+    assert len(reads) == 2  # cache=False reads the file again
+    written = save_random_state(spec.name, checkpoint_path(spec.name), marker=0.75)  # the file changes
+    match_hash_prefix(checkpoint_path(spec.name), monkeypatch)
+    assert same_state(load_model(spec.name, device="cpu"), written) and len(reads) == 3
     segtutor.models.clear_model_cache()
-    first = load_model("lraspp_mobilenet_v3_large", weights="random", device="cpu")
-    again = load_model("lraspp_mobilenet_v3_large", weights="random", device="cpu")
-    assert again is first and len(builds) == 1  # a cache hit builds nothing
-    assert load_model("lraspp_mobilenet_v3_large", weights="random", device="cpu", cache=False) is not first
-    assert len(builds) == 2
-    segtutor.models.clear_model_cache()
-    assert load_model("lraspp_mobilenet_v3_large", weights="random", device="cpu") is not first
-    assert len(builds) == 3
+    load_model(spec.name, device="cpu")
+    assert len(reads) == 4
+    assert len(models_module._CHECKPOINTS) == 1  # one entry per file, not one per version of it
 
 
 def test_default_device_is_cpu_without_cuda(monkeypatch):
@@ -161,10 +167,10 @@ def test_one_pretrained_else_random_path_says_what_it_fell_back_to(torch_home):
     assert weights == "random" and not model.training
     assert note.startswith("Pretrained weights for lraspp_mobilenet_v3_large are unavailable offline (no lraspp_mobilenet_v3_large-d234d4ea.pth in ")
     assert note.endswith("FALLING BACK TO RANDOM WEIGHTS: shapes and steps are real, the predicted classes are noise.")
-    assert model is load_model("lraspp_mobilenet_v3_large", weights="random")  # the cached random model
+    assert model is not segtutor.models.load_with_fallback("lraspp_mobilenet_v3_large")[0]  # a new model every call
     model, weights, note = segtutor.models.load_with_fallback("tiny")
     assert (weights, note) == ("pretrained", "Loaded tiny with pretrained weights tiny.pt, shipped with segtutor.")
-    assert model is load_model("tiny")
+    assert model is not segtutor.load_with_fallback("tiny")[0] and same_state(model, load_model("tiny").state_dict())
 
 
 def test_lesson_model_uses_pretrained_weights_when_cached(torch_home, capsys, monkeypatch):
@@ -181,11 +187,10 @@ def test_offline_switch(monkeypatch, value, expected):
     assert segtutor.models.offline() is expected
 
 
-def test_tiny_model_loads_through_load_model_and_is_cached():
+def test_tiny_model_loads_through_load_model():
     model = load_model("tiny", device="cpu")
-    assert load_model("tiny", device="cpu") is model
     assert model.classes == ("background", "disc", "square", "triangle", "ring") and not model.training
-    assert load_model("tiny", weights="random", device="cpu") is not model
+    assert same_state(model, segtutor.load_tiny_model().state_dict())
 
 
 def test_tiny_model_segments_a_held_out_scene():
@@ -211,3 +216,111 @@ def test_channels_last_on_the_cpu_keeps_the_logits_and_the_argmax(name):
     assert fast.is_contiguous(memory_format=torch.channels_last) and plain.is_contiguous()
     assert (fast - plain).abs().max() <= 1e-3 * plain.abs().max()
     assert (fast.argmax(1) != plain.argmax(1)).float().mean() <= 1e-4
+
+
+# --- issue 19: a new model on every call; what is cached is checkpoints, never models ---
+
+def test_two_loads_are_two_models_with_equal_weights():
+    first, second = load_model("tiny", device="cpu"), load_model("tiny", device="cpu")
+    assert first is not second
+    assert same_state(first, second.state_dict())
+    pointers = {t.untyped_storage().data_ptr() for t in first.state_dict().values()}
+    assert not pointers & {t.untyped_storage().data_ptr() for t in second.state_dict().values()}
+
+
+def test_changing_one_loaded_model_changes_no_other(torch_home):
+    import numpy as np
+    from torch import nn
+
+    image = segtutor.make_scenes(1, size=96, seed=5)[0][0]
+    before = segtutor.segment(image, model="tiny")
+    reference = {k: v.clone() for k, v in load_model("tiny", device="cpu").state_dict().items()}
+    mine, other = load_model("tiny", device="cpu"), load_model("tiny", device="cpu")
+    with torch.no_grad():
+        for parameter in mine.parameters():  # weights
+            parameter.mul_(-1)
+        for layer in mine.modules():  # buffers
+            if isinstance(layer, nn.BatchNorm2d):
+                layer.running_mean.add_(5)
+    mine.train()  # mode
+    mine.to(torch.float64)  # and dtype
+    for model in (other, load_model("tiny", device="cpu"), segtutor.load_with_fallback("tiny")[0],
+                  segtutor.load_tiny_model()):
+        assert same_state(model, reference) and not model.training
+    assert np.array_equal(segtutor.segment(image, model="tiny"), before)
+    assert np.array_equal(segtutor.segment(image, model=load_lesson_model("tiny")), before)
+
+
+@pytest.mark.parametrize("name", ["tiny", "lraspp_mobilenet_v3_large"])
+def test_the_torch_seed_decides_random_weights(name):
+    kept = list(models_module._CHECKPOINTS)
+    torch.manual_seed(1)
+    first = load_model(name, weights="random", device="cpu")
+    torch.manual_seed(1)
+    same_seed = load_model(name, weights="random", device="cpu")
+    torch.manual_seed(2)
+    other_seed = load_model(name, weights="random", device="cpu")
+    assert first is not same_seed and same_state(first, same_seed.state_dict())
+    key = next(k for k, v in first.state_dict().items() if v.is_floating_point() and v.dim() == 4)
+    assert not torch.equal(first.state_dict()[key], other_seed.state_dict()[key])
+    assert list(models_module._CHECKPOINTS) == kept  # random weights are never kept
+
+
+@pytest.mark.parametrize("name", ["tiny", "fcn_resnet50"])
+def test_a_misspelt_weights_choice_is_the_same_value_error_for_every_model(name):
+    with pytest.raises(ValueError, match=r"^`weights` must be 'pretrained', 'random' or a path, got 'pretraind'$"):
+        load_model(name, weights="pretraind")
+
+
+@pytest.mark.parametrize("name", ["tiny", "fcn_resnet50"])
+def test_a_missing_checkpoint_file_is_the_same_error_for_every_model(name, tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"^`weights` checkpoint not found: .*missing\.pth$"):
+        load_model(name, weights=tmp_path / "missing.pth")
+
+
+def test_the_kept_checkpoint_is_never_shared_with_a_model(torch_home, monkeypatch):
+    written = cache_random_state("lraspp_mobilenet_v3_large", monkeypatch, marker=0.5)
+    model = load_model("lraspp_mobilenet_v3_large", device="cpu")
+    [(_, kept)] = models_module._CHECKPOINTS.values()
+    pointers = {t.untyped_storage().data_ptr() for t in kept.state.values()}
+    assert not pointers & {t.untyped_storage().data_ptr() for t in model.state_dict().values()}
+    with torch.no_grad():
+        for tensor in model.state_dict().values():
+            tensor.zero_()
+    assert all(torch.equal(kept.state[k], written[k]) for k in written)
+    assert same_state(load_model("lraspp_mobilenet_v3_large", device="cpu"), written)
+
+
+def test_the_name_becomes_a_spec_once_per_load(torch_home, monkeypatch):
+    import sys
+
+    looked_up, real = [], registry_module.get_spec
+
+    def counting(name):
+        looked_up.append(name) if isinstance(name, str) else None
+        return real(name)
+
+    for module in [m for n, m in sys.modules.items() if n.startswith("segtutor") and getattr(m, "get_spec", None) is real]:
+        monkeypatch.setattr(module, "get_spec", counting)
+    cache_random_state("lraspp_mobilenet_v3_large", monkeypatch, marker=0.5)
+    looked_up.clear()
+    load_model("lraspp_mobilenet_v3_large")
+    segtutor.load_with_fallback("fcn_resnet50")  # falls back to random weights
+    segtutor.load_with_fallback("tiny")
+    assert looked_up == ["lraspp_mobilenet_v3_large", "fcn_resnet50", "tiny"]
+
+
+def test_load_model_takes_a_spec():
+    spec = get_spec("tiny")
+    assert get_spec(spec) is spec
+    model = load_model(spec, device="cpu")
+    assert ModelSpec.of(model) is spec and same_state(model, load_model("tiny").state_dict())
+    assert checkpoint_path(spec) == checkpoint_path("tiny") == spec.checkpoint
+
+
+def test_a_tiny_checkpoint_with_its_own_classes_loads_with_them(tmp_path):
+    path = segtutor.save_tiny_model(segtutor.TinySegNet(num_classes=3, widths=(4, 4, 8, 8)), tmp_path / "three.pt",
+                                    classes=["sky", "sea", "boat"])
+    model = load_model("tiny", weights=path, device="cpu")
+    assert model.classes == ("sky", "sea", "boat") and segtutor.class_names(model) == ["sky", "sea", "boat"]
+    assert model.widths == (4, 4, 8, 8) and model.classifier.out_channels == 3

@@ -84,7 +84,8 @@ def test_spec_reads_everything_from_the_weights():
 def test_tiny_spec_reads_the_shipped_checkpoint_and_the_scenes():
     spec = get_spec("tiny")
     shipped = torch.load(TINY_CHECKPOINT, weights_only=True)
-    assert spec.checkpoint == TINY_CHECKPOINT and spec.palette == "scenes" and spec.weights is None
+    assert spec.checkpoint == spec.weights.url == TINY_CHECKPOINT and spec.palette == "scenes"
+    assert spec.weights.meta["categories"] == list(SCENE_CLASSES) and spec.reader is segtutor.models._tiny.read_tiny_checkpoint
     assert spec.categories == tuple(shipped["classes"]) == SCENE_CLASSES == get_palette("scenes").names
     assert not spec.has_aux and spec.pretrained == "tiny.pt, shipped with segtutor"
     # its transforms resize to the scale the shipped model was trained at, as its checkpoint records it

@@ -82,6 +82,8 @@ def test_random_weights_follow_the_torch_seed():
     torch.manual_seed(3)
     second = load_tiny_model(weights="random").state_dict()
     assert all(torch.equal(first[k], second[k]) for k in first)
+    torch.manual_seed(3)
+    assert all(torch.equal(first[k], v) for k, v in load_model("tiny", weights="random", device="cpu").state_dict().items())
     assert not torch.equal(first["classifier.weight"], load_tiny_model().state_dict()["classifier.weight"])
 
 
@@ -94,8 +96,10 @@ def test_a_checkpoint_with_another_class_count_is_refused(tmp_path):
 
 
 def test_bad_weights_are_refused(tmp_path):
-    with pytest.raises(TypeError, match=r"`weights` must be 'pretrained', 'random' or a checkpoint path, got int"):
+    with pytest.raises(TypeError, match=r"^`weights` must be 'pretrained', 'random' or a path, got int$"):
         load_tiny_model(weights=3)
+    with pytest.raises(ValueError, match=r"^`weights` must be 'pretrained', 'random' or a path, got 'pretraind'$"):
+        load_tiny_model(weights="pretraind")
     with pytest.raises(FileNotFoundError, match=r"`weights` checkpoint not found: .*missing.pt"):
         load_tiny_model(weights=tmp_path / "missing.pt")
     torch.save({"state_dict": {}}, tmp_path / "other.pt")

@@ -5,7 +5,7 @@ A model name is turned into its :class:`ModelSpec` once, at the public boundary
 """
 
 from .._table import ModelTable
-from ._spec import ModelSpec
+from ._spec import ModelSpec, ShippedWeights
 from ._registry import LOADABLE_MODELS, MODEL_NAMES, class_names, get_spec, list_models
 from ._checkpoints import CheckpointError, load_state_dict, read_checkpoint
 from ._weights import WeightsUnavailableError, checkpoint_path, download_weights, offline, weights_status
@@ -43,6 +43,7 @@ __all__ = [
     "read_checkpoint",
     "receptive_field",
     "save_tiny_model",
+    "ShippedWeights",
     "segment",
     "SkipNet",
     "TINY_CHECKPOINT",

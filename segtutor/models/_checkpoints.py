@@ -10,14 +10,16 @@ and the fix.
 
 from __future__ import annotations
 
+import os
 import pickle
 import re
 import warnings
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
 
-__all__ = ["CheckpointError", "load_state_dict", "read_checkpoint"]
+__all__ = ["Checkpoint", "CheckpointError", "check_weights", "load_state_dict", "read_checkpoint", "read_state_dict"]
 
 
 class CheckpointError(ValueError):
@@ -25,6 +27,84 @@ class CheckpointError(ValueError):
 
 
 _PATH_FIX = "Save it again as a plain state dict: torch.save(model.state_dict(), path)."
+SHIPPED_FIX = "Reinstall segtutor to restore it."
+"""The fix for a damaged checkpoint shipped inside the package."""
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """A checkpoint file, read by the safe reader and checked: what a spec's one build path loads.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file it was read from.
+    state : dict
+        Parameter name to tensor, on the CPU. Loading copies it into a model's
+        own parameters, so models never share it.
+    arguments : dict, optional
+        Architecture arguments the file fixes (e.g. the tiny model's ``widths``
+        and ``num_classes``), passed to the spec's builder.
+    categories : tuple of str, optional
+        Class names the file carries; None: the spec's.
+    fix : str, optional
+        How to replace the file, added to the error when its tensors do not fit the architecture.
+    """
+
+    path: Path
+    state: dict = field(repr=False)
+    arguments: dict = field(default_factory=dict)
+    categories: tuple[str, ...] | None = None
+    fix: str = ""
+
+
+def check_weights(weights) -> str | Path:
+    """Check a `weights` argument: ``"pretrained"``, ``"random"``, or the path of an existing checkpoint file.
+
+    Returns
+    -------
+    str or pathlib.Path
+        ``"pretrained"``, ``"random"``, or the checkpoint's path.
+
+    Raises
+    ------
+    TypeError
+        If `weights` is neither a string nor a path.
+    ValueError
+        If `weights` is a string that is neither choice nor a file, and has no file suffix (a misspelt choice).
+    FileNotFoundError
+        If the checkpoint file does not exist.
+
+    Examples
+    --------
+    >>> check_weights("random")
+    'random'
+    >>> check_weights("pretraind")
+    Traceback (most recent call last):
+    ...
+    ValueError: `weights` must be 'pretrained', 'random' or a path, got 'pretraind'
+    """
+    if not isinstance(weights, (str, os.PathLike)):
+        raise TypeError(f"`weights` must be 'pretrained', 'random' or a path, got {type(weights).__name__}")
+    if weights in ("pretrained", "random"):
+        return weights
+    path = Path(weights)
+    if isinstance(weights, str) and not path.suffix and not path.exists():
+        raise ValueError(f"`weights` must be 'pretrained', 'random' or a path, got {weights!r}")
+    if not path.is_file():
+        raise FileNotFoundError(f"`weights` checkpoint not found: {path}")
+    return path
+
+
+def file_signature(path) -> tuple[int, int, int]:
+    """``(size, mtime_ns, inode)`` of a file: it changes when the file is written or replaced."""
+    stat = Path(path).stat()
+    return stat.st_size, stat.st_mtime_ns, stat.st_ino
+
+
+def read_state_dict(path, *, fix: str | None = None) -> Checkpoint:
+    """Read a plain state dict (see :func:`read_checkpoint`) as a :class:`Checkpoint`: the default reader of a spec."""
+    return Checkpoint(Path(path), read_checkpoint(path, fix=_PATH_FIX if fix is None else fix))
 
 
 def read_checkpoint(path, *, fix: str = _PATH_FIX) -> dict:
@@ -85,12 +165,13 @@ def read_plain(path, *, fix: str) -> object:
                               f"({type(err).__name__}). {fix}") from None
 
 
-def load_state_dict(model: torch.nn.Module, state: dict, *, source: str) -> None:
+def load_state_dict(model: torch.nn.Module, state: dict, *, source: str, fix: str = "") -> None:
     """Load `state` into `model`, explaining any mismatch instead of failing obscurely.
 
     Nothing is loaded unless every key and shape fits. BatchNorm's
     ``num_batches_tracked``, absent from old checkpoints, keeps the model's
-    value, as ``torch.nn.Module.load_state_dict`` does.
+    value, as ``torch.nn.Module.load_state_dict`` does. The values are
+    copied into the model's own tensors: `state` is never aliased.
 
     Raises
     ------
@@ -110,9 +191,9 @@ def load_state_dict(model: torch.nn.Module, state: dict, *, source: str) -> None
     if problems:
         raise CheckpointError(
             f"{source} does not fit {type(model).__name__}: " + "; ".join(problems)
-            + ". Is it for another architecture or another number of classes?"
+            + ". Is it for another architecture or another number of classes?" + (f" {fix}" if fix else "")
         )
     try:
-        model.load_state_dict(state)
+        model.load_state_dict(state)  # copies (never assign=True): the caller's `state` stays unshared
     except RuntimeError as err:  # e.g. a sparse tensor where the model has a dense one
-        raise CheckpointError(f"{source} does not fit {type(model).__name__}: {err}") from None
+        raise CheckpointError(f"{source} does not fit {type(model).__name__}: {err}" + (f" {fix}" if fix else "")) from None

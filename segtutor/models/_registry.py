@@ -26,10 +26,9 @@ MODEL_NAMES: list[str] = sorted(torchvision.models.list_models(module=torchvisio
 
 def _torchvision_spec(name: str) -> ModelSpec:
     weights = torchvision.models.get_model_weights(name).DEFAULT
-    return ModelSpec(
-        name=name, builder=torchvision.models.get_model_builder(name), categories=tuple(weights.meta["categories"]),
-        transforms=weights.transforms, palette="voc",  # all six are trained on COCO with PASCAL VOC's 21 labels
-        checkpoint=weights.url, weights=weights,
+    return ModelSpec(  # the weights entry gives the checkpoint's URL, the class names and the transforms
+        name=name, builder=torchvision.models.get_model_builder(name), weights=weights,
+        palette="voc",  # all six are trained on COCO with PASCAL VOC's 21 labels
     )
 
 
@@ -39,13 +38,17 @@ LOADABLE_MODELS: list[str] = list(_SPECS)
 """Names :func:`segtutor.load_model` accepts: torchvision's models, then segtutor's own."""
 
 
-def get_spec(name: str) -> ModelSpec:
-    """Look up a model by name.
+def get_spec(name: str | ModelSpec) -> ModelSpec:
+    """Look up a model by name: the one place a model's name becomes its spec.
+
+    Everything public that takes a model name (:func:`segtutor.load_model`,
+    :func:`segtutor.checkpoint_path`, ...) also takes its spec, turns a name
+    into the spec here, once, and passes the spec on.
 
     Parameters
     ----------
-    name : str
-        One of :data:`LOADABLE_MODELS`.
+    name : str or ModelSpec
+        One of :data:`LOADABLE_MODELS`, or a spec, returned as it is.
 
     Returns
     -------
@@ -63,6 +66,8 @@ def get_spec(name: str) -> ModelSpec:
     >>> spec.weights.name, spec.has_aux, len(spec.categories), spec.metrics["miou"], spec.palette
     ('COCO_WITH_VOC_LABELS_V1', True, 21, 63.7, 'voc')
     """
+    if isinstance(name, ModelSpec):
+        return name
     if not isinstance(name, str) or name not in _SPECS:
         raise ValueError(f"`name` must be one of {', '.join(LOADABLE_MODELS)}, got {name!r}")
     return _SPECS[name]
@@ -121,7 +126,7 @@ def _names(model) -> list[str]:
             raise ValueError(f"`model` must be a model name, a model from segtutor.load_model or a list of class names; "
                              f"a {type(model).__name__} carries no spec, so pass its class names")
         return list(spec.categories)
-    if isinstance(model, str):
+    if isinstance(model, (str, ModelSpec)):
         return list(get_spec(model).categories)
     return list(model)
 

@@ -12,11 +12,9 @@ describes it to :mod:`segtutor.models._registry`.
 from __future__ import annotations
 
 import io
-import os
 import pickle
 import re
 from collections import OrderedDict
-from dataclasses import replace
 from pathlib import Path
 
 import torch
@@ -25,10 +23,9 @@ import torchvision.transforms as T
 from torch import nn
 
 from .._checks import check_batch, is_int
-from ._checkpoints import CheckpointError, load_state_dict, read_plain
-from ..data import IMAGENET_MEAN, IMAGENET_STD
-from ..data import SCENE_CLASSES
-from ._spec import ModelSpec
+from ..data import IMAGENET_MEAN, IMAGENET_STD, SCENE_CLASSES
+from ._checkpoints import SHIPPED_FIX, Checkpoint, CheckpointError, check_weights, read_plain
+from ._spec import ModelSpec, ShippedWeights
 
 __all__ = ["TINY_CHECKPOINT", "TinySegNet", "load_tiny_model", "save_tiny_model"]
 
@@ -88,6 +85,14 @@ class TinySegNet(nn.Module):
         self.full_resolution = _conv(3, w0 // 2)
         self.head = _conv(w0 + w0 // 2, w0)
         self.classifier = nn.Conv2d(w0, num_classes, 1)
+
+    @property
+    def classes(self) -> tuple[str, ...]:
+        """Class names, from the spec the model carries (see :func:`load_tiny_model`); else the scenes' or ids."""
+        spec = ModelSpec.of(self)
+        if spec is not None:
+            return spec.categories
+        return SCENE_CLASSES if self.num_classes == len(SCENE_CLASSES) else tuple(map(str, range(self.num_classes)))
 
     def forward(self, batch: torch.Tensor) -> OrderedDict:
         """Return ``OrderedDict(out=logits)``, logits float of shape [N, num_classes, H, W]."""
@@ -159,6 +164,9 @@ def save_tiny_model(model: TinySegNet, path, *, classes=SCENE_CLASSES, meta: dic
 def load_tiny_model(*, weights="pretrained", num_classes: int = len(SCENE_CLASSES)) -> TinySegNet:
     """Build the tiny segmenter in eval mode, with the shipped, random or your own weights.
 
+    Every call returns a new model, built by the spec's one build path
+    (:meth:`segtutor.models.ModelSpec.build`), as :func:`segtutor.load_model` does.
+
     Parameters
     ----------
     weights : {"pretrained", "random"} or str or os.PathLike, optional
@@ -184,46 +192,34 @@ def load_tiny_model(*, weights="pretrained", num_classes: int = len(SCENE_CLASSE
     ------
     TypeError
         If `weights` is neither a string nor a path.
+    ValueError
+        If `weights` is a misspelt choice (a string that is no file and has no
+        suffix, e.g. ``"pretraind"``), or the checkpoint's class count
+        differs from `num_classes`.
     FileNotFoundError
         If the checkpoint file does not exist.
     CheckpointError
         If the file is empty, corrupt, truncated, holds code (refused unread),
         is not a tiny-model checkpoint, or its fields or tensors do not fit
         (missing keys, wrong widths or shapes). The message names the file and the fix.
-    ValueError
-        If its class count differs from `num_classes`.
 
     Examples
     --------
     >>> model = load_tiny_model()
-    >>> model.classes
-    ('background', 'disc', 'square', 'triangle', 'ring')
+    >>> model.classes, load_tiny_model() is model
+    (('background', 'disc', 'square', 'triangle', 'ring'), False)
     """
-    if not isinstance(weights, (str, os.PathLike)):
-        raise TypeError(f"`weights` must be 'pretrained', 'random' or a checkpoint path, got {type(weights).__name__}")
-    if weights == "random":
-        model = TinySegNet(num_classes)
-        return _ready(model, SCENE_CLASSES if num_classes == len(SCENE_CLASSES) else tuple(map(str, range(num_classes))))
-    path = TINY_CHECKPOINT if weights == "pretrained" else Path(weights)
-    checkpoint, fix = _read_checkpoint(path)
-    if checkpoint["num_classes"] != num_classes:
+    choice = check_weights(weights)
+    if choice == "random":
+        spec = TINY_SPEC if num_classes == len(SCENE_CLASSES) else TINY_SPEC.relabelled(map(str, range(num_classes)))
+        return spec.build()
+    path, fix = (TINY_CHECKPOINT, SHIPPED_FIX) if choice == "pretrained" else (choice, None)
+    checkpoint = read_tiny_checkpoint(path, fix=fix)
+    if checkpoint.arguments["num_classes"] != num_classes:
         raise ValueError(
-            f"checkpoint {path} predicts {checkpoint['num_classes']} classes ({', '.join(checkpoint['classes'])}), "
-            f"but num_classes={num_classes}; pass num_classes={checkpoint['num_classes']} to load it")
-    model = TinySegNet(num_classes, widths=tuple(checkpoint["widths"]))
-    state = {k: v.float() if v.is_floating_point() else v for k, v in checkpoint["state_dict"].items()}
-    try:
-        load_state_dict(model, state, source=f"checkpoint file '{path}'")
-    except CheckpointError as err:
-        raise CheckpointError(f"{err} {fix}") from None
-    return _ready(model, tuple(checkpoint["classes"]))
-
-
-def _ready(model: TinySegNet, classes: tuple[str, ...]) -> TinySegNet:
-    """Name the classes, attach the spec (with those classes) and switch to eval mode."""
-    model.classes = classes
-    spec = TINY_SPEC if classes == TINY_SPEC.categories else replace(TINY_SPEC, categories=classes)
-    return spec.attach(model).eval()
+            f"checkpoint {path} predicts {len(checkpoint.categories)} classes ({', '.join(checkpoint.categories)}), "
+            f"but num_classes={num_classes}; pass num_classes={len(checkpoint.categories)} to load it")
+    return TINY_SPEC.build(checkpoint)
 
 
 def eval_transforms() -> T.Compose:
@@ -242,19 +238,32 @@ _MAX_WIDTH = 1024
 """Widest layer a checkpoint may ask for: bounds the memory a damaged or hostile file can make us allocate."""
 
 
-def _read_checkpoint(path: Path) -> tuple[dict, str]:
-    """The checkpoint, read by segtutor's one safe reader and checked field by field, and the fix for a bad one."""
-    if not path.is_file():
-        raise FileNotFoundError(f"`weights` checkpoint not found: {path}")
-    fix = ("Reinstall segtutor to restore it." if path == TINY_CHECKPOINT
-           else "Save it again with segtutor.models.save_tiny_model(model, path).")
+def read_tiny_checkpoint(path, *, fix: str | None = None) -> Checkpoint:
+    """Read a checkpoint written by :func:`save_tiny_model`, by segtutor's one safe reader, checked field by field.
+
+    The tiny model's reader (:data:`TINY_SPEC`'s ``reader``): its state (in
+    float32), its architecture (``num_classes``, ``widths``) and its class names.
+
+    Raises
+    ------
+    FileNotFoundError
+        If `path` does not exist.
+    CheckpointError
+        If the file is unreadable, holds code, is not a tiny-model checkpoint
+        or is damaged; the message names the file and ends with `fix`
+        (default: save it again with :func:`save_tiny_model`).
+    """
+    path = Path(path)
+    fix = "Save it again with segtutor.models.save_tiny_model(model, path)." if fix is None else fix
     checkpoint = read_plain(path, fix=fix)
     if not isinstance(checkpoint, dict) or checkpoint.get("format") != _FORMAT:
         raise CheckpointError(f"`weights` must be a checkpoint written by save_tiny_model ({_FORMAT}), but {path} is not. {fix}")
     problem = _field_problem(checkpoint)
     if problem:
         raise CheckpointError(f"checkpoint file '{path}' is damaged: {problem}. {fix}")
-    return checkpoint, fix
+    state = {k: v.float() if v.is_floating_point() else v for k, v in checkpoint["state_dict"].items()}
+    arguments = {"num_classes": checkpoint["num_classes"], "widths": tuple(checkpoint["widths"])}
+    return Checkpoint(path, state, arguments, tuple(checkpoint["classes"]), fix)
 
 
 def _field_problem(checkpoint: dict) -> str | None:
@@ -275,8 +284,9 @@ def _field_problem(checkpoint: dict) -> str | None:
 
 
 TINY_SPEC = ModelSpec(
-    name="tiny", builder=TinySegNet, categories=SCENE_CLASSES, transforms=eval_transforms, palette="scenes",
-    checkpoint=TINY_CHECKPOINT, loader=load_tiny_model, note="trained here on synthetic shapes",
+    name="tiny", builder=TinySegNet, palette="scenes", reader=read_tiny_checkpoint, note="trained here on synthetic shapes",
+    weights=ShippedWeights(TINY_CHECKPOINT, transforms=eval_transforms, meta={"categories": list(SCENE_CLASSES)},
+                           name="SCENES_V1"),
 )
-"""The tiny model's entry in :mod:`segtutor.models._registry`: its classes are the scenes', its
-checkpoint ships with segtutor and is read by :func:`load_tiny_model`."""
+"""The tiny model's entry in :mod:`segtutor.models._registry`: its weights ship with segtutor, its classes are the
+scenes', its checkpoints are read by :func:`read_tiny_checkpoint`."""

@@ -17,9 +17,10 @@ from urllib.parse import urlparse
 
 import torch
 
-from ._checkpoints import CheckpointError
-from ._registry import MODEL_NAMES, get_spec
 from .._table import ModelTable
+from ._checkpoints import SHIPPED_FIX, CheckpointError, file_signature
+from ._registry import MODEL_NAMES, get_spec
+from ._spec import ModelSpec
 
 __all__ = ["WeightsUnavailableError", "checkpoint_path", "download_weights", "offline", "weights_status"]
 
@@ -40,12 +41,17 @@ def offline() -> bool:
     return os.environ.get("SEGTUTOR_OFFLINE", "").strip().lower() not in ("", "0", "false", "no")
 
 
-def checkpoint_path(name: str) -> Path:
+def checkpoint_path(name: str | ModelSpec) -> Path:
     """Return where a model's pretrained weights are, or will be once downloaded.
 
     For torchvision's models that is torchvision's cache,
     ``$TORCH_HOME/hub/checkpoints/<file name from the weights URL>``; for a
     model whose checkpoint ships with segtutor, the shipped file.
+
+    Parameters
+    ----------
+    name : str or ModelSpec
+        One of :data:`segtutor.LOADABLE_MODELS`, or its spec.
 
     Examples
     --------
@@ -58,16 +64,17 @@ def checkpoint_path(name: str) -> Path:
     return Path(torch.hub.get_dir()) / "checkpoints" / os.path.basename(urlparse(source).path)
 
 
-def download_weights(name: str, *, progress: bool = True) -> Path:
+def download_weights(name: str | ModelSpec, *, progress: bool = True) -> Path:
     """Make sure a model's pretrained weights are in torchvision's cache.
 
     Downloads them if needed, with a progress bar, and checks the SHA-256
-    prefix that torchvision publishes in the file name.
+    prefix that torchvision publishes in the file name. For a model whose
+    weights ship with segtutor, returns the shipped file.
 
     Parameters
     ----------
-    name : str
-        One of :data:`segtutor.models.MODEL_NAMES`.
+    name : str or ModelSpec
+        One of :data:`segtutor.models.LOADABLE_MODELS`, or its spec.
     progress : bool, optional
         Show a progress bar while downloading.
 
@@ -83,21 +90,26 @@ def download_weights(name: str, *, progress: bool = True) -> Path:
         timeout, a wrong hash) or ``SEGTUTOR_OFFLINE`` is set.
     CheckpointError
         If a cached file fails its hash check (see :func:`verify_cached`).
+    FileNotFoundError
+        If a file that ships with segtutor is missing.
     """
-    path = checkpoint_path(name)
+    spec = get_spec(name)
+    path = checkpoint_path(spec)
     if path.is_file():
-        return verify_cached(name)
-    url = get_spec(name).checkpoint
+        return verify_cached(spec)
+    url = spec.checkpoint
+    if isinstance(url, Path):
+        raise FileNotFoundError(f"checkpoint file '{path}', shipped with segtutor, is missing. {SHIPPED_FIX}")
     if offline():
-        _raise_unavailable(name, path, "SEGTUTOR_OFFLINE is set, so no download was tried")
+        _raise_unavailable(spec.name, path, "SEGTUTOR_OFFLINE is set, so no download was tried")
     path.parent.mkdir(parents=True, exist_ok=True)
     hash_prefix = path.stem.rsplit("-", 1)[-1]
     try:
         with _socket_timeout(DOWNLOAD_TIMEOUT):
             torch.hub.download_url_to_file(url, str(path), hash_prefix, progress=progress)
     except (OSError, RuntimeError) as err:  # URLError, timeouts, a bad hash
-        _raise_unavailable(name, path, f"downloading {url} failed: {type(err).__name__}: {err}")
-    _VERIFIED[str(path.resolve())] = _signature(path)  # torch.hub checked the hash prefix while downloading
+        _raise_unavailable(spec.name, path, f"downloading {url} failed: {type(err).__name__}: {err}")
+    _VERIFIED[str(path.resolve())] = file_signature(path)  # torch.hub checked the hash prefix while downloading
     return path
 
 
@@ -125,11 +137,6 @@ def _socket_timeout(seconds: float):
 _VERIFIED: dict[str, tuple] = {}  # files whose hash matched in this process: path -> (size, mtime_ns, inode)
 
 
-def _signature(path: Path) -> tuple:
-    stat = path.stat()
-    return stat.st_size, stat.st_mtime_ns, stat.st_ino
-
-
 def _expected_prefix(path: Path) -> str:
     """The SHA-256 prefix in a cached file's name: torchvision's ``<name>-<hash prefix>.pth`` convention."""
     found = torch.hub.HASH_REGEX.search(path.name)
@@ -138,7 +145,7 @@ def _expected_prefix(path: Path) -> str:
 
 def _hash_problem(path: Path) -> str | None:
     """Why `path` fails the check of the SHA-256 prefix in its name, or None when it passes (once per process)."""
-    key, signature = str(path.resolve()), _signature(path)
+    key, signature = str(path.resolve()), file_signature(path)
     if _VERIFIED.get(key) == signature:
         return None
     expected = _expected_prefix(path)
@@ -153,26 +160,36 @@ def _hash_problem(path: Path) -> str | None:
     return None
 
 
-def verify_cached(name: str) -> Path:
+def verify_cached(name: str | ModelSpec) -> Path:
     """Check a model's cached file against the SHA-256 prefix in its name; hash it once per process.
 
     Returns the cached file. Raises FileNotFoundError if it is not cached, and
     CheckpointError if its hash does not match (corrupt, truncated or not the
     official file); the message names the file and the fix.
     """
-    path = checkpoint_path(name)
+    spec = get_spec(name)
+    path = checkpoint_path(spec)
     if not path.is_file():
         raise FileNotFoundError(f"no cached checkpoint file '{path}'")
     problem = _hash_problem(path)
     if problem:
         raise CheckpointError(f"cached checkpoint file '{path}' fails its hash check ({problem}): it is corrupt, "
-                              f"truncated or not the official file. {cache_fix(name)}")
+                              f"truncated or not the official file. {cache_fix(spec)}")
     return path
 
 
-def cache_fix(name: str) -> str:
-    """The fix for a bad file in the cache."""
-    return f"Delete it and download it again (python -m segtutor weights download {name})."
+def cache_fix(name: str | ModelSpec) -> str:
+    """The fix for a bad pretrained checkpoint: download it again, or reinstall segtutor for a shipped one.
+
+    Examples
+    --------
+    >>> cache_fix("fcn_resnet50")
+    'Delete it and download it again (python -m segtutor weights download fcn_resnet50).'
+    """
+    spec = get_spec(name)
+    if isinstance(spec.checkpoint, Path):
+        return SHIPPED_FIX
+    return f"Delete it and download it again (python -m segtutor weights download {spec.name})."
 
 
 def weights_status() -> ModelTable:
@@ -188,9 +205,10 @@ def weights_status() -> ModelTable:
     """
     rows = []
     for name in MODEL_NAMES:
-        path = checkpoint_path(name)
+        spec = get_spec(name)
+        path = checkpoint_path(spec)
         cached = path.is_file()
-        size = path.stat().st_size / 1e6 if cached else get_spec(name).weights.meta["_file_size"]
+        size = path.stat().st_size / 1e6 if cached else spec.weights.meta["_file_size"]
         status = ("failing" if _hash_problem(path) else "cached") if cached else "missing"
         rows.append({"model": name, "file": path.name, "status": status,
                      "size (MB)": f"{size:.1f}" if cached else f"{size:.1f} to download"})

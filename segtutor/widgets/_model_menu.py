@@ -33,7 +33,7 @@ def model_label(name: str) -> str:
     ...     model_label("fcn_resnet101")  # nothing cached
     'fcn_resnet101 (random weights: pretrained not cached)'
     """
-    if not checkpoint_path(name).is_file():
-        return f"{name} (random weights: pretrained not cached)"
-    note = get_spec(name).note
-    return f"{name} ({note})" if note else name
+    spec = get_spec(name)
+    if not checkpoint_path(spec).is_file():
+        return f"{spec.name} (random weights: pretrained not cached)"
+    return f"{spec.name} ({spec.note})" if spec.note else spec.name
