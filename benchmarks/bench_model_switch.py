@@ -45,7 +45,7 @@ def _median_ms(action, repeats: int) -> float:
 
 def _fake_pretrained(name: str) -> None:
     """A random checkpoint under `name`'s official file name, passing the hash check (stands for a download)."""
-    path = segtutor.checkpoint_path(name)
+    path = segtutor.models.checkpoint_path(name)
     path.parent.mkdir(parents=True, exist_ok=True)
     torch.save(load_model(name, weights="random", device="cpu").state_dict(), path)
     original = weights_module._expected_prefix

@@ -170,7 +170,7 @@ def test_one_pretrained_else_random_path_says_what_it_fell_back_to(torch_home):
     assert model is not segtutor.models.load_with_fallback("lraspp_mobilenet_v3_large")[0]  # a new model every call
     model, weights, note = segtutor.models.load_with_fallback("tiny")
     assert (weights, note) == ("pretrained", "Loaded tiny with pretrained weights tiny.pt, shipped with segtutor.")
-    assert model is not segtutor.load_with_fallback("tiny")[0] and same_state(model, load_model("tiny").state_dict())
+    assert model is not segtutor.models.load_with_fallback("tiny")[0] and same_state(model, load_model("tiny").state_dict())
 
 
 def test_lesson_model_uses_pretrained_weights_when_cached(torch_home, capsys, monkeypatch):
@@ -244,7 +244,7 @@ def test_changing_one_loaded_model_changes_no_other(torch_home):
                 layer.running_mean.add_(5)
     mine.train()  # mode
     mine.to(torch.float64)  # and dtype
-    for model in (other, load_model("tiny", device="cpu"), segtutor.load_with_fallback("tiny")[0],
+    for model in (other, load_model("tiny", device="cpu"), segtutor.models.load_with_fallback("tiny")[0],
                   segtutor.load_tiny_model()):
         assert same_state(model, reference) and not model.training
     assert np.array_equal(segtutor.segment(image, model="tiny"), before)
@@ -305,8 +305,8 @@ def test_the_name_becomes_a_spec_once_per_load(torch_home, monkeypatch):
     cache_random_state("lraspp_mobilenet_v3_large", monkeypatch, marker=0.5)
     looked_up.clear()
     load_model("lraspp_mobilenet_v3_large")
-    segtutor.load_with_fallback("fcn_resnet50")  # falls back to random weights
-    segtutor.load_with_fallback("tiny")
+    segtutor.models.load_with_fallback("fcn_resnet50")  # falls back to random weights
+    segtutor.models.load_with_fallback("tiny")
     assert looked_up == ["lraspp_mobilenet_v3_large", "fcn_resnet50", "tiny"]
 
 
@@ -319,7 +319,7 @@ def test_load_model_takes_a_spec():
 
 
 def test_a_tiny_checkpoint_with_its_own_classes_loads_with_them(tmp_path):
-    path = segtutor.save_tiny_model(segtutor.TinySegNet(num_classes=3, widths=(4, 4, 8, 8)), tmp_path / "three.pt",
+    path = segtutor.models.save_tiny_model(segtutor.TinySegNet(num_classes=3, widths=(4, 4, 8, 8)), tmp_path / "three.pt",
                                     classes=["sky", "sea", "boat"])
     model = load_model("tiny", weights=path, device="cpu")
     assert model.classes == ("sky", "sea", "boat") and segtutor.class_names(model) == ["sky", "sea", "boat"]

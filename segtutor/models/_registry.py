@@ -42,7 +42,7 @@ def get_spec(name: str | ModelSpec) -> ModelSpec:
     """Look up a model by name: the one place a model's name becomes its spec.
 
     Everything public that takes a model name (:func:`segtutor.load_model`,
-    :func:`segtutor.checkpoint_path`, ...) also takes its spec, turns a name
+    :func:`segtutor.models.checkpoint_path`, ...) also takes its spec, turns a name
     into the spec here, once, and passes the spec on.
 
     Parameters
