@@ -195,12 +195,15 @@ def _place(logits: torch.Tensor, size: tuple[int, int], box: tuple[int, int, int
 
 def _resized_blocks(logits: torch.Tensor, size: tuple[int, int]):
     """Yield ``(first column, block)``: `logits` bilinearly resized to `size` (height, width), each block a run of
-    whole columns of at most :data:`TILE_BYTES` (all of it at once when it fits, or when a side is 128 or less).
+    whole columns of at most :data:`TILE_BYTES`. When it fits, or a side is 128 or less, one block: the plain
+    ``F.interpolate`` of the logits as they are.
 
-    The blocks are bit for bit the columns of ``F.interpolate(logits.contiguous(), size, mode="bilinear")``:
-    torch resizes each input row along the width, then blends two such rows per output row, weights depending
-    only on (input size, output size, index). Resizing the width of every row once, then the height of each
-    block of columns, repeats the same arithmetic (a side resized to its own size is copied exactly).
+    Otherwise the blocks are bit for bit the columns of ``F.interpolate(logits.contiguous(), size,
+    mode="bilinear")`` on the CPU (tests/test_segment.py checks it): torch resizes each input row along the
+    width, then blends two such rows per output row, weights depending only on (input size, output size,
+    index). Resizing the width of every row once, then the height of each block of columns, repeats the same
+    arithmetic (a side resized to its own size is copied exactly). Exception: with 3 classes on one thread,
+    torch's whole resize uses its channels-last kernel, equal to the last bit or so only.
     Peak: the width-resized rows, C x h x W (h the logits' height), plus one block.
     """
     height, width = size
