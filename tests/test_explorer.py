@@ -107,6 +107,45 @@ print("quiet")
     assert done.stdout.strip() == "quiet", done.stderr[-2000:]
 
 
+def _result_bytes(model, key, preprocessing="weights"):
+    """What one cached result weighs: its labels and probabilities, and the image its key holds."""
+    labels, probs, _, _ = cache.segment_cached(model, key, preprocessing)
+    image = images.explorer_image(key)
+    return labels.nbytes + probs.nbytes + image.width * image.height * 3
+
+
+def test_the_cache_evicts_the_least_recently_used_result_by_bytes(monkeypatch):
+    size = _result_bytes("tiny", "scene-0")  # 160x160 scenes, 5 classes: all results weigh the same
+    assert size == 160 * 160 * (8 + 5 * 4 + 3)
+    cache.segment_cached.cache_clear()
+    monkeypatch.setattr(cache, "CACHE_BYTES", 2 * size)
+    a = cache.segment_cached("tiny", "scene-0", "weights")[0]
+    cache.segment_cached("tiny", "scene-1", "weights")
+    assert cache.segment_cached.cache_info() == cache.CacheInfo(0, 2, 2, 2 * size, 2 * size)
+    assert cache.segment_cached("tiny", "scene-0", "weights")[0] is a  # a hit: scene-1 is now the oldest use
+    cache.segment_cached("tiny", "scene-2", "weights")  # over the budget: scene-1 goes
+    assert cache.segment_cached.cache_info() == cache.CacheInfo(1, 3, 2, 2 * size, 2 * size)
+    assert cache.segment_cached("tiny", "scene-0", "weights")[0] is a
+    cache.segment_cached("tiny", "scene-1", "weights")
+    assert cache.segment_cached.cache_info().misses == 4  # scene-1 was computed again
+
+
+def test_a_result_bigger_than_the_budget_is_returned_but_not_kept(monkeypatch):
+    size = _result_bytes("tiny", "scene-0")
+    monkeypatch.setattr(cache, "CACHE_BYTES", 2 * size)
+    cache.segment_cached.cache_clear()
+    kept = cache.segment_cached("tiny", "scene-0", "weights")[0]
+    big = Image.fromarray(make_scenes(1, size=300, seed=4)[0][0])  # 300x300: more than twice a scene's bytes
+    key = images.register_image(big)
+    labels, probs, _, _ = cache.segment_cached("tiny", key, "weights")
+    assert np.array_equal(labels, segment(big, model=load_model("tiny"))) and probs.shape == (5, 300, 300)
+    assert not labels.flags.writeable and not probs.flags.writeable
+    assert cache.segment_cached.cache_info() == cache.CacheInfo(0, 2, 1, size, 2 * size)  # scene-0 stays
+    assert cache.segment_cached("tiny", "scene-0", "weights")[0] is kept
+    cache.segment_cached("tiny", key, "weights")
+    assert cache.segment_cached.cache_info().misses == 3
+
+
 def test_content_key_follows_the_pixels_not_the_object():
     a, b = _two_scenes()
     assert images.content_key(a) == images.content_key(a.copy()) != images.content_key(b)

@@ -1,3 +1,4 @@
+import sys
 from collections import OrderedDict
 
 import numpy as np
@@ -163,3 +164,92 @@ def test_a_model_left_in_train_mode_gives_the_eval_answer_and_is_left_as_it_was(
     np.testing.assert_array_equal(probs, expected_probs)
     assert all(torch.equal(v, state[k]) for k, v in model.state_dict().items())
     assert all(m.training for m in model.modules())
+
+
+# --- memory: the logits are resized and labelled a block of columns at a time (issue 19, item 3) ---
+
+SEGMENT_MODULE = sys.modules["segtutor.segment"]  # `segtutor.segment` is the function
+
+
+class FixedLogits(torch.nn.Module):
+    """Returns the same logits whatever the batch: the test controls exactly what segment() resizes."""
+
+    def __init__(self, logits):
+        super().__init__()
+        self.logits = torch.nn.Parameter(logits, requires_grad=False)
+
+    def forward(self, batch):
+        return OrderedDict(out=self.logits.clone())
+
+
+def _reference(logits, height, width):
+    """Independent of segment(): the whole logits resized at once, then the first class of highest score."""
+    resized = torch.nn.functional.interpolate(logits.contiguous(), size=(height, width), mode="bilinear", align_corners=False)
+    return resized[0].argmax(dim=0).numpy(), resized[0].softmax(dim=0).numpy()
+
+
+def _fixed(num_classes, height, width, seed):
+    generator = torch.Generator().manual_seed(seed)
+    return torch.randn(1, num_classes, height, width, generator=generator) * 3
+
+
+# (logits height, width, photo height, width, classes): sides not multiples of a block, a wide photo,
+# logits bigger than the photo (downsizing), 2, 5 and 21 classes
+BLOCK_CASES = [(65, 87, 300, 451, 5), (40, 300, 150, 1201, 2), (150, 129, 331, 283, 21), (300, 220, 257, 170, 4)]
+
+
+@pytest.mark.parametrize("shape", BLOCK_CASES)
+@pytest.mark.parametrize("tile_bytes", [1, 40_000, 10**9])  # one column per block, a few columns, all at once
+def test_blockwise_labels_equal_the_whole_resize_bit_for_bit(shape, tile_bytes, monkeypatch):
+    rows, cols, height, width, num_classes = shape
+    logits = _fixed(num_classes, rows, cols, seed=sum(shape))
+    monkeypatch.setattr(SEGMENT_MODULE, "TILE_BYTES", tile_bytes)
+    photo = np.zeros((height, width, 3), np.uint8)
+    labels = segment(photo, model=FixedLogits(logits), preprocessing=lambda picture: torch.zeros(3, rows, cols))
+    expected, _ = _reference(logits, height, width)
+    assert labels.dtype == np.int64 and np.array_equal(labels, expected)
+    if tile_bytes < 10**9:  # in blocks, channels-last logits (what load_model's CPU models return) too
+        again = segment(photo, model=FixedLogits(logits.contiguous(memory_format=torch.channels_last)),
+                        preprocessing=lambda picture: torch.zeros(3, rows, cols))
+        assert np.array_equal(again, expected)
+
+
+@pytest.mark.parametrize("size", [(600, 451), (451, 600), (1000, 700)])
+def test_blockwise_labels_inside_the_seed_crop_box(size, monkeypatch):
+    width, height = size
+    logits = _fixed(5, 28, 28, seed=width)
+    monkeypatch.setattr(SEGMENT_MODULE, "TILE_BYTES", 5 * 4 * 300 * 7)
+    labels, probs = segment(np.zeros((height, width, 3), np.uint8), model=FixedLogits(logits), preprocessing="seed",
+                            return_probs=True)
+    left, top, right, bottom = crop_box(size)
+    expected, expected_probs = _reference(logits, bottom - top, right - left)
+    assert np.array_equal(labels[top:bottom, left:right], expected)
+    np.testing.assert_allclose(probs[:, top:bottom, left:right], expected_probs, rtol=1e-6, atol=1e-7)
+    outside = np.ones((height, width), bool)
+    outside[top:bottom, left:right] = False
+    assert (labels[outside] == 255).all() and np.isnan(probs[:, outside]).all()
+    assert not np.isnan(probs[:, ~outside]).any()
+
+
+def test_without_probabilities_no_full_size_array_is_built(monkeypatch):
+    # 21 classes x 800 x 1000 float32 = 67 MB, more than one block of TILE_BYTES (64 MiB)
+    logits = _fixed(21, 104, 130, seed=3)
+    height, width = 800, 1000
+    assert 21 * height * width * 4 > SEGMENT_MODULE.TILE_BYTES
+    resize, outputs = torch.nn.functional.interpolate, []
+
+    def spy(*args, **kwargs):
+        resized = resize(*args, **kwargs)
+        outputs.append(resized.shape)
+        return resized
+
+    monkeypatch.setattr(torch.nn.functional, "interpolate", spy)
+    labels = segment(np.zeros((height, width, 3), np.uint8), model=FixedLogits(logits),
+                     preprocessing=lambda picture: torch.zeros(3, 104, 130))
+    assert labels.shape == (height, width) and len(outputs) >= 3
+    assert outputs[0] == (1, 21, 104, width)  # the width resized, at the logits' height
+    assert all(shape[2:] != (height, width) for shape in outputs)
+    assert all(shape[1] * shape[2] * shape[3] * 4 <= SEGMENT_MODULE.TILE_BYTES for shape in outputs[1:])
+    monkeypatch.setattr(torch.nn.functional, "interpolate", resize)
+    assert np.array_equal(labels, _reference(logits, height, width)[0])
+

@@ -14,7 +14,11 @@ from ._loading import load_model
 from ..data import seed_transform
 from ._spec import ModelSpec
 
-__all__ = ["MIN_IMAGE_SIDE", "crop_box", "segment"]
+__all__ = ["MIN_IMAGE_SIDE", "TILE_BYTES", "crop_box", "segment"]
+
+TILE_BYTES = 64 * 2**20
+"""Most bytes of resized logits (all classes, a block of columns) :func:`segment` holds at once:
+a 12-MP photo is labelled block by block, never through a full-size C x H x W array."""
 
 MIN_IMAGE_SIDE = 32
 """Smallest image side :func:`segment` accepts. The networks' deepest features
@@ -79,14 +83,19 @@ def segment(image, *, model, preprocessing="weights", return_probs: bool = False
         PIL image to a normalized float ``[3, H, W]`` tensor that covers the
         whole photo (no crop). The logits are resized back to the photo's size.
     return_probs : bool, optional
-        Also return the per-class probabilities.
+        Also return the per-class probabilities, a full-size float32 (C, H, W)
+        array. Without them the logits are resized and labelled a block of
+        columns at a time (:data:`TILE_BYTES`), so a 12-MP photo needs no
+        C x H x W array.
     ignore_index : int, optional
         Label of pixels the model did not see; not a class id of the model.
 
     Returns
     -------
     labels : numpy.ndarray
-        int64 (H, W) class map, the photo's height and width.
+        int64 (H, W) class map, the photo's height and width: the class of
+        highest resized logit (the first of equal ones), `ignore_index` where
+        the model did not look.
     probs : numpy.ndarray, only if `return_probs`
         float32 (C, H, W) softmax probabilities; NaN where the model did not look.
 
@@ -129,8 +138,7 @@ def segment(image, *, model, preprocessing="weights", return_probs: bool = False
     logits = predict(model, batch.unsqueeze(0)).float()
     check_ignore_index(ignore_index, num_classes=logits.shape[1])  # a class id would hide the unseen border
     box = crop_box(image.size) if preprocessing == "seed" else (0, 0, image.width, image.height)
-    probs = _place(logits, image.size, box)
-    labels = np.where(np.isnan(probs[0]), ignore_index, probs.argmax(axis=0)).astype(np.int64)
+    labels, probs = _place(logits, image.size, box, ignore_index=ignore_index, return_probs=return_probs)
     return (labels, probs) if return_probs else labels
 
 
@@ -170,10 +178,45 @@ def _resize_of(transform) -> int | None:
     return size if isinstance(size, int) else None
 
 
-def _place(logits: torch.Tensor, size: tuple[int, int], box: tuple[int, int, int, int]) -> np.ndarray:
-    """Resize logits to `box`, softmax them, and place them on a NaN canvas of `size`."""
+def _place(logits: torch.Tensor, size: tuple[int, int], box: tuple[int, int, int, int], *,
+           ignore_index: int, return_probs: bool) -> tuple[np.ndarray, np.ndarray | None]:
+    """Resize `logits` to `box`, one block of columns at a time, and place the class of highest score (and, if
+    asked, the softmax) on canvases of `size`: `ignore_index` (NaN) outside the box."""
     left, top, right, bottom = box
-    inside = F.interpolate(logits, size=(bottom - top, right - left), mode="bilinear", align_corners=False)
-    canvas = np.full((logits.shape[1], size[1], size[0]), np.nan, dtype=np.float32)
-    canvas[:, top:bottom, left:right] = to_numpy(inside.softmax(dim=1)[0])
-    return canvas
+    labels = np.full((size[1], size[0]), ignore_index, dtype=np.int64)
+    probs = np.full((logits.shape[1], size[1], size[0]), np.nan, dtype=np.float32) if return_probs else None
+    for start, block in _resized_blocks(logits, (bottom - top, right - left)):
+        columns = slice(left + start, left + start + block.shape[3])
+        labels[top:bottom, columns] = to_numpy(block.argmax(dim=1)[0])  # the first of equal scores
+        if probs is not None:
+            probs[:, top:bottom, columns] = to_numpy(block.softmax(dim=1)[0])
+    return labels, probs
+
+
+def _resized_blocks(logits: torch.Tensor, size: tuple[int, int]):
+    """Yield ``(first column, block)``: `logits` bilinearly resized to `size` (height, width), each block a run of
+    whole columns of at most :data:`TILE_BYTES`. When it fits, or a side is 128 or less, one block: the plain
+    ``F.interpolate`` of the logits as they are.
+
+    Otherwise the blocks are bit for bit the columns of ``F.interpolate(logits.contiguous(), size,
+    mode="bilinear")`` on the CPU (tests/test_segment.py checks it): torch resizes each input row along the
+    width, then blends two such rows per output row, weights depending only on (input size, output size,
+    index). Resizing the width of every row once, then the height of each block of columns, repeats the same
+    arithmetic (a side resized to its own size is copied exactly). Exception: with 3 classes on one thread,
+    torch's whole resize uses its channels-last kernel, equal to the last bit or so only.
+    Peak: the width-resized rows, C x h x W (h the logits' height), plus one block.
+    """
+    height, width = size
+    per_column = logits.shape[1] * height * logits.element_size()
+    if per_column * width <= TILE_BYTES or min(size) <= 128:  # torch picks another kernel for H + W <= 128
+        yield 0, _resize(logits, size)
+        return
+    rows = _resize(logits.contiguous(), (logits.shape[2], width))
+    step = max(1, TILE_BYTES // per_column)
+    for start in range(0, width, step):
+        block = rows[..., start:start + step].contiguous()
+        yield start, _resize(block, (height, block.shape[3]))
+
+
+def _resize(logits: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
+    return F.interpolate(logits, size=size, mode="bilinear", align_corners=False)

@@ -4,12 +4,17 @@ The cache is keyed by the image's pixels (:func:`.images.content_key`), not
 by the key it is registered under: registering another image under a key
 never returns the old image's result. The arrays it returns are shared by
 every caller, so they are read-only: writing to them raises ``ValueError``.
+It holds at most :data:`CACHE_BYTES` (labels, probabilities and images),
+evicting the least recently used result first: a 25-MP upload's
+probabilities alone are about 2 GB with a 21-class model, so a count of
+entries bounds nothing.
 """
 
 from __future__ import annotations
 
+import threading
 import time
-from functools import lru_cache
+from collections import OrderedDict, namedtuple
 
 import numpy as np
 from PIL import Image
@@ -18,7 +23,14 @@ from ..models import load_with_fallback
 from ..models import segment
 from ._gallery import content_key, explorer_image
 
-__all__ = ["segment_cached"]
+__all__ = ["CACHE_BYTES", "CacheInfo", "segment_cached"]
+
+CACHE_BYTES = 512 * 2**20
+"""Most bytes the explorers' cache keeps: each result's labels and probabilities, and the image its key
+holds. A result bigger than this on its own is returned but not kept."""
+
+CacheInfo = namedtuple("CacheInfo", "hits misses currsize nbytes max_bytes")
+"""What :func:`segment_cached.cache_info` reports: ``currsize`` results holding ``nbytes`` bytes."""
 
 
 class _Content:
@@ -36,14 +48,53 @@ class _Content:
         return hash(self.key)
 
 
-@lru_cache(maxsize=64)
+_RESULTS: OrderedDict = OrderedDict()  # (model_name, content, preprocessing) -> (result, bytes), oldest use first
+_COUNTS = {"hits": 0, "misses": 0, "nbytes": 0}
+_LOCK = threading.Lock()
+
+
 def _segment(model_name: str, content: _Content, preprocessing: str) -> tuple[np.ndarray, np.ndarray, float, str]:
+    key = (model_name, content, preprocessing)
+    with _LOCK:
+        if key in _RESULTS:
+            _COUNTS["hits"] += 1
+            _RESULTS.move_to_end(key)
+            return _RESULTS[key][0]
+        _COUNTS["misses"] += 1
+    result = _compute(model_name, content.image, preprocessing)
+    size = result[0].nbytes + result[1].nbytes + _image_bytes(content.image)
+    with _LOCK:
+        if size <= CACHE_BYTES and key not in _RESULTS:  # a result too big on its own is returned, not kept
+            _RESULTS[key] = (result, size)
+            _COUNTS["nbytes"] += size
+            while _COUNTS["nbytes"] > CACHE_BYTES:
+                _COUNTS["nbytes"] -= _RESULTS.popitem(last=False)[1][1]  # the least recently used first
+    return result
+
+
+def _compute(model_name: str, image: Image.Image, preprocessing: str) -> tuple[np.ndarray, np.ndarray, float, str]:
     start = time.perf_counter()
     model, weights, _ = load_with_fallback(model_name)
-    labels, probs = segment(content.image, model=model, preprocessing=preprocessing, return_probs=True)
+    labels, probs = segment(image, model=model, preprocessing=preprocessing, return_probs=True)
     labels.setflags(write=False)
     probs.setflags(write=False)
     return labels, probs, time.perf_counter() - start, weights
+
+
+def _image_bytes(image: Image.Image) -> int:
+    """What the image the key holds on to weighs (the key keeps it alive)."""
+    return image.width * image.height * len(image.getbands())
+
+
+def _cache_info() -> CacheInfo:
+    with _LOCK:
+        return CacheInfo(_COUNTS["hits"], _COUNTS["misses"], len(_RESULTS), _COUNTS["nbytes"], CACHE_BYTES)
+
+
+def _cache_clear() -> None:
+    with _LOCK:
+        _RESULTS.clear()
+        _COUNTS.update(hits=0, misses=0, nbytes=0)
 
 
 def segment_cached(model_name: str, image_key: str, preprocessing: str) -> tuple[np.ndarray, np.ndarray, float, str]:
@@ -79,5 +130,5 @@ def segment_cached(model_name: str, image_key: str, preprocessing: str) -> tuple
     return _segment(model_name, _Content(explorer_image(image_key)), preprocessing)
 
 
-segment_cached.cache_info = _segment.cache_info
-segment_cached.cache_clear = _segment.cache_clear
+segment_cached.cache_info = _cache_info
+segment_cached.cache_clear = _cache_clear
