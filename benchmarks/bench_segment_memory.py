@@ -82,7 +82,7 @@ def _child(kind: str, model_name: str, size: tuple[int, int]) -> dict:
     import torch
 
     import segtutor
-    from segtutor.inference import predict
+    from segtutor.models import predict
 
     segment_module = sys.modules["segtutor.segment"]
     model = segtutor.load_model(model_name, weights="random", device="cpu")
