@@ -168,7 +168,7 @@ def test_a_model_left_in_train_mode_gives_the_eval_answer_and_is_left_as_it_was(
 
 # --- memory: the logits are resized and labelled a block of columns at a time (issue 19, item 3) ---
 
-SEGMENT_MODULE = sys.modules["segtutor.segment"]  # `segtutor.segment` is the function
+SEGMENT_MODULE = sys.modules["segtutor.models._segment"]  # `segtutor.segment` is the function
 
 
 class FixedLogits(torch.nn.Module):
