@@ -1,11 +1,11 @@
-"""Reproduce segtutor's shipped tiny segmenter, segtutor/data/tiny.pt.
+"""Reproduce segtutor's shipped tiny segmenter, segtutor/models/tiny.pt.
 
 Trains :class:`segtutor.TinySegNet` from scratch on :func:`segtutor.make_scenes`
 scenes, on the CPU, and saves it with :func:`segtutor.models.save_tiny_model`
 (float16 weights, with the settings and the training history in its
 ``meta``). Run from the repository root::
 
-    PYTHONPATH=$PWD python scripts/train_tiny.py            # writes segtutor/data/tiny.pt
+    PYTHONPATH=$PWD python scripts/train_tiny.py            # writes segtutor/models/tiny.pt
     PYTHONPATH=$PWD python scripts/train_tiny.py --out /tmp/tiny.pt --threads 2  # elsewhere, on 2 idle cores
 
 Seeds: weights ``torch.manual_seed(--seed)``; training scenes ``--seed``;

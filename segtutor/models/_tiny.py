@@ -3,7 +3,7 @@
 It has the interface of torchvision's segmentation models: a normalized
 ``[N, 3, H, W]`` batch in, an ``OrderedDict`` with ``'out'`` logits
 ``[N, C, H, W]`` at the same H x W out. Its weights come with the package
-(``segtutor/data/tiny.pt``, trained by ``scripts/train_tiny.py`` on
+(``segtutor/models/tiny.pt``, trained by ``scripts/train_tiny.py`` on
 :func:`segtutor.make_scenes` scenes of :data:`TRAINING_SIZE` pixels), so
 lessons get meaningful predictions without any download. :data:`TINY_SPEC`
 describes it to :mod:`segtutor.models._registry`.
