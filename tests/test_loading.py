@@ -324,3 +324,28 @@ def test_a_tiny_checkpoint_with_its_own_classes_loads_with_them(tmp_path):
     model = load_model("tiny", weights=path, device="cpu")
     assert model.classes == ("sky", "sea", "boat") and segtutor.class_names(model) == ["sky", "sea", "boat"]
     assert model.widths == (4, 4, 8, 8) and model.classifier.out_channels == 3
+
+
+def test_the_explorers_turn_a_chosen_model_name_into_a_spec_once(monkeypatch):
+    """From the menu's value in widgets.explore_segmentation / explore_comparison down to the build: one lookup."""
+    import sys
+
+    from segtutor import widgets
+
+    looked_up, real = [], registry_module.get_spec
+
+    def counting(name):
+        looked_up.append(name) if isinstance(name, str) else None
+        return real(name)
+
+    for module in [m for n, m in sys.modules.items() if n.startswith("segtutor") and getattr(m, "get_spec", None) is real]:
+        monkeypatch.setattr(module, "get_spec", counting)
+    explorer = widgets.explore_segmentation(model="tiny", image="scene-1")
+    looked_up.clear()
+    explorer.controls["model"].value = "lraspp_mobilenet_v3_large"  # random weights offline: a new result
+    explorer.controls["alpha"].value = 0.3  # a redraw looks nothing up
+    assert looked_up == ["lraspp_mobilenet_v3_large"]
+    comparison = widgets.explore_comparison(model_a="tiny", model_b="lraspp_mobilenet_v3_large", image="scene-1")
+    looked_up.clear()
+    comparison.controls["model_a"].value = "fcn_resnet50"  # random weights offline: the fallback shows tiny
+    assert sorted(looked_up) == ["fcn_resnet50", "lraspp_mobilenet_v3_large", "tiny"]  # each model, once

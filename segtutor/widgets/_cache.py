@@ -19,8 +19,7 @@ from collections import OrderedDict, namedtuple
 import numpy as np
 from PIL import Image
 
-from ..models import load_with_fallback
-from ..models import segment
+from ..models import ModelSpec, get_spec, load_with_fallback, segment
 from ._gallery import content_key, explorer_image
 
 __all__ = ["CACHE_BYTES", "CacheInfo", "segment_cached"]
@@ -48,20 +47,20 @@ class _Content:
         return hash(self.key)
 
 
-_RESULTS: OrderedDict = OrderedDict()  # (model_name, content, preprocessing) -> (result, bytes), oldest use first
+_RESULTS: OrderedDict = OrderedDict()  # (spec, content, preprocessing) -> (result, bytes), oldest use first
 _COUNTS = {"hits": 0, "misses": 0, "nbytes": 0}
 _LOCK = threading.Lock()
 
 
-def _segment(model_name: str, content: _Content, preprocessing: str) -> tuple[np.ndarray, np.ndarray, float, str]:
-    key = (model_name, content, preprocessing)
+def _segment(spec: ModelSpec, content: _Content, preprocessing: str) -> tuple[np.ndarray, np.ndarray, float, str]:
+    key = (spec, content, preprocessing)
     with _LOCK:
         if key in _RESULTS:
             _COUNTS["hits"] += 1
             _RESULTS.move_to_end(key)
             return _RESULTS[key][0]
         _COUNTS["misses"] += 1
-    result = _compute(model_name, content.image, preprocessing)
+    result = _compute(spec, content.image, preprocessing)
     size = result[0].nbytes + result[1].nbytes + _image_bytes(content.image)
     with _LOCK:
         if size <= CACHE_BYTES and key not in _RESULTS:  # a result too big on its own is returned, not kept
@@ -72,9 +71,9 @@ def _segment(model_name: str, content: _Content, preprocessing: str) -> tuple[np
     return result
 
 
-def _compute(model_name: str, image: Image.Image, preprocessing: str) -> tuple[np.ndarray, np.ndarray, float, str]:
+def _compute(spec: ModelSpec, image: Image.Image, preprocessing: str) -> tuple[np.ndarray, np.ndarray, float, str]:
     start = time.perf_counter()
-    model, weights, _ = load_with_fallback(model_name)
+    model, weights, _ = load_with_fallback(spec)
     labels, probs = segment(image, model=model, preprocessing=preprocessing, return_probs=True)
     labels.setflags(write=False)
     probs.setflags(write=False)
@@ -97,13 +96,14 @@ def _cache_clear() -> None:
         _COUNTS.update(hits=0, misses=0, nbytes=0)
 
 
-def segment_cached(model_name: str, image_key: str, preprocessing: str) -> tuple[np.ndarray, np.ndarray, float, str]:
+def segment_cached(model: str | ModelSpec, image_key: str, preprocessing: str) -> tuple[np.ndarray, np.ndarray, float, str]:
     """Segment the image registered under `image_key`, once per (model, image content, preprocessing).
 
     Parameters
     ----------
-    model_name : str
-        One of :data:`.model_menu.EXPLORER_MODELS`; loaded pretrained when
+    model : str or ModelSpec
+        One of :data:`segtutor.widgets.EXPLORER_MODELS`, or its spec (the explorers pass
+        the spec, so that a name is looked up once); loaded pretrained when
         possible, else with random weights (:func:`segtutor.models.load_with_fallback`).
     image_key : str
         A key of :func:`.images.explorer_image`.
@@ -127,7 +127,7 @@ def segment_cached(model_name: str, image_key: str, preprocessing: str) -> tuple
     >>> labels.shape, labels.dtype, probs.shape, weights, labels.flags.writeable
     ((160, 160), dtype('int64'), (5, 160, 160), 'pretrained', False)
     """
-    return _segment(model_name, _Content(explorer_image(image_key)), preprocessing)
+    return _segment(get_spec(model), _Content(explorer_image(image_key)), preprocessing)
 
 
 segment_cached.cache_info = _cache_info

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..models import LOADABLE_MODELS, MODEL_NAMES, get_spec
+from ..models import LOADABLE_MODELS, MODEL_NAMES, ModelSpec, get_spec
 from ..models import checkpoint_path
 
 __all__ = ["EXPLORER_MODELS", "model_label", "model_palette"]
@@ -11,8 +11,8 @@ EXPLORER_MODELS = sorted(LOADABLE_MODELS, key=lambda name: name in MODEL_NAMES)
 """Models the explorers offer: segtutor's own first (they work offline), then torchvision's."""
 
 
-def model_palette(name: str) -> str:
-    """The name of the palette of a model's classes, from its spec.
+def model_palette(name: str | ModelSpec) -> str:
+    """The name of the palette of a model's classes, from its spec (a name, or the spec itself).
 
     Examples
     --------
@@ -22,7 +22,7 @@ def model_palette(name: str) -> str:
     return get_spec(name).palette
 
 
-def model_label(name: str) -> str:
+def model_label(name: str | ModelSpec) -> str:
     """The model dropdown's label: the name, and a warning when pretrained weights are missing.
 
     Examples

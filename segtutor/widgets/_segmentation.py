@@ -15,7 +15,7 @@ from ._uploads import read_upload
 from ._views import legend_html, untrained_fallback
 from ..display import overlay
 from ._playground import agreement_map
-from ..models import class_names
+from ..models import class_names, get_spec
 from ..data import SCENE_CLASSES
 from ..display import decode_segmap
 from ._controls import box, clicks, fit_probe, guarded, image_view, model_dropdown, probe_controls, quiet, readout
@@ -44,16 +44,16 @@ def explore_segmentation(*, model: str = EXPLORER_MODELS[0], image: str = "scene
     state = {}
 
     def run(_=None):
-        name, key = controls["model"].value, controls["image"].value
-        views["status"].value = f"⏳ running {name} …"
-        labels, probs, seconds, weights = segment_cached(name, key, controls["preprocessing"].value)
-        names, new_image = class_names(name, labels=labels, ignore_index=255), state.get("key") != key
-        state.update(model=name, key=key, labels=labels, probs=probs, shape=labels.shape)
+        spec, key = get_spec(controls["model"].value), controls["image"].value  # the name becomes a spec here, once
+        views["status"].value = f"⏳ running {spec.name} …"
+        labels, probs, seconds, weights = segment_cached(spec, key, controls["preprocessing"].value)
+        names, new_image = class_names(spec, labels=labels, ignore_index=255), state.get("key") != key
+        state.update(model=spec, key=key, labels=labels, probs=probs, shape=labels.shape)
         with quiet(state):  # new options and ranges fire the observers: one redraw suffices
             controls["classes"].options = names
             controls["classes"].value = tuple(names)
             fit_probe(controls, labels.shape, centre=new_image)
-        views["status"].value = f"{name}: {weights} weights, {seconds:.2f} s (cached afterwards)"
+        views["status"].value = f"{spec.name}: {weights} weights, {seconds:.2f} s (cached afterwards)"
         redraw()
 
     def redraw(_=None):
@@ -67,7 +67,7 @@ def explore_segmentation(*, model: str = EXPLORER_MODELS[0], image: str = "scene
         views["image"].value = to_jpeg(picture)
         views["legend"].value = legend_html(state["labels"], classes=picked, palette=palette)
         views["probe"].value = probe.readout_html(*pixel, [probe.probe_html(
-            state["labels"], state["probs"], *pixel, names=class_names(state["model"]), title=state["model"])])
+            state["labels"], state["probs"], *pixel, names=class_names(state["model"]), title=state["model"].name)])
 
     def upload(change):
         try:
@@ -109,8 +109,8 @@ def explore_comparison(*, model_a: str = "fcn_resnet101", model_b: str = "deepla
 
     def update(_=None):
         views["status"].value = "⏳ running …"
-        key, models = controls["image"].value, (controls["model_a"].value, controls["model_b"].value)
-        results = [segment_cached(name, key, "seed") for name in models]
+        key, models = controls["image"].value, (get_spec(controls["model_a"].value), get_spec(controls["model_b"].value))
+        results = [segment_cached(spec, key, "seed") for spec in models]
         new_image = state.get("key") != key
         state.update(key=key, models=models, results=results, shape=results[0][0].shape)
         with quiet(state):
@@ -118,7 +118,7 @@ def explore_comparison(*, model_a: str = "fcn_resnet101", model_b: str = "deepla
         (a, _, ta, wa), (b, _, tb, wb) = results
         views["status"].value = (f"A: {ta:.2f} s ({wa}) · B: {tb:.2f} s ({wb}) · "
                                  f"they agree on <b>{100 * agreement_map(a, b)[1]:.1f}%</b> of the pixels (green)")
-        offline([name for name, result in zip(models, results) if result[3] == "random"])
+        offline([spec.name for spec, result in zip(models, results) if result[3] == "random"])
         redraw()
 
     def offline(untrained):
@@ -132,11 +132,11 @@ def explore_comparison(*, model_a: str = "fcn_resnet101", model_b: str = "deepla
             return
         pixel = controls["row"].value, controls["col"].value
         (a, pa, *_), (b, pb, *_) = state["results"]
-        panels = [decode_segmap(labels, model_palette(name)) for labels, name in zip((a, b), state["models"])]
+        panels = [decode_segmap(labels, model_palette(spec)) for labels, spec in zip((a, b), state["models"])]
         picture, state["factor"] = probe.panels_picture([*panels, agreement_map(a, b)[0]], pixel=pixel)
         views["image"].value = to_png(picture)
-        lines = [probe.probe_html(labels, probs, *pixel, names=class_names(name), title=f"{side} · {name}")
-                 for side, labels, probs, name in zip("AB", (a, b), (pa, pb), state["models"])]
+        lines = [probe.probe_html(labels, probs, *pixel, names=class_names(spec), title=f"{side} · {spec.name}")
+                 for side, labels, probs, spec in zip("AB", (a, b), (pa, pb), state["models"])]
         if state["key"].startswith("scene-"):
             truth = int(scene_labels(state["key"])[pixel])
             lines.append(f"ground truth: <b>{SCENE_CLASSES[truth]}</b> (id {truth})")

@@ -9,6 +9,7 @@ import torch
 from PIL import Image
 
 from ..metrics import pixel_accuracy
+from ..models import get_spec
 from ..display import class_shares
 from ..data import channel_stats, describe, tensor_to_image, unnormalize
 from ..data import SCENE_CLASSES
@@ -78,7 +79,7 @@ def untrained_fallback(untrained, key: str) -> tuple[list[np.ndarray], str]:
         HTML: which models lack weights, why their maps are noise, and the own model's pixel accuracy.
     """
     scene = key if key.startswith("scene-") else "scene-0"
-    own = EXPLORER_MODELS[0]  # segtutor's own model: trained here, so it works offline
+    own = get_spec(EXPLORER_MODELS[0])  # segtutor's own model: trained here, so it works offline
     predicted, truth = segment_cached(own, scene, "weights")[0], scene_labels(scene)
     right = pixel_accuracy(predicted, truth, num_classes=len(SCENE_CLASSES))
     note = (f"⚠️ No pretrained weights here for {' and '.join(sorted(set(untrained)))} (offline, nothing cached): "
