@@ -11,7 +11,7 @@ from __future__ import annotations
 import numbers
 import os
 from collections.abc import Sequence
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, TypeGuard
 
 import numpy as np
 import torch
@@ -157,7 +157,7 @@ def check_fraction(value: object, *, name: str) -> float:
     return float(value)
 
 
-def is_int(value: object) -> bool:
+def is_int(value: object) -> TypeGuard[int | np.integer]:
     """Whether `value` is an integer of any integral type (``int``, ``numpy.int64``, ...) other than ``bool``."""
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
