@@ -244,7 +244,7 @@ def as_native(values: Any) -> Any:
     return values
 
 
-def to_numpy(values: Any) -> Any:
+def to_numpy(values: ArrayOrTensor) -> np.ndarray:
     """A tensor as a NumPy array (detached, on the CPU); a NumPy array as it is."""
     return values.detach().cpu().numpy() if isinstance(values, torch.Tensor) else values
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from importlib.resources import files
+from typing import TypeAlias
 
 import numpy as np
 
@@ -51,6 +52,10 @@ def voc_colormap(n: int = 256) -> np.ndarray:
         for channel in range(3):
             colors[:, channel] |= ((ids >> (3 * bit + channel)) & 1) << (7 - bit)
     return colors.astype(np.uint8)
+
+
+Classes: TypeAlias = "str | int | Iterable[str | int] | None"
+"""Which classes: a name, an id, several of them, or None for every class."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -105,7 +110,7 @@ class Palette:
         table.setflags(write=False)
         return table
 
-    def class_ids(self, classes: str | int | Iterable[str | int] | None = None) -> list[int]:
+    def class_ids(self, classes: Classes = None) -> list[int]:
         """Turn class names and/or ids into sorted class ids.
 
         Parameters
@@ -156,6 +161,10 @@ def _lookup_table(ids: list[int], train_ids: list[int]) -> np.ndarray:
     table = np.full(max(ids) + 1, 255, dtype=np.int64)
     table[list(ids)] = list(train_ids)
     return table
+
+
+PaletteLike: TypeAlias = "str | Palette"
+"""A palette or its name (see :data:`PALETTES`)."""
 
 
 def _voc() -> Palette:
@@ -223,7 +232,7 @@ PALETTES: dict[str, Palette] = {p.name: p for p in (_voc(), _cityscapes(), _ade2
 """Palettes by name: ``"voc"``, ``"cityscapes"``, ``"ade20k"``, ``"coco-stuff"``, ``"scenes"``."""
 
 
-def get_palette(palette: str | Palette) -> Palette:
+def get_palette(palette: PaletteLike) -> Palette:
     """Return a :class:`Palette`, given one or its name.
 
     Raises
@@ -247,7 +256,7 @@ def get_palette(palette: str | Palette) -> Palette:
     return PALETTES[palette]
 
 
-def to_train_ids(labels: ArrayOrTensor, palette: str | Palette) -> np.ndarray:
+def to_train_ids(labels: ArrayOrTensor, palette: PaletteLike) -> np.ndarray:
     """Map the label ids of a dataset's annotation files to class ids.
 
     Cityscapes stores 34 label ids (0-33), of which 19 are classes; ADE20K
