@@ -2,6 +2,7 @@
 
 import ast
 import importlib.util
+import inspect
 import json
 import re
 import subprocess
@@ -14,6 +15,7 @@ try:
     import tomllib
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
+import pytest
 import yaml
 from packaging.requirements import Requirement
 
@@ -104,6 +106,73 @@ def test_every_package_reexports_each_name_once_from_a_private_module():
             assert home.setdefault(name, package) == package, f"{name} is exported by {home[name]} and {package}"
             if owner.startswith("segtutor."):
                 assert owner.split(".")[-1].startswith("_"), f"segtutor.{package}.{name} comes from public {owner}"
+
+
+PUBLIC_MODULES = (*PACKAGES, "exercises", "cli")
+"""Where the public functions and classes are: each of these modules' ``__all__`` (the top level re-exports them)."""
+
+# TEMPORARY allowlist: public functions of modules that are being rewritten on other branches (the model layer:
+# models/_loading.py, _registry.py, _spec.py, _tiny.py, _checkpoints.py, _segment.py). Remove each name as its module
+# gains full annotations; the test below fails on a name listed here that no longer needs to be.
+NOT_YET_ANNOTATED = {
+    "segtutor.models.ModelSpec.of",  # model
+    "segtutor.models.TinySegNet.__init__",  # return
+    "segtutor.models.class_names",  # model, labels
+    "segtutor.models.load_model",  # weights, device
+    "segtutor.models.load_tiny_model",  # weights
+    "segtutor.models.read_checkpoint",  # path
+    "segtutor.models.save_tiny_model",  # path, classes
+    "segtutor.models.segment",  # image, model, preprocessing, return (with @overload on return_probs)
+}
+
+
+def _public_callables() -> dict[str, object]:
+    """Every public function, and every public class's ``__init__`` and public methods and properties defined in segtutor."""
+    import segtutor.cli
+
+    found = {}
+    for module in (getattr(segtutor, name) for name in PUBLIC_MODULES):
+        for name in module.__all__:
+            value, qualified = getattr(module, name), f"{module.__name__}.{name}"
+            if inspect.isclass(value) and value.__module__.startswith("segtutor."):
+                for attribute, member in vars(value).items():
+                    member = member.__func__ if isinstance(member, (staticmethod, classmethod)) else member
+                    member = member.fget if isinstance(member, property) else member
+                    if inspect.isfunction(member) and (attribute == "__init__" or not attribute.startswith("_")):
+                        found[f"{qualified}.{attribute}"] = member
+            elif inspect.isfunction(inspect.unwrap(value)) and inspect.unwrap(value).__module__.startswith("segtutor."):
+                found[qualified] = inspect.unwrap(value)
+    return found
+
+
+def _missing_annotations(function) -> list[str]:
+    """The parameters (``self`` and ``cls`` aside) and the return that have no annotation."""
+    signature = inspect.signature(function)
+    missing = [p.name for i, p in enumerate(signature.parameters.values())
+               if p.annotation is inspect.Parameter.empty and not (i == 0 and p.name in ("self", "cls"))]
+    return missing + ["return"] * (signature.return_annotation is inspect.Signature.empty)
+
+
+def test_every_public_function_and_method_is_fully_annotated():
+    """Type hints on every parameter and every return of the public API (mypy checks that they are right)."""
+    callables = _public_callables()
+    assert {"segtutor.models.predict", "segtutor.metrics.ConfusionMatrix.update", "segtutor.metrics.Scores.mean_iou",
+            "segtutor.data.SceneDataset.__init__", "segtutor.exercises.check_capstone", "segtutor.cli.main"} <= set(callables)
+    missing = {name: gaps for name, function in callables.items() if (gaps := _missing_annotations(function))}
+    assert {name: gaps for name, gaps in missing.items() if name not in NOT_YET_ANNOTATED} == {}
+    assert sorted(NOT_YET_ANNOTATED - set(missing)) == []  # annotated now: take it off the allowlist
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="typing.get_overloads is new in Python 3.11")
+def test_predict_declares_its_return_type_by_return_dict():
+    """``predict(..., return_dict=True)`` is an OrderedDict to a type checker, otherwise a tensor."""
+    import typing
+
+    overloads = typing.get_overloads(segtutor.models.predict)
+    signatures = {str(inspect.signature(f).parameters["return_dict"]): inspect.signature(f).return_annotation for f in overloads}
+    assert signatures == {"return_dict: 'Literal[False]' = False": "torch.Tensor",
+                          "return_dict: 'Literal[True]'": "OrderedDict[str, torch.Tensor]",
+                          "return_dict: 'bool' = False": "torch.Tensor | OrderedDict[str, torch.Tensor]"}
 
 
 NOTEBOOKS = ROOT / "notebooks"
