@@ -10,7 +10,6 @@ import sys
 import urllib.request
 from pathlib import Path
 
-
 try:
     import tomllib
 except ModuleNotFoundError:  # Python 3.10
@@ -185,7 +184,7 @@ def _notebook_text() -> str:
 
 def test_every_name_the_notebooks_use_is_reachable():
     """``segtutor.<name>``, ``segtutor.<module>.<name>`` and ``from segtutor import <name>``, in code and prose."""
-    import segtutor.widgets  # noqa: F401 - the notebooks do `from segtutor import widgets`
+    import segtutor.widgets
 
     text = _notebook_text()
     used = set(re.findall(r"\bsegtutor((?:\.[A-Za-z_]\w*)+)", text))
