@@ -4,6 +4,7 @@ import ast
 import importlib.util
 import inspect
 import json
+import os
 import re
 import subprocess
 import sys
@@ -280,6 +281,37 @@ def test_no_module_imports_from_a_layer_above_its_own():
     upward = [(str(p.relative_to(ROOT)), other) for p in _modules() for other in _imports(p)
               if _layer(other) > _layer(".".join(p.relative_to(ROOT).with_suffix("").parts))]
     assert upward == []
+
+
+def _run_console_script(command: list[str], *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "SEGTUTOR_OFFLINE": "1"}
+    return subprocess.run([*command, *args], capture_output=True, text=True, timeout=120, env=env)
+
+
+def _script_as_pip_writes_it() -> list[str]:
+    """``python -c`` running what pip's console script runs for pyproject's ``segtutor`` entry point."""
+    module, function = _pyproject()["project"]["scripts"]["segtutor"].split(":")
+    return [sys.executable, "-c", f"import sys; from {module} import {function}; sys.exit({function}())"]
+
+
+def test_the_segtutor_script_is_the_command_line_and_exits_with_its_status(tmp_path):
+    """``[project.scripts] segtutor`` calls ``segtutor.cli:main``, whose return value is the exit status."""
+    assert _pyproject()["project"]["scripts"] == {"segtutor": "segtutor.cli:main"}
+    shown = _run_console_script(_script_as_pip_writes_it(), "--help")
+    assert shown.returncode == 0 and "usage:" in shown.stdout and "{weights,segment}" in shown.stdout
+    failed = _run_console_script(_script_as_pip_writes_it(), "segment", str(tmp_path / "missing.png"), "--model", "tiny",
+                                 "--out", str(tmp_path / "out.png"))
+    assert failed.returncode == 2 and failed.stderr.startswith("segtutor: error:") and "missing.png" in failed.stderr
+    assert not (tmp_path / "out.png").exists()
+
+
+def test_the_installed_segtutor_script_runs():
+    """The script pip installed beside this Python (refreshed by ``pip install -e .`` after pyproject changes)."""
+    script = Path(sys.executable).parent / ("segtutor.exe" if os.name == "nt" else "segtutor")
+    if not script.exists():
+        pytest.skip(f"no segtutor script beside {sys.executable}: run `pip install -e .` to install it")
+    shown = _run_console_script([str(script)], "--help")
+    assert shown.returncode == 0 and "{weights,segment}" in shown.stdout
 
 
 def test_make_lab_serves_the_notebooks_folder(tmp_path):
