@@ -62,11 +62,13 @@ def test_environment_yml_names_the_runtime_and_lab_packages_with_pyproject_range
     assert conda == expected
 
 
-def test_library_requirements_are_ranges_and_only_the_test_env_pins_torch():
+def test_library_requirements_are_ranges_and_only_the_test_env_pins_torch_and_the_lint_tools():
     for requirement in map(Requirement, _pyproject()["project"]["dependencies"]):
         assert not any(s.operator == "==" for s in requirement.specifier), requirement
     pins = [line for line in (ROOT / "constraints" / "test.txt").read_text().splitlines() if line and not line.startswith("#")]
-    assert pins == ["torch==2.14.1", "torchvision==0.29.1"]
+    assert pins == ["torch==2.14.1", "torchvision==0.29.1", "ruff==0.17.6", "mypy==2.4.1"]
+    test_extra = _requirements(_pyproject()["project"]["optional-dependencies"]["test"][1:])
+    assert test_extra["ruff"] == ">=0.17" and test_extra["mypy"] == ">=2.4"
     assert _pyproject()["project"]["requires-python"] == ">=3.10"
 
 
@@ -338,6 +340,53 @@ def test_make_lab_installs_the_lab_extra_and_make_test_the_test_extra(tmp_path):
     assert "tools/colab_check.py" in _make_dry_run("colab-check", tmp_path)
 
 
+def _root_conftest():
+    spec = importlib.util.spec_from_file_location("root_conftest", ROOT / "conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class _Item:
+    """What conftest's marking hook reads of a pytest item, and the markers it adds."""
+
+    def __init__(self, nodeid: str):
+        self.nodeid, self.path, self.markers = nodeid, ROOT / nodeid.split("::")[0], []
+
+    def add_marker(self, marker) -> None:
+        self.markers.append(marker.name)
+
+
+def test_markers_are_registered_strictly_and_conftest_sets_them():
+    options = _pyproject()["tool"]["pytest"]["ini_options"]
+    assert "--strict-markers" in options["addopts"]
+    assert sorted(marker.split(":")[0] for marker in options["markers"]) == ["browser", "notebook", "slow"]
+    items = [_Item("notebooks/01-seed-pipeline.ipynb::Cell 3"), _Item("tests/test_browser.py::test_voila_serves_the_explorer"),
+             _Item("tests/test_cli.py::test_module_entry_point"), _Item("tests/test_cli.py::test_segment_writes_a_palette_png"),
+             _Item("tests/test_widgets.py::test_superpixel_explorer_follows_the_sliders[7.7.1]")]
+    _root_conftest().pytest_collection_modifyitems(None, items)
+    assert [item.markers for item in items] == [["notebook"], ["browser"], ["slow"], [], ["slow"]]
+
+
+def test_every_test_marked_slow_exists():
+    """conftest.py's SLOW names test functions by file; a renamed or deleted test must leave the list."""
+    missing = []
+    for entry in sorted(_root_conftest().SLOW):
+        path, name = entry.split("::")
+        tests = {node.name for node in ast.walk(ast.parse((ROOT / path).read_text())) if isinstance(node, ast.FunctionDef)}
+        missing += [] if name in tests else [entry]
+    assert missing == []
+
+
+def test_make_unit_runs_the_fast_selection_and_ci_lints_before_testing(tmp_path):
+    selection = '-m "not slow and not browser and not notebook"'
+    assert selection in _make_dry_run("unit", tmp_path) and selection in (ROOT / "README.md").read_text()
+    lint = _make_dry_run("lint", tmp_path)
+    assert "ruff check ." in lint and "mypy segtutor" in lint
+    ci = [line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line and not line.startswith("#")]
+    assert ci[-2:] == ["time make lint", "time make test"]
+
+
 def _colab_check():
     spec = importlib.util.spec_from_file_location("colab_check", ROOT / "tools" / "colab_check.py")
     module = importlib.util.module_from_spec(spec)
@@ -348,7 +397,7 @@ def _colab_check():
 def test_colab_check_refuses_an_install_that_changes_colab_or_adds_jupyterlab():
     tool = _colab_check()
     colab = {"notebook": "6.5.7", "ipywidgets": "7.7.1", "torch": "2.14.1", "torchvision": "0.29.1"}
-    assert tool.pins() == {"torch": "2.14.1", "torchvision": "0.29.1"}
+    assert tool.colab_pins() == {"torch": "2.14.1", "torchvision": "0.29.1"}  # not the lint tools
     assert tool.install_problems(colab, {**colab, "matplotlib": "3.11.2", "segtutor": "0.1.0"}, kept=colab) == []
     assert tool.install_problems(colab, {**colab, "notebook": "7.2.0"}, kept=colab) == ["notebook changed from 6.5.7 to 7.2.0"]
     assert tool.install_problems(colab, {**colab, "ipywidgets": "8.1.9", "jupyterlab": "4.5.0", "voila": "0.5.8"}, kept=colab) == [
