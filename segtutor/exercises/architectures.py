@@ -57,7 +57,7 @@ def check_receptive_field_function(function: Callable[..., Any], *, seed: int | 
     >>> check_receptive_field_function(receptive_field, seed=0)
     Not yet. On a random chain of (kernel, stride, dilation) your result is off. A layer after a stride-2 layer steps 2 input pixels per pixel: multiply by the product of the earlier strides.
     False
-    """
+    """  # noqa: E501 - the feedback is one printed line
     if not callable(function):
         return _feedback(False, NOT_A_FUNCTION.format(_describe(function)))
     for chain in _cases(random.Random(secrets.randbelow(2**31) if seed is None else seed)):

@@ -156,7 +156,7 @@ def check_class_map_function(function: Callable[..., Any], *, seed: int | None =
     >>> check_class_map_function(to_class_map, seed=0)
     Not yet. squeeze() keeps the batch axis N=3, so dim=0 is the batch, not the classes: keep [N, H, W], use argmax(dim=1) (on a batch of 3 of 5x5 pixels).
     False
-    """
+    """  # noqa: E501 - the feedback is one printed line
     def check():
         generator = torch.Generator().manual_seed(int(_rng(seed).integers(2**31)))
         for shape in _LOGIT_SHAPES:
