@@ -16,7 +16,7 @@ IPYWIDGETS7 = $(VENV)/ipywidgets7
 # `make colab-check` builds this fresh venv, Colab-like, on every run.
 COLAB_VENV ?= .venv-colab
 
-.PHONY: install lab test colab-check clean
+.PHONY: install lab test unit lint colab-check clean
 
 install: $(STAMP)
 
@@ -42,6 +42,15 @@ $(IPYWIDGETS7)/.installed: $(STAMP)
 test: $(STAMP) $(IPYWIDGETS7)/.installed
 	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 	SEGTUTOR_EXPECT_IPYWIDGETS=7.7.1 PYTHONPATH=$(IPYWIDGETS7) $(BIN)/python -m pytest tests/test_widgets.py
+
+# The unit tests and doctests without the slow, browser and notebook ones (markers set in conftest.py).
+unit: $(STAMP)
+	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not slow and not browser and not notebook"
+
+# Style and types, as configured in pyproject.toml: ruff over the repository, mypy over the package.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy segtutor
 
 # Colab-like: a fresh venv with Colab's classic notebook 6.5.7, ipywidgets 7.7.1 and the pinned torch pair;
 # segtutor from its wheel with its declared dependencies; then every notebook, offline. See tools/colab_check.py.

@@ -1,8 +1,11 @@
-"""Test-wide setup: the suite never touches the network.
+"""Test-wide setup: the suite never touches the network, and every test gets its markers.
 
 * Python code under test may open sockets only to loopback addresses.
 * Notebook kernels (started by nbval) inherit ``SEGTUTOR_OFFLINE=1``, so
   ``segtutor.load_model`` never tries a download from inside a notebook.
+* Markers (registered in pyproject.toml): ``notebook`` on nbval's notebook cells, ``browser`` on
+  tests/test_browser.py, ``slow`` on the tests listed in :data:`SLOW`. ``make unit`` runs
+  ``pytest -m "not slow and not browser and not notebook"``; ``make test`` runs everything.
 """
 
 import os
@@ -14,6 +17,33 @@ os.environ["SEGTUTOR_OFFLINE"] = "1"
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 _LOOPBACK = ("127.", "::1", "localhost")
+
+SLOW = {
+    "tests/test_cli.py::test_module_entry_point",
+    "tests/test_explorer.py::test_read_only_results_feed_the_explorers_consumers_without_a_warning",
+    "tests/test_loading.py::test_pretrained_path_loads_a_cached_checkpoint",
+    "tests/test_loading.py::test_the_cached_file_is_hashed_once_per_process_and_again_when_it_changes",
+    "tests/test_project.py::test_make_lab_serves_the_notebooks_folder",
+    "tests/test_project.py::test_the_installed_segtutor_script_runs",
+    "tests/test_project.py::test_the_segtutor_script_is_the_command_line_and_exits_with_its_status",
+    "tests/test_tiny.py::test_held_out_miou_of_the_shipped_model",
+    "tests/test_widgets.py::test_superpixel_explorer_follows_the_sliders",
+}
+"""Tests (every parametrization) that took about a second or more in
+``pytest segtutor tests --ignore=tests/test_browser.py --ignore=tests/test_notebooks.py -p no:randomly --durations=60 -n 2``
+on the 2-core CI machine; the rest took under 0.8 s each. Measure again after adding a heavy test."""
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Mark nbval's notebook cells `notebook`, the real-browser tests `browser` and the measured tests `slow`."""
+    for item in items:
+        if item.path.suffix == ".ipynb":
+            item.add_marker(pytest.mark.notebook)
+        elif item.path.name == "test_browser.py":
+            item.add_marker(pytest.mark.browser)
+        if item.nodeid.split("[")[0] in SLOW:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(autouse=True)

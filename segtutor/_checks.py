@@ -9,11 +9,20 @@ float32 of shape (3, 4, 4)"``.
 from __future__ import annotations
 
 import numbers
+import os
 from collections.abc import Sequence
+from typing import Any, TypeAlias, TypeGuard
 
 import numpy as np
 import torch
 from PIL import Image
+
+ArrayOrTensor: TypeAlias = np.ndarray | torch.Tensor
+"""A NumPy array or a torch tensor: what the class maps, probabilities and matrices of the public functions may be."""
+ImageLike: TypeAlias = Image.Image | np.ndarray
+"""An RGB image: a PIL image or a uint8 ``(H, W, 3)`` array."""
+StrPath: TypeAlias = str | os.PathLike[str]
+"""A file or folder name: a string or a path object."""
 
 MAX_CLASSES = 1024
 """The most classes a class count may give (``num_classes``).
@@ -26,7 +35,7 @@ is almost surely a mistake, e.g. a label id such as 10**6 passed as
 """
 
 
-def describe_array(value) -> str:
+def describe_array(value: object) -> str:
     """Return ``"<dtype> of shape <shape>"`` for an array or tensor, else the type name."""
     if isinstance(value, torch.Tensor):
         dtype = str(value.dtype).removeprefix("torch.")
@@ -36,13 +45,13 @@ def describe_array(value) -> str:
     return type(value).__name__
 
 
-def _is_integer(value) -> bool:
+def _is_integer(value: ArrayOrTensor) -> bool:
     if isinstance(value, torch.Tensor):
         return not value.is_floating_point() and not value.is_complex() and value.dtype != torch.bool
-    return np.issubdtype(value.dtype, np.integer)
+    return bool(np.issubdtype(value.dtype, np.integer))
 
 
-def check_labels(labels, *, name: str = "labels", ndims: tuple[int, ...] = (2, 3)) -> None:
+def check_labels(labels: object, *, name: str = "labels", ndims: tuple[int, ...] = (2, 3)) -> None:
     """Check that `labels` is an integer NumPy array or tensor of an allowed rank.
 
     Raises
@@ -60,7 +69,7 @@ def check_labels(labels, *, name: str = "labels", ndims: tuple[int, ...] = (2, 3
         raise ValueError(message)
 
 
-def check_logits(logits, *, name: str = "logits") -> None:
+def check_logits(logits: object, *, name: str = "logits") -> None:
     """Check that `logits` is a floating-point ``[N, C, H, W]`` tensor."""
     message = f"`{name}` must be a float tensor of shape (N, C, H, W), got {describe_array(logits)}"
     if not isinstance(logits, torch.Tensor) or not logits.is_floating_point():
@@ -69,7 +78,7 @@ def check_logits(logits, *, name: str = "logits") -> None:
         raise ValueError(message)
 
 
-def check_batch(batch, *, name: str = "batch", ndims: tuple[int, ...] = (4,)) -> None:
+def check_batch(batch: object, *, name: str = "batch", ndims: tuple[int, ...] = (4,)) -> None:
     """Check that `batch` is a floating-point ``[N, 3, H, W]`` tensor (or ``[3, H, W]`` if 3 is in `ndims`)."""
     shapes = " or ".join({3: "(3, H, W)", 4: "(N, 3, H, W)"}[n] for n in ndims)
     message = f"`{name}` must be a float tensor of shape {shapes}, got {describe_array(batch)}"
@@ -79,7 +88,7 @@ def check_batch(batch, *, name: str = "batch", ndims: tuple[int, ...] = (4,)) ->
         raise ValueError(message)
 
 
-def check_nonnegative(labels, *, name: str = "labels") -> None:
+def check_nonnegative(labels: ArrayOrTensor, *, name: str = "labels") -> None:
     """Check that an integer array or tensor holds no negative value.
 
     Raises
@@ -93,7 +102,7 @@ def check_nonnegative(labels, *, name: str = "labels") -> None:
             raise ValueError(f"`{name}` must be non-negative, got minimum {int(minimum)}")
 
 
-def as_image_array(image, *, name: str = "image") -> np.ndarray:
+def as_image_array(image: object, *, name: str = "image") -> np.ndarray:
     """Return an RGB image as a uint8 ``(H, W, 3)`` NumPy array.
 
     Accepts a PIL image (converted to RGB) or a uint8 ``(H, W, 3)`` array.
@@ -115,7 +124,7 @@ def as_image_array(image, *, name: str = "image") -> np.ndarray:
     return image
 
 
-def check_same_size(image: np.ndarray, labels, *, names: tuple[str, str] = ("image", "labels")) -> None:
+def check_same_size(image: np.ndarray, labels: ArrayOrTensor, *, names: tuple[str, str] = ("image", "labels")) -> None:
     """Check that an ``(H, W, 3)`` image and an ``(H, W)`` class map have the same height and width.
 
     Raises
@@ -131,7 +140,7 @@ def check_same_size(image: np.ndarray, labels, *, names: tuple[str, str] = ("ima
         )
 
 
-def check_fraction(value, *, name: str) -> float:
+def check_fraction(value: object, *, name: str) -> float:
     """Check that `value` is a real number in [0, 1] and return it as a float.
 
     Raises
@@ -143,17 +152,17 @@ def check_fraction(value, *, name: str) -> float:
     """
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"`{name}` must be a number in [0, 1], got {type(value).__name__}")
-    if not 0.0 <= value <= 1.0:
+    if not 0.0 <= float(value) <= 1.0:
         raise ValueError(f"`{name}` must be a number in [0, 1], got {value}")
     return float(value)
 
 
-def is_int(value) -> bool:
+def is_int(value: object) -> TypeGuard[int | np.integer]:
     """Whether `value` is an integer of any integral type (``int``, ``numpy.int64``, ...) other than ``bool``."""
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
-def check_int(value, *, name: str, minimum: int | None = None) -> int:
+def check_int(value: Any, *, name: str, minimum: int | None = None) -> int:
     """Check that `value` is an integer and return it as a Python int.
 
     The one integer check of the package: any integral type counts (``int``,
@@ -179,7 +188,7 @@ def check_int(value, *, name: str, minimum: int | None = None) -> int:
     return value
 
 
-def check_num_classes(num_classes) -> int:
+def check_num_classes(num_classes: Any) -> int:
     """Check a class count: an int in ``2 .. MAX_CLASSES``; return it as an int.
 
     Raises
@@ -195,7 +204,7 @@ def check_num_classes(num_classes) -> int:
     return num_classes
 
 
-def check_ignore_index(ignore_index, *, num_classes: int | None = None) -> int:
+def check_ignore_index(ignore_index: Any, *, num_classes: int | None = None) -> int:
     """Check the label of unlabelled pixels: an int64 value that is not a class id; return it as an int.
 
     ``None`` is refused rather than read as "ignore nothing": a function that
@@ -223,7 +232,7 @@ def check_ignore_index(ignore_index, *, num_classes: int | None = None) -> int:
     return ignore_index
 
 
-def as_native(values):
+def as_native(values: Any) -> Any:
     """A writable NumPy array in native byte order with no negative stride (what ``torch.as_tensor`` takes quietly).
 
     Big-endian, flipped (e.g. ``labels[:, ::-1]``) or read-only arrays (e.g. ``np.asarray`` of a PIL image, or
@@ -235,12 +244,12 @@ def as_native(values):
     return values
 
 
-def to_numpy(values):
+def to_numpy(values: ArrayOrTensor) -> np.ndarray:
     """A tensor as a NumPy array (detached, on the CPU); a NumPy array as it is."""
     return values.detach().cpu().numpy() if isinstance(values, torch.Tensor) else values
 
 
-def check_label_pair(pred, target) -> tuple:
+def check_label_pair(pred: Any, target: Any) -> tuple[ArrayOrTensor, ArrayOrTensor]:
     """Check two integer class maps of one non-empty shape; return them as :func:`as_native` arrays or tensors.
 
     Raises
@@ -277,7 +286,7 @@ def check_label_range(name: str, values: torch.Tensor, keep: torch.Tensor, num_c
         raise ValueError(f"`{name}` values must be in 0..{num_classes - 1}{allowed}, got {int(values[bad][0])}")
 
 
-def as_confusion_matrix(matrix) -> np.ndarray:
+def as_confusion_matrix(matrix: object) -> np.ndarray:
     """Check a confusion matrix (square, at least 2 classes, no negative count); return it as float64.
 
     Raises
@@ -298,7 +307,7 @@ def as_confusion_matrix(matrix) -> np.ndarray:
     return values
 
 
-def check_color(value, *, name: str) -> tuple[int, int, int]:
+def check_color(value: object, *, name: str) -> tuple[int, int, int]:
     """Check an (R, G, B) colour of three ints in 0..255 (NumPy ints too); return it as a tuple of ints.
 
     Raises
@@ -318,10 +327,11 @@ def check_color(value, *, name: str) -> tuple[int, int, int]:
         raise TypeError(message)
     if any(not 0 <= c <= 255 for c in value):
         raise ValueError(message)
-    return tuple(int(c) for c in value)
+    red, green, blue = (int(c) for c in value)
+    return red, green, blue
 
 
-def check_dataset(data, *, name: str) -> int:
+def check_dataset(data: Any, *, name: str) -> int:
     """Check that `data` is a dataset with a length of at least 1 (a torch Dataset, a list of samples); return its length.
 
     Raises

@@ -86,7 +86,7 @@ def _figure_functions() -> set[str]:
 
 
 FIGURE_FUNCTIONS = _figure_functions()
-DRAWS_FIGURE = re.compile(r"\bsegtutor\.(%s)\(" % "|".join(sorted(FIGURE_FUNCTIONS)))
+DRAWS_FIGURE = re.compile(r"\bsegtutor\.(" + "|".join(sorted(FIGURE_FUNCTIONS)) + r")\(")
 
 
 def test_figure_functions_are_found():
@@ -135,6 +135,7 @@ def test_notebooks_folder_stays_under_10_mb():
     assert sum(p.stat().st_size for p in (ROOT / "notebooks").rglob("*") if p.is_file()) <= 10_000_000
 
 
+@pytest.mark.notebook
 def test_nbval_fails_when_a_checked_output_changes(tmp_path):
     notebook = nbformat.read(ROOT / "notebooks" / "01-seed-pipeline.ipynb", as_version=4)
     cell = next(c for c in notebook.cells if c.source.startswith(CHECK_MARK))
@@ -156,6 +157,7 @@ def _refresh_tool():
     return module
 
 
+@pytest.mark.notebook
 def test_refresh_stores_figures_and_a_second_refresh_changes_nothing(tmp_path):
     tool = _refresh_tool()
     cells = ["%matplotlib inline\nimport time\nimport ipywidgets\nfrom matplotlib.figure import Figure",
@@ -187,7 +189,8 @@ def test_refresh_keeps_the_stored_run_time_unless_outputs_changed_and_it_moved_b
 def test_refresh_keeps_outputs_that_differ_only_where_nbval_sanitizes():
     tool = _refresh_tool()
     stored = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x", execution_count=1), nbformat.v4.new_code_cell("y", execution_count=2)])
-    fresh = nbformat.from_dict(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x", execution_count=1), nbformat.v4.new_code_cell("y", execution_count=2)]))
+    fresh = nbformat.from_dict(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x", execution_count=1),
+                                                               nbformat.v4.new_code_cell("y", execution_count=2)]))
     stored.cells[0].outputs = [nbformat.v4.new_output("stream", text="took 1.25 s\n")]
     fresh.cells[0].outputs = [nbformat.v4.new_output("stream", text="took 3.5 s\n")]
     stored.cells[1].outputs = [nbformat.v4.new_output("stream", text="mIoU 0.596\n")]

@@ -6,7 +6,7 @@ Usage::
 
 1. A fresh venv gets what Colab preinstalls and segtutor must not disturb:
    the classic ``notebook==6.5.7``, ``ipywidgets==7.7.1`` and the torch pair
-   pinned in constraints/test.txt.
+   pinned in constraints/test.txt (not its lint tools' pins: see :func:`colab_pins`).
 2. segtutor's wheel is built (``pip wheel --no-deps .``) and installed from the
    file with its declared dependencies, as ``pip install segtutor`` would.
    That install must keep notebook, ipywidgets, torch and torchvision at
@@ -37,10 +37,18 @@ FORBIDDEN = ("jupyterlab", "voila")
 """Packages segtutor's runtime install must not add."""
 
 
+TORCH_PAIR = ("torch", "torchvision")
+
+
 def pins(path: Path = ROOT / "constraints" / "test.txt") -> dict[str, str]:
     """The ``name==version`` lines of a constraints file."""
     lines = [line.split("#")[0].strip() for line in path.read_text().splitlines()]
     return dict(line.split("==") for line in lines if "==" in line)
+
+
+def colab_pins(path: Path = ROOT / "constraints" / "test.txt") -> dict[str, str]:
+    """The pins a Colab-like venv gets: the torch pair only (the lint tools' pins are for the test venv)."""
+    return {name: version for name, version in pins(path).items() if name in TORCH_PAIR}
 
 
 def parse_freeze(text: str) -> dict[str, str]:
@@ -90,7 +98,7 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     venv = args.venv.resolve()
     python = venv / "bin" / "python"
-    kept = {**COLAB, **pins()}
+    kept = {**COLAB, **colab_pins()}
     start = begin = time.perf_counter()
     shutil.rmtree(venv, ignore_errors=True)
     _run([sys.executable, "-m", "venv", venv])

@@ -10,6 +10,9 @@ gets ``ignore_index`` (255), which the loss ignores.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import torch
 from torchvision import tv_tensors
 from torchvision.transforms import v2
@@ -71,7 +74,7 @@ def scene_augmentation(*, flip: float = 0.5, degrees: float = 180.0, scale: tupl
     return v2.Compose(steps)
 
 
-def augment_pair(transform, batch: torch.Tensor, labels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+def augment_pair(transform: Callable[..., Any], batch: torch.Tensor, labels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """Apply one joint transform to an image (or batch) and its class map.
 
     The random parameters are drawn once, from torch's global generator

@@ -6,9 +6,15 @@ import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, TypeAlias
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from .._checks import StrPath
+
+ImageSource: TypeAlias = StrPath | bytes | Image.Image | np.ndarray
+"""What :func:`load_image` accepts: a sample name, a file, encoded bytes, a PIL image or a uint8 array."""
 
 __all__ = ["SAMPLES", "Sample", "load_image", "sample_names"]
 
@@ -58,7 +64,7 @@ def sample_names() -> list[str]:
     return list(SAMPLES)
 
 
-def load_image(source) -> Image.Image:
+def load_image(source: ImageSource) -> Image.Image:
     """Load an image as an RGB ``PIL.Image.Image``.
 
     Parameters
@@ -116,7 +122,7 @@ def load_image(source) -> Image.Image:
     )
 
 
-def _from_name_or_path(source) -> Image.Image:
+def _from_name_or_path(source: StrPath) -> Image.Image:
     path = Path(source)
     if path.is_file():
         with open(path, "rb") as file:
@@ -135,7 +141,7 @@ def _from_name_or_path(source) -> Image.Image:
     )
 
 
-def _open(file, what: str) -> Image.Image:
+def _open(file: IO[bytes], what: str) -> Image.Image:
     try:
         image = Image.open(file)
         image.load()
@@ -163,7 +169,7 @@ def _to_8_bits(image: Image.Image, what: str) -> Image.Image:
         return image
     values = np.asarray(image).astype(np.float64)
     top, limit = (1.0, "[0, 1]") if image.mode == "F" else (65535.0, "0..65535")
-    if values.size and not (np.isfinite(values).all() and 0 <= values.min() and values.max() <= top):
+    if values.size and not (np.isfinite(values).all() and values.min() >= 0 and values.max() <= top):
         low, high = values.min(), values.max()
         raise ValueError(
             f"{what} is a mode {image.mode!r} image with values in {low:g}..{high:g}; "
@@ -226,9 +232,9 @@ def check_image_size(size: tuple[int, int], *, resize: int | None = None, name: 
     if resize is not None:
         width, height = resized_size(size, resize)
     if width * height > max_pixels:
-        size = f"has {width}x{height}" if resize is None else f"would be {width}x{height}"
+        has = f"has {width}x{height}" if resize is None else f"would be {width}x{height}"
         resized = "" if resize is None else f" after resizing its shorter side to {resize}"
-        raise ValueError(f"{name} {size} = {width * height:,} pixels{resized}; "
+        raise ValueError(f"{name} {has} = {width * height:,} pixels{resized}; "
                          f"the limit is {max_pixels:,} pixels (scale it down)")
 
 

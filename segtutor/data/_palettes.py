@@ -9,13 +9,15 @@ their sources.
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from importlib.resources import files
+from typing import TypeAlias
 
 import numpy as np
 
-from .._checks import check_labels, check_nonnegative, is_int, to_numpy
+from .._checks import ArrayOrTensor, check_color, check_labels, check_nonnegative, is_int, to_numpy
 
 __all__ = ["PALETTES", "Palette", "get_palette", "to_train_ids", "voc_colormap"]
 
@@ -52,6 +54,10 @@ def voc_colormap(n: int = 256) -> np.ndarray:
     return colors.astype(np.uint8)
 
 
+Classes: TypeAlias = "str | int | Iterable[str | int] | None"
+"""Which classes: a name, an id, several of them, or None for every class."""
+
+
 @dataclass(frozen=True, eq=False)
 class Palette:
     """Class names, one colour per class, and how unlabelled pixels look.
@@ -84,7 +90,7 @@ class Palette:
     source: str
     train_ids: np.ndarray | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.colors.dtype != np.uint8 or self.colors.shape != (len(self.names), 3):
             raise ValueError(f"`colors` must be a uint8 array of shape ({len(self.names)}, 3), got "
                              f"{self.colors.dtype} of shape {self.colors.shape}")
@@ -104,7 +110,7 @@ class Palette:
         table.setflags(write=False)
         return table
 
-    def class_ids(self, classes=None) -> list[int]:
+    def class_ids(self, classes: Classes = None) -> list[int]:
         """Turn class names and/or ids into sorted class ids.
 
         Parameters
@@ -132,7 +138,7 @@ class Palette:
         if classes is None:
             return list(range(self.num_classes))
         ids = set()
-        for item in [classes] if isinstance(classes, (str, bool)) or is_int(classes) else classes:
+        for item in [classes] if isinstance(classes, (str, bool, int)) or is_int(classes) else classes:
             if isinstance(item, str) and item in self.names:
                 ids.add(self.names.index(item))
             elif is_int(item) and 0 <= item < self.num_classes:
@@ -147,14 +153,18 @@ class Palette:
 
 def _read_rows(filename: str) -> list[dict[str, str]]:
     """Read one of the CSV files in ``segtutor/data/``, skipping its ``#`` header lines."""
-    text = files("segtutor").joinpath("data", filename).read_text(encoding="utf-8")
+    text = (files("segtutor") / "data" / filename).read_text(encoding="utf-8")
     return list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
 
 
-def _lookup_table(ids, train_ids) -> np.ndarray:
+def _lookup_table(ids: list[int], train_ids: list[int]) -> np.ndarray:
     table = np.full(max(ids) + 1, 255, dtype=np.int64)
     table[list(ids)] = list(train_ids)
     return table
+
+
+PaletteLike: TypeAlias = "str | Palette"
+"""A palette or its name (see :data:`PALETTES`)."""
 
 
 def _voc() -> Palette:
@@ -163,7 +173,7 @@ def _voc() -> Palette:
     names = tuple(FCN_ResNet101_Weights.DEFAULT.meta["categories"])
     cmap = voc_colormap(256)
     return Palette(
-        name="voc", names=names, colors=cmap[: len(names)], void_color=tuple(int(c) for c in cmap[255]),
+        name="voc", names=names, colors=cmap[: len(names)], void_color=check_color(cmap[255], name="void_color"),
         ignore_index=255,
         source="names: torchvision weights.meta['categories']; colours: the VOC devkit's bit-interleaved map",
     )
@@ -213,7 +223,7 @@ def _scenes() -> Palette:
     cmap = voc_colormap(256)
     return Palette(
         name="scenes", names=SCENE_CLASSES, colors=cmap[: len(SCENE_CLASSES)],
-        void_color=tuple(int(c) for c in cmap[255]), ignore_index=255,
+        void_color=check_color(cmap[255], name="void_color"), ignore_index=255,
         source="segtutor's synthetic scenes (segtutor.SCENE_CLASSES); colours: the VOC map",
     )
 
@@ -222,7 +232,7 @@ PALETTES: dict[str, Palette] = {p.name: p for p in (_voc(), _cityscapes(), _ade2
 """Palettes by name: ``"voc"``, ``"cityscapes"``, ``"ade20k"``, ``"coco-stuff"``, ``"scenes"``."""
 
 
-def get_palette(palette) -> Palette:
+def get_palette(palette: PaletteLike) -> Palette:
     """Return a :class:`Palette`, given one or its name.
 
     Raises
@@ -246,7 +256,7 @@ def get_palette(palette) -> Palette:
     return PALETTES[palette]
 
 
-def to_train_ids(labels, palette) -> np.ndarray:
+def to_train_ids(labels: ArrayOrTensor, palette: PaletteLike) -> np.ndarray:
     """Map the label ids of a dataset's annotation files to class ids.
 
     Cityscapes stores 34 label ids (0-33), of which 19 are classes; ADE20K
@@ -281,8 +291,8 @@ def to_train_ids(labels, palette) -> np.ndarray:
     check_labels(labels)
     check_nonnegative(labels)
     palette = get_palette(palette)
-    labels = to_numpy(labels)
+    ids = to_numpy(labels)
     if palette.train_ids is None:
-        return labels.astype(np.int64)
+        return ids.astype(np.int64)
     table = np.append(palette.train_ids, palette.ignore_index)
-    return np.take(table, labels, mode="clip")
+    return np.take(table, ids, mode="clip")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import torch
 import torchvision.transforms as T
@@ -9,8 +11,8 @@ from PIL import Image
 from torchvision.models.segmentation import FCN_ResNet101_Weights
 
 from .._checks import check_batch, check_int, to_numpy
-from ._images import check_image_size, load_image
 from .._table import ModelTable
+from ._images import ImageSource, check_image_size, load_image
 
 __all__ = [
     "IMAGENET_MEAN",
@@ -75,7 +77,7 @@ def seed_transform(*, resize: int = 256, crop: int = 224) -> T.Compose:
     ])
 
 
-def preprocess(image, *, resize: int = 256, crop: int = 224) -> torch.Tensor:
+def preprocess(image: ImageSource, *, resize: int = 256, crop: int = 224) -> torch.Tensor:
     """Turn an image into a normalized batch of one, with the seed's recipe.
 
     Parameters
@@ -109,7 +111,7 @@ def preprocess(image, *, resize: int = 256, crop: int = 224) -> torch.Tensor:
     return transform(image).unsqueeze(0)
 
 
-def trace_transform(transform: T.Compose, image) -> list[tuple[str, object]]:
+def trace_transform(transform: T.Compose, image: ImageSource) -> list[tuple[str, object]]:
     """Apply a ``Compose`` one step at a time and keep every intermediate result.
 
     Parameters
@@ -145,14 +147,14 @@ def trace_transform(transform: T.Compose, image) -> list[tuple[str, object]]:
     sizes = [[step.size] if isinstance(step.size, int) else step.size for step in transform.transforms
              if isinstance(step, T.Resize)]
     check_image_size(result.size, resize=sizes[0][0] if sizes and len(sizes[0]) == 1 else None)
-    steps = [("input", result)]
+    steps: list[tuple[str, object]] = [("input", result)]
     for step in transform.transforms:
         result = step(result)
         steps.append((type(step).__name__, result))
     return steps
 
 
-def describe(value) -> str:
+def describe(value: object) -> str:
     """Describe an image, array or tensor in one line: kind, size or shape, dtype.
 
     Examples
@@ -168,7 +170,7 @@ def describe(value) -> str:
     return type(value).__name__
 
 
-def unnormalize(tensor: torch.Tensor, *, mean=IMAGENET_MEAN, std=IMAGENET_STD) -> torch.Tensor:
+def unnormalize(tensor: torch.Tensor, *, mean: Sequence[float] = IMAGENET_MEAN, std: Sequence[float] = IMAGENET_STD) -> torch.Tensor:
     """Undo ``Normalize``: multiply by `std` and add `mean`, channel by channel.
 
     ``Normalize`` computes ``(x - mean) / std``; this computes ``x * std + mean``,
@@ -203,9 +205,9 @@ def unnormalize(tensor: torch.Tensor, *, mean=IMAGENET_MEAN, std=IMAGENET_STD) -
     tensor([0.5000, 0.5000, 0.5000])
     """
     check_batch(tensor, name="tensor", ndims=(3, 4))
-    mean = torch.as_tensor(mean, dtype=tensor.dtype, device=tensor.device).view(3, 1, 1)
-    std = torch.as_tensor(std, dtype=tensor.dtype, device=tensor.device).view(3, 1, 1)
-    return tensor * std + mean
+    shift = torch.as_tensor(mean, dtype=tensor.dtype, device=tensor.device).view(3, 1, 1)
+    scale = torch.as_tensor(std, dtype=tensor.dtype, device=tensor.device).view(3, 1, 1)
+    return tensor * scale + shift
 
 
 def tensor_to_image(tensor: torch.Tensor) -> np.ndarray:

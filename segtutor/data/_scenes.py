@@ -135,7 +135,7 @@ def _shape_mask(rng: np.random.Generator, name: str, size: int) -> np.ndarray:
     return mask
 
 
-def images_to_batch(images) -> torch.Tensor:
+def images_to_batch(images: np.ndarray) -> torch.Tensor:
     """Turn uint8 RGB images into a normalized float batch, as the models expect.
 
     Parameters
@@ -216,7 +216,7 @@ class SceneDataset(torch.utils.data.Dataset):
 
     classes = SCENE_CLASSES
 
-    def __init__(self, n: int, *, size: int = 128, seed: int = 0, void_border: int = 0, ignore_index: int = 255):
+    def __init__(self, n: int, *, size: int = 128, seed: int = 0, void_border: int = 0, ignore_index: int = 255) -> None:
         void_border = check_int(void_border, name="void_border", minimum=0)
         self.ignore_index = check_ignore_index(ignore_index, num_classes=len(SCENE_CLASSES))
         self.images, self.labels = make_scenes(n, size=size, seed=seed)

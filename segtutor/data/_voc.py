@@ -17,13 +17,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import IO, Any
 
 import numpy as np
+import numpy.typing as npt
 import torch
 from PIL import Image
 from skimage.morphology import dilation, erosion
 
-from .._checks import check_ignore_index, check_int, check_labels, describe_array, to_numpy
+from .._checks import StrPath, check_ignore_index, check_int, check_labels, describe_array, to_numpy
 from ._palettes import voc_colormap
 
 __all__ = ["add_void_border", "read_voc", "save_label_png", "write_voc"]
@@ -77,7 +79,7 @@ def add_void_border(labels: np.ndarray, *, border: int = 1, ignore_index: int = 
     return np.where(near_boundary, np.asarray(ignore_index, labels.dtype), labels)
 
 
-def write_voc(root, images: np.ndarray, labels: np.ndarray, *, val_fraction: float = 0.25, border: int = 1,
+def write_voc(root: StrPath, images: np.ndarray, labels: np.ndarray, *, val_fraction: float = 0.25, border: int = 1,
               quality: int = 90) -> Path:
     """Write images and class maps in the PASCAL VOC segmentation layout.
 
@@ -137,7 +139,7 @@ def write_voc(root, images: np.ndarray, labels: np.ndarray, *, val_fraction: flo
     return root
 
 
-def _check_pairs(images, labels) -> None:
+def _check_pairs(images: Any, labels: Any) -> None:
     message = f"`images` must be a uint8 array of shape (N, H, W, 3), got {describe_array(images)}"
     if not isinstance(images, np.ndarray) or images.dtype != np.uint8:
         raise TypeError(message)
@@ -150,7 +152,7 @@ def _check_pairs(images, labels) -> None:
         raise ValueError(f"`labels` values must be class ids in 0..254, got {labels.min()}..{labels.max()}")
 
 
-def read_voc(root, *, split: str = "train") -> tuple[np.ndarray, np.ndarray]:
+def read_voc(root: StrPath, *, split: str = "train") -> tuple[np.ndarray, np.ndarray]:
     """Read one split of a dataset in the PASCAL VOC segmentation layout.
 
     Parameters
@@ -221,7 +223,7 @@ def _read_pair(root: Path, image_id: str) -> tuple[np.ndarray, np.ndarray]:
 
 def _colours_to_ids(rgb: np.ndarray, path: Path) -> np.ndarray:
     """Invert VOC's 256-colour map, which gives every id its own colour."""
-    def pack(colours):
+    def pack(colours: np.ndarray) -> np.ndarray:
         return colours.astype(np.int64) @ np.array([65536, 256, 1])
 
     keys, codes = pack(voc_colormap(256)), pack(rgb)
@@ -234,7 +236,7 @@ def _colours_to_ids(rgb: np.ndarray, path: Path) -> np.ndarray:
     return ids.astype(np.int64)
 
 
-def save_label_png(labels, path) -> None:
+def save_label_png(labels: npt.ArrayLike | torch.Tensor, path: StrPath | IO[bytes]) -> None:
     """Write a class map as a palette PNG: pixel values are class ids, colours the VOC map.
 
     Parameters
@@ -260,15 +262,15 @@ def save_label_png(labels, path) -> None:
     >>> np.asarray(Image.open(path)).tolist()
     [[0, 15], [255, 8]]
     """
-    labels = labels if isinstance(labels, torch.Tensor) else np.asarray(labels)
-    check_labels(labels, ndims=(2,))
-    labels = to_numpy(labels)
-    if labels.size == 0:
-        raise ValueError(f"`labels` must not be empty, got shape {labels.shape}")
-    if labels.min() < 0 or labels.max() > 255:
-        raise ValueError(f"`labels` must hold class ids in 0..255, got values in {labels.min()}..{labels.max()}")
+    given = labels if isinstance(labels, torch.Tensor) else np.asarray(labels)
+    check_labels(given, ndims=(2,))
+    ids = to_numpy(given)
+    if ids.size == 0:
+        raise ValueError(f"`labels` must not be empty, got shape {ids.shape}")
+    if ids.min() < 0 or ids.max() > 255:
+        raise ValueError(f"`labels` must hold class ids in 0..255, got values in {ids.min()}..{ids.max()}")
     if isinstance(path, (str, os.PathLike)) and Path(path).suffix.lower() != ".png":
         raise ValueError(f"`path` must end in .png, got '{path}'")
-    image = Image.fromarray(labels.astype(np.uint8), mode="L").convert("P")
+    image = Image.fromarray(ids.astype(np.uint8), mode="L").convert("P")
     image.putpalette(voc_colormap(256).ravel().tolist())
     image.save(path, format="PNG")

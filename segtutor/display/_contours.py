@@ -7,13 +7,14 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from skimage import measure
 
-from .._checks import as_image_array, check_labels, check_nonnegative, check_same_size, to_numpy
+from .._checks import ArrayOrTensor, ImageLike, as_image_array, check_labels, check_nonnegative, check_same_size, to_numpy
 from ..data import get_palette
+from ..data._palettes import Classes, PaletteLike
 
 __all__ = ["class_contours", "show_contours"]
 
 
-def class_contours(labels, *, classes=None, palette="voc") -> dict[int, list[np.ndarray]]:
+def class_contours(labels: ArrayOrTensor, *, classes: Classes = None, palette: PaletteLike = "voc") -> dict[int, list[np.ndarray]]:
     """Outline each class of a class map with closed polygons.
 
     For each class, ``skimage.measure.find_contours`` traces the 0.5
@@ -65,7 +66,8 @@ def class_contours(labels, *, classes=None, palette="voc") -> dict[int, list[np.
     return contours
 
 
-def show_contours(image, labels, *, classes=None, palette="voc", linewidth: float = 2.0, width: float = 6.0) -> Figure:
+def show_contours(image: ImageLike, labels: ArrayOrTensor, *, classes: Classes = None, palette: PaletteLike = "voc",
+                  linewidth: float = 2.0, width: float = 6.0) -> Figure:
     """Draw each class's outline, in the class colour, on the image.
 
     Parameters

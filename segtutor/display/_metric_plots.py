@@ -6,23 +6,26 @@ shows when it is a cell's last value.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 import numpy as np
+import numpy.typing as npt
 from matplotlib.figure import Figure
 
-from .._checks import as_confusion_matrix, describe_array
+from .._checks import ArrayOrTensor, as_confusion_matrix, describe_array
 from ..metrics import average_precision_from_curve
 
 __all__ = ["plot_class_scores", "plot_confusion_matrix", "plot_dice_against_iou", "plot_pr_curves"]
 
 
-def _names(class_names, num_classes: int) -> list[str]:
+def _names(class_names: Iterable[object] | None, num_classes: int) -> list[str]:
     names = [str(i) for i in range(num_classes)] if class_names is None else [str(n) for n in class_names]
     if len(names) != num_classes:
         raise ValueError(f"`class_names` must hold {num_classes} names, one per class, got {len(names)}")
     return names
 
 
-def plot_confusion_matrix(matrix, *, class_names=None, normalize: bool = False) -> Figure:
+def plot_confusion_matrix(matrix: ArrayOrTensor, *, class_names: Sequence[str] | None = None, normalize: bool = False) -> Figure:
     """Draw a confusion matrix as a heatmap with a count in every cell.
 
     Parameters
@@ -71,7 +74,7 @@ def plot_confusion_matrix(matrix, *, class_names=None, normalize: bool = False) 
     return fig
 
 
-def plot_class_scores(scores: dict, *, class_names=None) -> Figure:
+def plot_class_scores(scores: dict[str, npt.ArrayLike], *, class_names: Sequence[str] | None = None) -> Figure:
     """Draw per-class scores as grouped bars, one group per class.
 
     Parameters
@@ -151,7 +154,8 @@ def plot_pr_curves(curves: dict) -> Figure:
     for name, (precision, recall, *_) in curves.items():
         precision, recall = np.asarray(precision, dtype=np.float64), np.asarray(recall, dtype=np.float64)
         if precision.shape != recall.shape or precision.ndim != 1:
-            raise ValueError(f"curve {name!r} must have precision and recall of one shape (K,), got {describe_array(precision)} and {describe_array(recall)}")
+            raise ValueError(f"curve {name!r} must have precision and recall of one shape (K,), "
+                             f"got {describe_array(precision)} and {describe_array(recall)}")
         area = average_precision_from_curve(precision, recall)
         (line,) = ax.step(recall, precision, where="pre", label=f"{name} (AP {area:.3f})")
         ax.fill_between(recall, precision, step="pre", alpha=0.15, color=line.get_color())
@@ -160,7 +164,7 @@ def plot_pr_curves(curves: dict) -> Figure:
     return fig
 
 
-def plot_dice_against_iou(iou, dice, *, class_names=None) -> Figure:
+def plot_dice_against_iou(iou: npt.ArrayLike, dice: npt.ArrayLike, *, class_names: Sequence[str] | None = None) -> Figure:
     """Draw the curve Dice = 2·IoU / (1 + IoU) above the diagonal, with one point per class.
 
     Parameters

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -10,8 +10,19 @@ from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from matplotlib.patches import Patch
 
-from .._checks import as_image_array, check_fraction, check_labels, check_nonnegative, check_same_size, to_numpy
+from .._checks import (
+    ArrayOrTensor,
+    ImageLike,
+    as_image_array,
+    check_color,
+    check_fraction,
+    check_labels,
+    check_nonnegative,
+    check_same_size,
+    to_numpy,
+)
 from ..data import get_palette
+from ..data._palettes import Classes, PaletteLike
 from ._visualize import decode_segmap, show_images
 
 __all__ = ["ClassShare", "add_legend", "class_shares", "overlay", "show_overlay"]
@@ -26,7 +37,7 @@ class ClassShare(NamedTuple):
     share: float
 
 
-def overlay(image, labels, *, alpha: float = 0.5, classes=None, palette="voc") -> np.ndarray:
+def overlay(image: ImageLike, labels: ArrayOrTensor, *, alpha: float = 0.5, classes: Classes = None, palette: PaletteLike = "voc") -> np.ndarray:
     """Blend each pixel's class colour over the image.
 
     Every pixel of a chosen class becomes ``(1 - alpha) * image + alpha *
@@ -78,7 +89,7 @@ def overlay(image, labels, *, alpha: float = 0.5, classes=None, palette="voc") -
     return np.where(chosen[..., None], blend, image)
 
 
-def class_shares(labels, *, classes=None, palette="voc") -> list[ClassShare]:
+def class_shares(labels: ArrayOrTensor, *, classes: Classes = None, palette: PaletteLike = "voc") -> list[ClassShare]:
     """List the classes present in a class map, each with its share of the pixels.
 
     Parameters
@@ -118,14 +129,14 @@ ClassShare(class_id=255, name='void', color=(224, 224, 192), share=0.25)]
     labels = to_numpy(labels)
     n = palette.num_classes
     counts = np.bincount(np.minimum(labels, n).ravel(), minlength=n + 1) / max(labels.size, 1)
-    shares = [ClassShare(i, palette.names[i], tuple(int(c) for c in palette.colors[i]), float(counts[i]))
+    shares = [ClassShare(i, palette.names[i], check_color(palette.colors[i], name="color"), float(counts[i]))
               for i in palette.class_ids(classes) if counts[i] > 0]
     if classes is None and counts[n] > 0:
-        shares.append(ClassShare(palette.ignore_index, "void", tuple(palette.void_color), float(counts[n])))
+        shares.append(ClassShare(palette.ignore_index, "void", check_color(palette.void_color, name="void_color"), float(counts[n])))
     return sorted(shares, key=lambda entry: -entry.share)
 
 
-def add_legend(ax: Axes, labels, *, classes=None, palette="voc", **legend_kwargs) -> Legend:
+def add_legend(ax: Axes, labels: ArrayOrTensor, *, classes: Classes = None, palette: PaletteLike = "voc", **legend_kwargs: Any) -> Legend:
     """Add a legend of the classes present, with their pixel shares, beside an axes.
 
     Parameters
@@ -157,13 +168,14 @@ def add_legend(ax: Axes, labels, *, classes=None, palette="voc", **legend_kwargs
     >>> [t.get_text() for t in add_legend(ax, np.array([[0, 8, 8, 8]])).get_texts()]
     ['cat  75.0%', '__background__  25.0%']
     """
-    handles = [Patch(facecolor=np.array(entry.color) / 255, edgecolor="black", label=f"{entry.name}  {entry.share:.1%}")
+    handles = [Patch(facecolor="#" + bytes(entry.color).hex(), edgecolor="black", label=f"{entry.name}  {entry.share:.1%}")
                for entry in class_shares(labels, classes=classes, palette=palette)]
     options = {"loc": "upper left", "bbox_to_anchor": (1.02, 1.0), "borderaxespad": 0.0, "title": "class  pixels"}
     return ax.legend(handles=handles, **{**options, **legend_kwargs})
 
 
-def show_overlay(image, labels, *, alpha: float = 0.5, classes=None, palette="voc", width: float = 4.0) -> Figure:
+def show_overlay(image: ImageLike, labels: ArrayOrTensor, *, alpha: float = 0.5, classes: Classes = None,
+                 palette: PaletteLike = "voc", width: float = 4.0) -> Figure:
     """Show image | coloured class map | overlay, with a legend of the classes present.
 
     Parameters

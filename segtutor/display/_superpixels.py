@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import numbers
+from collections.abc import Sequence
 
 import numpy as np
 from skimage import color, segmentation
 
-from .._checks import as_image_array, check_color, check_int, check_labels, check_nonnegative, check_same_size, to_numpy
+from .._checks import ArrayOrTensor, ImageLike, as_image_array, check_color, check_int, check_labels, check_nonnegative, check_same_size, to_numpy
 
 __all__ = ["mean_color_image", "slic_superpixels", "smooth_labels", "superpixel_boundaries"]
 
 
-def slic_superpixels(image, *, n_segments: int = 100, compactness: float = 10.0) -> np.ndarray:
+def slic_superpixels(image: ImageLike, *, n_segments: int = 100, compactness: float = 10.0) -> np.ndarray:
     """Group an image's pixels into superpixels with SLIC (scikit-image).
 
     SLIC clusters pixels by colour (in CIELAB) and position, starting from a
@@ -60,14 +61,14 @@ def slic_superpixels(image, *, n_segments: int = 100, compactness: float = 10.0)
     return segments.astype(np.int64)
 
 
-def _check_segments(image_or_labels: np.ndarray, segments, *, names: tuple[str, str]) -> np.ndarray:
+def _check_segments(image_or_labels: np.ndarray, segments: np.ndarray, *, names: tuple[str, str]) -> np.ndarray:
     check_labels(segments, name="segments", ndims=(2,))
     check_nonnegative(segments, name="segments")
     check_same_size(image_or_labels, segments, names=names)
     return to_numpy(segments)
 
 
-def mean_color_image(image, segments) -> np.ndarray:
+def mean_color_image(image: ImageLike, segments: np.ndarray) -> np.ndarray:
     """Paint every superpixel with its mean colour (``skimage.color.label2rgb``, ``kind="avg"``).
 
     Parameters
@@ -101,7 +102,7 @@ def mean_color_image(image, segments) -> np.ndarray:
     return np.rint(means).astype(np.uint8)
 
 
-def superpixel_boundaries(image, segments, *, boundary_color=(255, 255, 0)) -> np.ndarray:
+def superpixel_boundaries(image: ImageLike, segments: np.ndarray, *, boundary_color: Sequence[int] = (255, 255, 0)) -> np.ndarray:
     """Draw the borders between superpixels on the image (``skimage.segmentation.mark_boundaries``).
 
     Parameters
@@ -139,7 +140,7 @@ def superpixel_boundaries(image, segments, *, boundary_color=(255, 255, 0)) -> n
     return np.rint(marked * 255).astype(np.uint8)
 
 
-def smooth_labels(labels, segments) -> np.ndarray:
+def smooth_labels(labels: ArrayOrTensor, segments: np.ndarray) -> np.ndarray:
     """Give every pixel of a superpixel the class most of its pixels have (majority vote).
 
     Superpixels follow colour edges, so the vote removes specks and ragged

@@ -11,13 +11,14 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from PIL import Image
 
-from .._checks import check_labels, check_nonnegative, describe_array, to_numpy
+from .._checks import ArrayOrTensor, check_labels, check_nonnegative, describe_array, to_numpy
 from ..data import get_palette
+from ..data._palettes import Palette, PaletteLike
 
 __all__ = ["decode_segmap", "encode_segmap", "grayscale_mask", "show_images", "show_palette"]
 
 
-def decode_segmap(labels, palette="voc") -> np.ndarray:
+def decode_segmap(labels: ArrayOrTensor, palette: PaletteLike = "voc") -> np.ndarray:
     """Colour a class map: every class id becomes its palette colour.
 
     One lookup-table gather replaces the seed's loop over classes. The
@@ -72,16 +73,16 @@ def decode_segmap(labels, palette="voc") -> np.ndarray:
 
 
 @lru_cache(maxsize=32)
-def _packed_table(palette) -> np.ndarray:
+def _packed_table(palette: Palette) -> np.ndarray:
     """A palette's colour table (classes, then void) as little-endian uint32 words whose bytes are R, G, B, 0."""
-    packed = np.zeros((palette.num_classes + 1, 4), np.uint8)
-    packed[:, :3] = palette.table
-    packed = packed.view("<u4").reshape(-1)
+    channels = np.zeros((palette.num_classes + 1, 4), np.uint8)
+    channels[:, :3] = palette.table
+    packed = channels.view("<u4").reshape(-1)
     packed.setflags(write=False)
     return packed
 
 
-def encode_segmap(rgb, palette="voc") -> np.ndarray:
+def encode_segmap(rgb: np.ndarray, palette: PaletteLike = "voc") -> np.ndarray:
     """Turn a coloured class map back into class ids: the inverse of :func:`decode_segmap`.
 
     Parameters
@@ -133,7 +134,7 @@ def _color_codes(rgb: np.ndarray) -> np.ndarray:
     return (rgb[..., 0] << 16) | (rgb[..., 1] << 8) | rgb[..., 2]
 
 
-def grayscale_mask(labels) -> np.ndarray:
+def grayscale_mask(labels: ArrayOrTensor) -> np.ndarray:
     """Write a class map as a grayscale image: the class id is the grey value.
 
     This is the seed's "grayscale mask" form of a segmentation. The values
@@ -219,7 +220,7 @@ def show_images(panels: dict, *, width: float = 4.0, colorbar: bool = True) -> F
     return fig
 
 
-def show_palette(palette="voc", *, rows: int = 25) -> Figure:
+def show_palette(palette: PaletteLike = "voc", *, rows: int = 25) -> Figure:
     """Show a palette: one swatch per class with its id and name, then the void colour.
 
     Parameters

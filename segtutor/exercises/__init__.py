@@ -8,21 +8,20 @@ prints "Not attempted yet" and returns ``False`` without raising. No
 docstring shows a right answer, and no feedback on a wrong answer states it.
 """
 
-from .pipeline import check_class_color, check_output_keys, check_pipeline, check_resize_size
+from .architectures import check_receptive_field_function, check_upsampled_size
+from .argmax import check_class_map, check_class_map_function, check_confidence, check_squeeze_shape
+from .capstone import CAPSTONE_MIOU, CAPSTONE_SEED, capstone_set, check_capstone
+from .colouring import check_decode_function, check_overlay_pixel, check_pixel_share, check_train_id
+from .comparison import check_aspp_rates, check_feature_size, check_miou_gap, check_upsample_function
+from .datasets import check_read_mask_function, check_voc_path, check_void_pixels
 from .explorer import check_changed_pixels, check_least_affected_score, check_top_k_function
 from .forms import check_grey_value, check_majority_class, check_majority_function, check_polygon_count
-from .training import check_background_only_miou, check_initial_loss, check_training_step_function, check_training_steps
-from .preprocessing import check_kept_fraction, check_normalized_pixel, check_seed_transform, check_transform_shape
+from .metrics import check_average_precision, check_confusion_function, check_dice, check_dice_function, check_iou_function, check_mean_iou
 from .model_output import check_class_channel, check_output_shape, check_probabilities, check_probabilities_function
-from .argmax import check_class_map, check_class_map_function, check_confidence, check_squeeze_shape
-from .colouring import check_decode_function, check_overlay_pixel, check_pixel_share, check_train_id
-from .metrics import (check_average_precision, check_confusion_function, check_dice, check_dice_function,
-                      check_iou_function, check_mean_iou)
-from .comparison import check_aspp_rates, check_feature_size, check_miou_gap, check_upsample_function
-from .datasets import check_read_mask_function, check_void_pixels, check_voc_path
+from .pipeline import check_class_color, check_output_keys, check_pipeline, check_resize_size
+from .preprocessing import check_kept_fraction, check_normalized_pixel, check_seed_transform, check_transform_shape
+from .training import check_background_only_miou, check_initial_loss, check_training_step_function, check_training_steps
 from .transfer import check_freeze_function, check_trainable_after_freeze
-from .architectures import check_receptive_field_function, check_upsampled_size
-from .capstone import CAPSTONE_MIOU, CAPSTONE_SEED, capstone_set, check_capstone
 
 __all__ = [
     "CAPSTONE_MIOU",

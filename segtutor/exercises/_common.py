@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import numbers
 from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import torch
 
 from .._checks import is_int as _is_int  # the package's one integer check: NumPy integers count, bools do not
@@ -24,16 +27,16 @@ class _Stop(Exception):
     """Ends a check early with one line of feedback for a wrong answer."""
 
 
-def _close(answer: np.ndarray, reference: np.ndarray) -> bool:
+def _close(answer: npt.ArrayLike, reference: npt.ArrayLike) -> bool:
     """Equal up to rounding to two decimals (or 0.1 % for large values)."""
-    return np.allclose(answer, reference, rtol=1e-3, atol=5e-3)
+    return bool(np.allclose(answer, reference, rtol=1e-3, atol=5e-3))
 
 
-def _is_number(value) -> bool:
+def _is_number(value: object) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
 
 
-def _int_answer(answer, what: str = "a whole number") -> None:
+def _int_answer(answer: Any, what: str = "a whole number") -> None:
     """Refuse an answer that is not an int (NumPy integers count, bools and floats do not)."""
     if isinstance(answer, (float, np.floating)):
         raise _Stop(f"Give {what} as an int, not a float such as {type(answer).__name__} {answer!r}.")
@@ -41,13 +44,13 @@ def _int_answer(answer, what: str = "a whole number") -> None:
         raise _Stop(f"Give {what} as an int, got {type(answer).__name__}.")
 
 
-def _number_answer(answer, what: str = "a number") -> None:
+def _number_answer(answer: Any, what: str = "a number") -> None:
     """Refuse an answer that is not a real number (ints and floats count, bools and strings do not)."""
     if not _is_number(answer):
         raise _Stop(f"Give {what} as a number (int or float), got {type(answer).__name__}.")
 
 
-def _ints_answer(answer, what: str) -> tuple:
+def _ints_answer(answer: Any, what: str) -> tuple[int, ...]:
     """A tuple of ints from a tuple, list, torch.Size or integer array; anything else stops with feedback."""
     if isinstance(answer, (np.ndarray, torch.Tensor)):
         answer = answer.tolist()
@@ -56,7 +59,7 @@ def _ints_answer(answer, what: str) -> tuple:
     return tuple(int(v) for v in answer)
 
 
-def _checked(check) -> bool:
+def _checked(check: Callable[[], str]) -> bool:
     """Run `check`, a function returning the success message or raising _Stop, and print the feedback."""
     try:
         return _feedback(True, check())
@@ -68,7 +71,7 @@ def _same(answer: torch.Tensor, reference: torch.Tensor) -> bool:
     return answer.shape == reference.shape and torch.allclose(answer, reference, atol=1e-5)
 
 
-def _describe(value) -> str:
+def _describe(value: object) -> str:
     """'int64 array of shape (2, 3)', 'float32 tensor of shape (1, 4)' or the type's name."""
     if isinstance(value, torch.Tensor):
         return f"{str(value.dtype).removeprefix('torch.')} tensor of shape {tuple(value.shape)}"
@@ -77,7 +80,7 @@ def _describe(value) -> str:
     return type(value).__name__
 
 
-def _integer_array(answer, what: str) -> np.ndarray:
+def _integer_array(answer: Any, what: str) -> np.ndarray:
     """`answer` as a NumPy integer array; floats, bools and non-arrays stop with feedback."""
     if isinstance(answer, (list, tuple)):
         answer = np.asarray(answer)
@@ -92,7 +95,7 @@ def _integer_array(answer, what: str) -> np.ndarray:
     return array
 
 
-def _per_image(answer, reference: torch.Tensor):
+def _per_image(answer: Any, reference: torch.Tensor) -> torch.Tensor | None:
     """`answer` as an integer tensor shaped like `reference` ([N, H, W]); an (H, W) answer counts for N = 1."""
     answer = torch.as_tensor(_integer_array(answer, "A class map")).to(reference.dtype)
     if answer.ndim == 2 and reference.shape[0] == 1:
@@ -103,12 +106,12 @@ def _per_image(answer, reference: torch.Tensor):
 # --- coding exercises: call the learner's function on fresh inputs -------------------------------
 
 
-def _rng(seed) -> np.random.Generator:
+def _rng(seed: int | None) -> np.random.Generator:
     """A generator of fresh inputs: `seed` None draws a new seed, so every call sees new inputs."""
     return np.random.default_rng(seed)
 
 
-def _call(function, *args, **kwargs):
+def _call(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """Call the learner's function; an untouched stub or an error ends the check with one line."""
     if not callable(function):
         raise _Stop(NOT_A_FUNCTION.format(_describe(function)))
@@ -125,7 +128,7 @@ class _NotAttempted(Exception):
     """The learner's function is still the stub."""
 
 
-def _coding(check) -> bool:
+def _coding(check: Callable[[], str]) -> bool:
     """Run a coding exercise's `check` and print one line: correct, not yet, or not attempted yet."""
     try:
         return _feedback(True, check())
@@ -136,7 +139,7 @@ def _coding(check) -> bool:
         return _feedback(False, str(stop))
 
 
-def _array_result(result, reference: np.ndarray, *, what: str, case: str) -> np.ndarray:
+def _array_result(result: Any, reference: np.ndarray, *, what: str, case: str) -> np.ndarray:
     """Check that `result` is an array (or tensor) of `reference`'s shape and kind of dtype; return it as NumPy."""
     if isinstance(result, torch.Tensor):
         result = result.detach().cpu().numpy()
@@ -153,7 +156,7 @@ def _array_result(result, reference: np.ndarray, *, what: str, case: str) -> np.
 class _ToyModel(torch.nn.Module):
     """A 1x1-convolution segmenter that returns torchvision's OrderedDict with 'out' and 'aux'."""
 
-    def __init__(self, num_classes: int, generator: torch.Generator):
+    def __init__(self, num_classes: int, generator: torch.Generator) -> None:
         super().__init__()
         with torch.random.fork_rng(devices=[]):  # Conv2d's own init draws from the global generator: leave it alone
             self.out = torch.nn.Conv2d(3, num_classes, 1)
@@ -163,11 +166,11 @@ class _ToyModel(torch.nn.Module):
                 p.copy_(torch.randn(p.shape, generator=generator))
         self.eval()
 
-    def forward(self, x):
+    def forward(self, x: torch.Tensor) -> OrderedDict[str, torch.Tensor]:
         return OrderedDict(out=self.out(x), aux=self.aux(x))
 
 
-def _labels_result(result, reference: torch.Tensor, *, case: str, what: str = "your class map") -> torch.Tensor:
+def _labels_result(result: Any, reference: torch.Tensor, *, case: str, what: str = "your class map") -> torch.Tensor:
     """Check that `result` (tensor or array) holds integer class ids in `reference`'s shape; return it as int64."""
     if isinstance(result, np.ndarray):
         result = torch.from_numpy(result)

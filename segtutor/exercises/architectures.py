@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 import random
 import secrets
+from collections.abc import Callable
+from typing import Any
 
 from ..models import receptive_field as _reference
 from ._common import NOT_A_FUNCTION, NOT_ATTEMPTED, _describe, _feedback, _is_int
@@ -17,7 +19,7 @@ def _cases(rng: random.Random) -> list[list[tuple[int, int, int]]]:
     A chain is kept only where the right answer and each typical mistake give four different
     numbers, so every mistake gets its own hint.
     """
-    cases = []
+    cases: list[list[tuple[int, int, int]]] = []
     while len(cases) < 4:
         chain = [(rng.choice((1, 3, 5, 7)), rng.choice((1, 1, 2)), rng.choice((1, 1, 2, 3))) for _ in range(rng.randint(3, 6))]
         chain[rng.randrange(len(chain))] = (3, 2, 1)
@@ -43,7 +45,7 @@ def _stride_first(chain):
     return field
 
 
-def check_receptive_field_function(function, *, seed: int | None = None) -> bool:
+def check_receptive_field_function(function: Callable[..., Any], *, seed: int | None = None) -> bool:
     """Check a learner's ``receptive_field(layers)`` for chains of (kernel, stride, dilation).
 
     It is run on fresh random chains, each with a strided and a dilated layer (`seed` fixes them).
@@ -55,7 +57,7 @@ def check_receptive_field_function(function, *, seed: int | None = None) -> bool
     >>> check_receptive_field_function(receptive_field, seed=0)
     Not yet. On a random chain of (kernel, stride, dilation) your result is off. A layer after a stride-2 layer steps 2 input pixels per pixel: multiply by the product of the earlier strides.
     False
-    """
+    """  # noqa: E501 - the feedback is one printed line
     if not callable(function):
         return _feedback(False, NOT_A_FUNCTION.format(_describe(function)))
     for chain in _cases(random.Random(secrets.randbelow(2**31) if seed is None else seed)):
@@ -64,7 +66,7 @@ def check_receptive_field_function(function, *, seed: int | None = None) -> bool
         except NotImplementedError:
             print(NOT_ATTEMPTED)
             return False
-        except Exception as err:  # noqa: BLE001  (the learner's bug is feedback, not a crash)
+        except Exception as err:
             return _feedback(False, f"Your function raised {type(err).__name__}: {err}")
         expected = _reference(chain)
         if not _is_int(answer):
@@ -81,7 +83,7 @@ def check_receptive_field_function(function, *, seed: int | None = None) -> bool
     return _feedback(True, "Strides multiply the step of every later layer, dilations widen each kernel: right on 4 random chains.")
 
 
-def check_upsampled_size(answer, *, size: int, factor: int) -> bool:
+def check_upsampled_size(answer: Any, *, size: int, factor: int) -> bool:
     """Check a guess of the output size of :func:`segtutor.models.bilinear_upsampler` (kernel 2f - f % 2, stride f, padding f // 2).
 
     Examples

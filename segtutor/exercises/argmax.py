@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 import torch
 
@@ -10,7 +13,7 @@ from ._common import _call, _checked, _coding, _describe, _ints_answer, _labels_
 __all__ = ["check_class_map", "check_class_map_function", "check_confidence", "check_squeeze_shape"]
 
 
-def check_class_map(answer, *, logits) -> bool:
+def check_class_map(answer: Any, *, logits: torch.Tensor) -> bool:
     """Check a class map (argmax over the class axis) worked out from ``[N, C, H, W]`` logits.
 
     For a batch of one, an ``(H, W)`` answer is accepted as well as ``(1, H, W)``.
@@ -44,7 +47,7 @@ def check_class_map(answer, *, logits) -> bool:
     return _checked(check)
 
 
-def check_squeeze_shape(answer, *, shape: tuple[int, ...]) -> bool:
+def check_squeeze_shape(answer: Any, *, shape: tuple[int, ...]) -> bool:
     """Check a guess of the shape of the seed's ``torch.argmax(out.squeeze(), dim=0)`` for `out` of `shape`.
 
     Examples
@@ -71,7 +74,7 @@ def check_squeeze_shape(answer, *, shape: tuple[int, ...]) -> bool:
     return _checked(check)
 
 
-def check_confidence(answer, *, logits) -> bool:
+def check_confidence(answer: Any, *, logits: torch.Tensor) -> bool:
     """Check a confidence map: the highest softmax probability at each pixel of ``[N, C, H, W]`` logits.
 
     For a batch of one, an ``(H, W)`` answer is accepted as well as ``(1, H, W)``.
@@ -113,7 +116,7 @@ def check_confidence(answer, *, logits) -> bool:
 _LOGIT_SHAPES = [(3, 4, 5, 5), (1, 5, 4, 6), (2, 6, 1, 7), (1, 3, 1, 1)]  # [N, C, H, W] of the logits tried
 
 
-def _class_map_mistakes(mine, logits: torch.Tensor, case: str) -> None:
+def _class_map_mistakes(mine: torch.Tensor, logits: torch.Tensor, case: str) -> None:
     """Stop with targeted feedback when `mine` is what squeeze() or argmax over another axis gives."""
     if not isinstance(mine, torch.Tensor):
         return
@@ -128,7 +131,7 @@ def _class_map_mistakes(mine, logits: torch.Tensor, case: str) -> None:
             raise _Stop(f"Your argmax runs over {axis} (dim={dim}); the classes are dim=1 ({case}).")
 
 
-def check_class_map_function(function, *, seed: int | None = None) -> bool:
+def check_class_map_function(function: Callable[..., Any], *, seed: int | None = None) -> bool:
     """Check your ``function(logits)``: the integer class map ``[N, H, W]`` of float logits ``[N, C, H, W]``.
 
     The checker calls it on fresh random logits: batches of 1 and of N, images
@@ -153,7 +156,7 @@ def check_class_map_function(function, *, seed: int | None = None) -> bool:
     >>> check_class_map_function(to_class_map, seed=0)
     Not yet. squeeze() keeps the batch axis N=3, so dim=0 is the batch, not the classes: keep [N, H, W], use argmax(dim=1) (on a batch of 3 of 5x5 pixels).
     False
-    """
+    """  # noqa: E501 - the feedback is one printed line
     def check():
         generator = torch.Generator().manual_seed(int(_rng(seed).integers(2**31)))
         for shape in _LOGIT_SHAPES:

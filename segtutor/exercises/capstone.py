@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import numbers
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
 from ..data import make_scenes
-from ..metrics import ConfusionMatrix
+from ..metrics import ConfusionMatrix, Scores
 from ..models import class_names
 from ._common import _checked, _describe, _is_int, _is_number, _Stop
 
@@ -44,7 +46,7 @@ def capstone_set() -> tuple[np.ndarray, np.ndarray]:
     return make_scenes(CAPSTONE_SCENES, size=CAPSTONE_SIZE, seed=CAPSTONE_SEED)
 
 
-def _report(report) -> tuple:
+def _report(report: object) -> tuple[np.ndarray, float, dict[str, float], int]:
     """The report's entries, each checked for its type; anything missing stops with the criterion it misses."""
     if not isinstance(report, dict) or any(key not in report for key in _KEYS):
         missing = [k for k in _KEYS if not isinstance(report, dict) or k not in report]
@@ -66,7 +68,7 @@ def _report(report) -> tuple:
     return predictions, float(report["miou"]), table, int(report["failure"])
 
 
-def _scores(predictions: np.ndarray, labels: np.ndarray, names):
+def _scores(predictions: np.ndarray, labels: np.ndarray, names: Sequence[str]) -> Scores:
     """The scores of class maps against the held-out labels, one scene at a time as an evaluator streams them."""
     metric = ConfusionMatrix(len(names), class_names=names)
     for pred, target in zip(predictions.reshape(-1, *labels.shape[-2:]), labels.reshape(-1, *labels.shape[-2:])):
@@ -74,7 +76,7 @@ def _scores(predictions: np.ndarray, labels: np.ndarray, names):
     return metric.compute()
 
 
-def check_capstone(report) -> bool:
+def check_capstone(report: Any) -> bool:
     """Check a capstone report against the stated criteria.
 
     The report is a dict:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
 import numpy as np
 
-from ..display import class_shares, overlay
 from ..data import get_palette, to_train_ids
+from ..data._palettes import PaletteLike
+from ..display import class_shares, overlay
 from ._common import _array_result, _call, _checked, _coding, _int_answer, _ints_answer, _number_answer, _rng, _Stop
 
 __all__ = ["check_decode_function", "check_overlay_pixel", "check_pixel_share", "check_train_id"]
 
 
-def check_overlay_pixel(answer, *, image_color, class_name: str, alpha: float, palette: str = "voc") -> bool:
+def check_overlay_pixel(answer: Any, *, image_color: Sequence[int], class_name: str, alpha: float, palette: PaletteLike = "voc") -> bool:
     """Check a guess of one overlay pixel: `image_color` under `class_name`'s colour at `alpha`.
 
     Examples
@@ -36,7 +40,7 @@ def check_overlay_pixel(answer, *, image_color, class_name: str, alpha: float, p
     return _checked(check)
 
 
-def check_pixel_share(answer, *, labels, class_name: str, palette: str = "voc") -> bool:
+def check_pixel_share(answer: Any, *, labels: np.ndarray, class_name: str, palette: PaletteLike = "voc") -> bool:
     """Check a guess of a class's share of the pixels, as a fraction between 0 and 1.
 
     Examples
@@ -64,7 +68,7 @@ def check_pixel_share(answer, *, labels, class_name: str, palette: str = "voc") 
     return _checked(check)
 
 
-def check_train_id(answer, *, label_id: int, palette: str = "cityscapes") -> bool:
+def check_train_id(answer: Any, *, label_id: int, palette: PaletteLike = "cityscapes") -> bool:
     """Check a guess of the class id (train id) a dataset's stored label id maps to.
 
     Examples
@@ -88,7 +92,7 @@ def check_train_id(answer, *, label_id: int, palette: str = "cityscapes") -> boo
     return _checked(check)
 
 
-def _decode_cases(rng: np.random.Generator):
+def _decode_cases(rng: np.random.Generator) -> list[tuple[str, np.ndarray, np.ndarray]]:
     """(description, labels, table): random tables and maps, (H, W) and (N, H, W), with and without void ids."""
     cases = []
     for shape, void in [((5, 7), False), ((4, 6), True), ((3, 4, 5), True), ((1, 1, 9), True)]:
@@ -103,7 +107,7 @@ def _decode_cases(rng: np.random.Generator):
     return cases
 
 
-def check_decode_function(function, *, seed: int | None = None) -> bool:
+def check_decode_function(function: Callable[..., Any], *, seed: int | None = None) -> bool:
     """Check your ``function(labels, table)``: colour a class map with a lookup table, as decode_segmap does.
 
     `table` is a uint8 (K + 1, 3) lookup table: the colours of classes

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ..models import load_model
-from ..models import get_spec
+from ..models import get_spec, load_model
 from ._common import _call, _checked, _coding, _describe, _ints_answer, _number_answer, _rng, _same, _Stop
 
 __all__ = ["check_aspp_rates", "check_feature_size", "check_miou_gap", "check_upsample_function"]
@@ -15,12 +17,12 @@ __all__ = ["check_aspp_rates", "check_feature_size", "check_miou_gap", "check_up
 
 def _aspp_rates(model_name: str) -> tuple[int, ...]:
     """Dilation rates of the 3x3 atrous branches of a DeepLabV3 model's ASPP, read from the model."""
-    aspp = load_model(model_name, weights="random", device="cpu").classifier[0]
+    aspp = load_model(model_name, weights="random", device="cpu").get_submodule("classifier.0")
     return tuple(conv.dilation[0] for conv in aspp.modules()
                  if isinstance(conv, torch.nn.Conv2d) and conv.kernel_size == (3, 3))
 
 
-def check_aspp_rates(answer, *, model_name: str = "deeplabv3_resnet101") -> bool:
+def check_aspp_rates(answer: Any, *, model_name: str = "deeplabv3_resnet101") -> bool:
     """Check a guess of the dilation rates of the ASPP's atrous 3x3 branches.
 
     Examples
@@ -44,7 +46,7 @@ def check_aspp_rates(answer, *, model_name: str = "deeplabv3_resnet101") -> bool
     return _checked(check)
 
 
-def check_feature_size(answer, *, input_size: int, model_name: str = "fcn_resnet101") -> bool:
+def check_feature_size(answer: Any, *, input_size: int, model_name: str = "fcn_resnet101") -> bool:
     """Check a guess of the side of the backbone's feature map for a square input of `input_size` pixels.
 
     Examples
@@ -56,7 +58,7 @@ def check_feature_size(answer, *, input_size: int, model_name: str = "fcn_resnet
     def check():
         answer_ = (answer,) if not isinstance(answer, (tuple, list, np.ndarray, torch.Size)) else answer
         answer_ = _ints_answer(answer_, "the side")
-        backbone = load_model(model_name, weights="random", device="cpu").backbone
+        backbone = load_model(model_name, weights="random", device="cpu").get_submodule("backbone")
         with torch.inference_mode():
             side = int(backbone(torch.zeros(1, 3, input_size, input_size))["out"].shape[-1])
         if answer_ in ((side,), (side, side)):
@@ -73,7 +75,7 @@ def check_feature_size(answer, *, input_size: int, model_name: str = "fcn_resnet
     return _checked(check)
 
 
-def check_miou_gap(answer, *, better: str = "deeplabv3_resnet101", worse: str = "fcn_resnet101") -> bool:
+def check_miou_gap(answer: Any, *, better: str = "deeplabv3_resnet101", worse: str = "fcn_resnet101") -> bool:
     """Check a guess of how many mIoU points `better` beats `worse` by, in torchvision's published figures.
 
     Examples
@@ -99,7 +101,7 @@ def check_miou_gap(answer, *, better: str = "deeplabv3_resnet101", worse: str = 
 _UPSAMPLE_CASES = [((1, 3, 4, 5), (32, 40)), ((2, 5, 7, 7), (50, 61)), ((3, 4, 1, 6), (8, 48))]  # logits, (H, W)
 
 
-def check_upsample_function(function, *, seed: int | None = None) -> bool:
+def check_upsample_function(function: Callable[..., Any], *, seed: int | None = None) -> bool:
     """Check your ``function(logits, size)``: coarse logits ``[N, C, h, w]`` upsampled to ``size = (H, W)``.
 
     As the FCN and DeepLabV3 heads do: bilinear interpolation of the float

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -15,7 +17,7 @@ from ._common import _call, _checked, _coding, _describe, _int_answer, _rng, _St
 __all__ = ["check_read_mask_function", "check_void_pixels", "check_voc_path"]
 
 
-def check_void_pixels(answer, *, labels, border: int = 1, ignore_index: int = 255) -> bool:
+def check_void_pixels(answer: Any, *, labels: np.ndarray, border: int = 1, ignore_index: int = 255) -> bool:
     """Check a guess of how many pixels :func:`segtutor.data.add_void_border` marks as void.
 
     Examples
@@ -39,7 +41,7 @@ def check_void_pixels(answer, *, labels, border: int = 1, ignore_index: int = 25
     return _checked(check)
 
 
-def check_voc_path(answer, *, image_id: str, kind: str = "class map") -> bool:
+def check_voc_path(answer: Any, *, image_id: str, kind: str = "class map") -> bool:
     """Check a guess of where a VOC-layout dataset keeps an image or its class map, relative to its root.
 
     Examples
@@ -69,7 +71,7 @@ def check_voc_path(answer, *, image_id: str, kind: str = "class map") -> bool:
     return _checked(check)
 
 
-def _mask_cases(rng: np.random.Generator):
+def _mask_cases(rng: np.random.Generator) -> list[tuple[str, np.ndarray]]:
     """(description, labels): random masks of several sizes, with void borders (255) and absent classes."""
     cases = []
     for height, width, void in [(6, 8, False), (9, 5, True), (1, 7, True)]:
@@ -80,7 +82,7 @@ def _mask_cases(rng: np.random.Generator):
     return cases
 
 
-def check_read_mask_function(function, *, seed: int | None = None) -> bool:
+def check_read_mask_function(function: Callable[..., Any], *, seed: int | None = None) -> bool:
     """Check your ``function(path)``: the (H, W) integer class ids of a VOC palette PNG mask.
 
     VOC stores a mask as a palette ("P") PNG whose pixel values are the class

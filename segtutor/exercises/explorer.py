@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from ..widgets._playground import perturb_labels, playground_scores, playground_target
@@ -31,7 +34,7 @@ def check_least_affected_score(answer: str, *, shift: int = 6, seed: int = 0) ->
         target = playground_target(seed=seed)
         pred = perturb_labels(target, shift=(shift, 0))
         scores = playground_scores(pred, target, num_classes=int(target.max()) + 1)
-        if answer == max(scores, key=scores.get):
+        if answer == max(scores, key=lambda name: scores[name]):
             summary = ", ".join(f"{k} {v:.3f}" for k, v in scores.items())
             return f"{summary}. Every background pixel counts for the accuracy, and the background dominates."
         raise _Stop("Read the three scores off the playground with that shift, or ask which pixels each score weighs: "
@@ -39,7 +42,7 @@ def check_least_affected_score(answer: str, *, shift: int = 6, seed: int = 0) ->
     return _checked(check)
 
 
-def check_changed_pixels(answer, *, shift: tuple[int, int] = (0, 5), seed: int = 3) -> bool:
+def check_changed_pixels(answer: Any, *, shift: tuple[int, int] = (0, 5), seed: int = 3) -> bool:
     """Check a count of the pixels whose class changes when the playground's target is shifted by `shift`.
 
     `shift` is (x, y) as in :func:`segtutor.perturb_labels`; the target is
@@ -67,7 +70,7 @@ def check_changed_pixels(answer, *, shift: tuple[int, int] = (0, 5), seed: int =
     return _checked(check)
 
 
-def _probability_cases(rng: np.random.Generator):
+def _probability_cases(rng: np.random.Generator) -> list[tuple[str, np.ndarray, int, int, int]]:
     """(description, probs, row, col, k): softmax of small integer logits, so ties happen; k up to beyond C."""
     cases = []
     for classes, height, width, k in [(5, 4, 6, 3), (3, 5, 5, 3), (7, 2, 9, 1), (2, 3, 1, 4)]:
@@ -79,7 +82,7 @@ def _probability_cases(rng: np.random.Generator):
     return cases
 
 
-def check_top_k_function(function, *, seed: int | None = None) -> bool:
+def check_top_k_function(function: Callable[..., Any], *, seed: int | None = None) -> bool:
     """Check your ``function(probs, row, col, k)``: the pixel probe's `k` most probable classes at one pixel.
 
     `probs` is a float (C, H, W) array of softmax probabilities. Return a list

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
-from ..display import class_contours
 from ..data import get_palette
-from ..display import smooth_labels
+from ..data._palettes import PaletteLike
+from ..display import class_contours, smooth_labels
 from ._common import _call, _checked, _coding, _int_answer, _is_int, _rng, _Stop
 
 __all__ = ["check_grey_value", "check_majority_class", "check_majority_function", "check_polygon_count"]
 
 
-def check_grey_value(answer, *, class_name: str, palette: str = "voc") -> bool:
+def check_grey_value(answer: Any, *, class_name: str, palette: PaletteLike = "voc") -> bool:
     """Check a guess of the grey value a class gets in a grayscale mask.
 
     Examples
@@ -36,7 +39,7 @@ def check_grey_value(answer, *, class_name: str, palette: str = "voc") -> bool:
     return _checked(check)
 
 
-def check_polygon_count(answer, *, labels, class_name: str, palette: str = "voc") -> bool:
+def check_polygon_count(answer: Any, *, labels: np.ndarray, class_name: str, palette: PaletteLike = "voc") -> bool:
     """Check a guess of how many polygons :func:`segtutor.display.class_contours` gives a class.
 
     Examples
@@ -62,7 +65,7 @@ def check_polygon_count(answer, *, labels, class_name: str, palette: str = "voc"
     return _checked(check)
 
 
-def check_majority_class(answer, *, labels) -> bool:
+def check_majority_class(answer: Any, *, labels: np.ndarray) -> bool:
     """Check a guess of the class a single superpixel covering `labels` gets by majority vote.
 
     Examples
@@ -90,7 +93,7 @@ def _majority(labels: np.ndarray, ignore_index: int) -> int:
     return int(np.bincount(labels[labels != ignore_index].ravel()).argmax())
 
 
-def _majority_cases(rng: np.random.Generator):
+def _majority_cases(rng: np.random.Generator) -> list[tuple[str, np.ndarray]]:
     """(description, labels) pairs: several sizes, a tie, a void majority, absent classes."""
     size = (5, 7)
     mixed = rng.choice(rng.choice(21, size=4, replace=False), size=size, p=[0.4, 0.3, 0.2, 0.1])
@@ -104,7 +107,7 @@ def _majority_cases(rng: np.random.Generator):
             ("a 1x1 map", np.array([[int(rng.integers(0, 21))]]))]
 
 
-def check_majority_function(function, *, seed: int | None = None) -> bool:
+def check_majority_function(function: Callable[..., Any], *, seed: int | None = None) -> bool:
     """Check your ``function(labels, ignore_index=255)``: the majority class id of an (H, W) class map.
 
     Pixels equal to `ignore_index` have no label and do not vote; a tie goes

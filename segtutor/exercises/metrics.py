@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-import numpy as np
+from collections.abc import Callable
+from typing import Any
 
-from ..metrics import confusion_matrix, dice, iou, iou_from_confusion, macro_mean
-from ..metrics import average_precision_from_curve, precision_recall_curve
+import numpy as np
+import numpy.typing as npt
+
+from ..metrics import average_precision_from_curve, confusion_matrix, dice, iou, iou_from_confusion, macro_mean, precision_recall_curve
 from ._common import _array_result, _call, _checked, _close, _coding, _number_answer, _rng, _Stop
 
 __all__ = ["check_average_precision", "check_confusion_function", "check_dice", "check_dice_function", "check_iou_function",
            "check_mean_iou"]
 
 
-def check_dice(answer, *, pred, target, class_index: int) -> bool:
+def check_dice(answer: Any, *, pred: np.ndarray, target: np.ndarray, class_index: int) -> bool:
     """Check a computed Dice score of one class of two class maps (3 decimals are enough).
 
     Examples
@@ -24,7 +27,7 @@ def check_dice(answer, *, pred, target, class_index: int) -> bool:
     return _checked(lambda: _dice_answer(answer, pred, target, class_index))
 
 
-def _dice_answer(answer, pred, target, class_index: int) -> str:
+def _dice_answer(answer: Any, pred: np.ndarray, target: np.ndarray, class_index: int) -> str:
     _number_answer(answer, "the Dice score")
     a, b = np.asarray(pred) == class_index, np.asarray(target) == class_index
     both, either, sizes = int((a & b).sum()), int((a | b).sum()), int(a.sum() + b.sum())
@@ -40,7 +43,7 @@ def _dice_answer(answer, pred, target, class_index: int) -> str:
     raise _Stop(f"Count |A∩B| (pixels that are class {class_index} in both maps), |A| and |B|, then compute 2|A∩B| / (|A| + |B|).")
 
 
-def check_mean_iou(answer, *, pred, target, num_classes: int) -> bool:
+def check_mean_iou(answer: Any, *, pred: np.ndarray, target: np.ndarray, num_classes: int) -> bool:
     """Check a computed mean IoU of two class maps (3 decimals are enough).
 
     Examples
@@ -52,7 +55,7 @@ def check_mean_iou(answer, *, pred, target, num_classes: int) -> bool:
     return _checked(lambda: _mean_iou_answer(answer, pred, target, num_classes))
 
 
-def _mean_iou_answer(answer, pred, target, num_classes: int) -> str:
+def _mean_iou_answer(answer: Any, pred: np.ndarray, target: np.ndarray, num_classes: int) -> str:
     _number_answer(answer, "the mean IoU")
     matrix = confusion_matrix(np.asarray(pred), np.asarray(target), num_classes=num_classes)
     scores = iou_from_confusion(matrix)
@@ -67,7 +70,7 @@ def _mean_iou_answer(answer, pred, target, num_classes: int) -> str:
     raise _Stop("Compute TP / (TP + FP + FN) for each class present in either map, then average those IoUs.")
 
 
-def check_average_precision(answer, *, scores, positives) -> bool:
+def check_average_precision(answer: Any, *, scores: npt.ArrayLike, positives: npt.ArrayLike) -> bool:
     """Check a computed average precision of pixel scores against binary labels (3 decimals are enough).
 
     Examples
@@ -79,7 +82,7 @@ def check_average_precision(answer, *, scores, positives) -> bool:
     return _checked(lambda: _average_precision_answer(answer, scores, positives))
 
 
-def _average_precision_answer(answer, scores, positives) -> str:
+def _average_precision_answer(answer: Any, scores: npt.ArrayLike, positives: npt.ArrayLike) -> str:
     _number_answer(answer, "the average precision")
     scores, positives = np.asarray(scores, dtype=np.float64), np.asarray(positives, dtype=np.int64)
     probs = np.stack([1 - scores, scores])[:, None, :]
@@ -97,7 +100,7 @@ def _average_precision_answer(answer, scores, positives) -> str:
 
 
 
-def _metric_cases(rng: np.random.Generator):
+def _metric_cases(rng: np.random.Generator) -> list[tuple[str, np.ndarray, np.ndarray, int]]:
     """(description, pred, target, num_classes): (H, W) and (N, H, W) maps, ignored pixels, absent classes."""
     cases = []
     for shape, classes, ignored in [((6, 7), 3, False), ((5, 8), 5, True), ((2, 4, 6), 6, True), ((1, 1, 9), 4, True)]:
@@ -125,7 +128,7 @@ def _run_metric(function, case, pred, target, classes):
         raise
 
 
-def check_confusion_function(function, *, seed: int | None = None) -> bool:
+def check_confusion_function(function: Callable[..., Any], *, seed: int | None = None) -> bool:
     """Check your ``function(pred, target, num_classes, ignore_index=255)``: the confusion matrix.
 
     It must return the integer (num_classes, num_classes) matrix whose entry
@@ -172,7 +175,8 @@ def check_confusion_function(function, *, seed: int | None = None) -> bool:
     return _coding(check)
 
 
-def _per_class_check(function, *, seed, name: str, reference, mistakes) -> bool:
+def _per_class_check(function: Callable[..., Any], *, seed: int | None, name: str, reference: Callable[..., np.ndarray],
+                     mistakes: Callable[..., dict[str, np.ndarray]]) -> bool:
     """Shared by the IoU and Dice exercises: compare per-class scores, NaN where a class is absent from both maps."""
     def check():
         for case, pred, target, classes in _metric_cases(_rng(seed)):
@@ -231,7 +235,7 @@ def _dice_mistakes(matrix, pred, target, classes):
                 _ratio(tp, rows + cols)}
 
 
-def check_iou_function(function, *, seed: int | None = None) -> bool:
+def check_iou_function(function: Callable[..., Any], *, seed: int | None = None) -> bool:
     """Check your ``function(pred, target, num_classes, ignore_index=255)``: the IoU of every class.
 
     It must return a float array of `num_classes` scores, TP / (TP + FP + FN),
@@ -262,7 +266,7 @@ def check_iou_function(function, *, seed: int | None = None) -> bool:
     return _per_class_check(function, seed=seed, name="IoU", reference=iou, mistakes=_iou_mistakes)
 
 
-def check_dice_function(function, *, seed: int | None = None) -> bool:
+def check_dice_function(function: Callable[..., Any], *, seed: int | None = None) -> bool:
     """Check your ``function(pred, target, num_classes, ignore_index=255)``: the Dice score of every class.
 
     It must return a float array of `num_classes` scores, 2|A∩B| / (|A| + |B|),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import torch
@@ -13,7 +15,7 @@ from ._common import _call, _checked, _coding, _describe, _int_answer, _ints_ans
 __all__ = ["check_class_channel", "check_output_shape", "check_probabilities", "check_probabilities_function"]
 
 
-def check_output_shape(answer, *, model_name: str, input_shape: tuple[int, int, int, int]) -> bool:
+def check_output_shape(answer: Any, *, model_name: str, input_shape: tuple[int, int, int, int]) -> bool:
     """Check a guess of the shape of ``output['out']`` for a batch of shape `input_shape`.
 
     Examples
@@ -41,7 +43,7 @@ def check_output_shape(answer, *, model_name: str, input_shape: tuple[int, int, 
     return _checked(check)
 
 
-def check_class_channel(answer, *, class_name: str, model_name: str = "fcn_resnet101") -> bool:
+def check_class_channel(answer: Any, *, class_name: str, model_name: str = "fcn_resnet101") -> bool:
     """Check a guess of the channel of ``output['out']`` that holds a class's scores.
 
     Examples
@@ -68,7 +70,7 @@ def check_class_channel(answer, *, class_name: str, model_name: str = "fcn_resne
     return _checked(check)
 
 
-def check_probabilities(answer, *, logits) -> bool:
+def check_probabilities(answer: Any, *, logits: torch.Tensor) -> bool:
     """Check probabilities computed from ``[N, C, H, W]`` logits: softmax over the class axis.
 
     Examples
@@ -105,7 +107,7 @@ def check_probabilities(answer, *, logits) -> bool:
 _OUTPUT_SHAPES = [(1, 4, 5, 6), (3, 5, 4, 4), (2, 3, 1, 7)]  # [N, C, H, W] of the outputs tried
 
 
-def check_probabilities_function(function, *, seed: int | None = None) -> bool:
+def check_probabilities_function(function: Callable[..., Any], *, seed: int | None = None) -> bool:
     """Check your ``function(output)``: class probabilities from a model's output OrderedDict.
 
     `output` holds 'out' and 'aux' logits ``[N, C, H, W]``; your function must

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import torch
 import torchvision.transforms as T
 from PIL import Image
 
+from ..data import get_palette, preprocess
+from ..data._palettes import PaletteLike
 from ..models import get_spec
-from ..data import get_palette
-from ..data import preprocess
 from ._common import _call, _checked, _coding, _ints_answer, _labels_result, _rng, _Stop, _ToyModel
 
 __all__ = ["check_class_color", "check_output_keys", "check_pipeline", "check_resize_size"]
 
 
-def check_resize_size(answer, *, original: tuple[int, int], resize: int = 256) -> bool:
+def check_resize_size(answer: Any, *, original: tuple[int, int], resize: int = 256) -> bool:
     """Check a guess of an image's (W, H) after ``T.Resize(resize)``.
 
     Examples
@@ -36,7 +39,7 @@ def check_resize_size(answer, *, original: tuple[int, int], resize: int = 256) -
     return _checked(check)
 
 
-def check_output_keys(answer, *, model_name: str) -> bool:
+def check_output_keys(answer: Any, *, model_name: str) -> bool:
     """Check a guess of the keys in a model's output ``OrderedDict``.
 
     Examples
@@ -57,7 +60,7 @@ def check_output_keys(answer, *, model_name: str) -> bool:
     return _checked(check)
 
 
-def check_class_color(answer, *, class_name: str, palette: str = "voc") -> bool:
+def check_class_color(answer: Any, *, class_name: str, palette: PaletteLike = "voc") -> bool:
     """Check a guess of a class's (R, G, B) colour in a palette.
 
     Examples
@@ -84,7 +87,7 @@ def check_class_color(answer, *, class_name: str, palette: str = "voc") -> bool:
 _PIPELINE_CASES = [((300, 240), 3), ((230, 310), 5), ((256, 256), 4)]
 
 
-def check_pipeline(function, *, seed: int | None = None) -> bool:
+def check_pipeline(function: Callable[..., Any], *, seed: int | None = None) -> bool:
     """Check your ``function(model, image)``: an RGB PIL image in, its (H, W) integer class map out.
 
     The checker builds small random models (which, like torchvision's, return

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
-import torchvision.transforms as T
-
-from PIL import Image
-
 import torch
+import torchvision.transforms as T
+from PIL import Image
 
 from ..data import IMAGENET_MEAN, IMAGENET_STD, seed_transform
 from ._common import _call, _checked, _close, _coding, _ints_answer, _is_number, _number_answer, _rng, _Stop
@@ -15,7 +16,7 @@ from ._common import _call, _checked, _close, _coding, _ints_answer, _is_number,
 __all__ = ["check_kept_fraction", "check_normalized_pixel", "check_seed_transform", "check_transform_shape"]
 
 
-def check_normalized_pixel(answer, *, pixel: tuple[int, int, int]) -> bool:
+def check_normalized_pixel(answer: Any, *, pixel: tuple[int, int, int]) -> bool:
     """Check a guess of an (R, G, B) uint8 pixel's three values after ``ToTensor`` and ``Normalize``.
 
     Examples
@@ -46,7 +47,7 @@ def check_normalized_pixel(answer, *, pixel: tuple[int, int, int]) -> bool:
     return _checked(check)
 
 
-def check_transform_shape(answer, *, original: tuple[int, int], recipe: str = "weights") -> bool:
+def check_transform_shape(answer: Any, *, original: tuple[int, int], recipe: str = "weights") -> bool:
     """Check a guess of the tensor shape a recipe makes from a photo of size `original` (W, H).
 
     `recipe` is ``"weights"`` (``weights.transforms()``: shorter side 520, no
@@ -82,7 +83,7 @@ def check_transform_shape(answer, *, original: tuple[int, int], recipe: str = "w
     return _checked(check)
 
 
-def check_kept_fraction(answer, *, original: tuple[int, int]) -> bool:
+def check_kept_fraction(answer: Any, *, original: tuple[int, int]) -> bool:
     """Check a guess of the fraction of a photo's area that the seed's centre crop keeps.
 
     Examples
@@ -110,7 +111,7 @@ def check_kept_fraction(answer, *, original: tuple[int, int]) -> bool:
 _SEED_SIZES = [(451, 300), (300, 451), (256, 256), (640, 480)]  # (W, H) of the photos tried
 
 
-def _variants(image) -> dict:
+def _variants(image: Image.Image) -> dict[str, torch.Tensor]:
     """What typical mistakes make of `image`, by the feedback they get."""
     norm = T.Normalize(IMAGENET_MEAN, IMAGENET_STD)
     return {
@@ -123,7 +124,7 @@ def _variants(image) -> dict:
     }
 
 
-def check_seed_transform(function, *, seed: int | None = None) -> bool:
+def check_seed_transform(function: Callable[..., Any], *, seed: int | None = None) -> bool:
     """Check your ``function(image)``: the seed's preprocessing of one RGB PIL image.
 
     It must return the float32 ``[3, 224, 224]`` tensor that Resize(256),

@@ -6,6 +6,8 @@ import math
 import secrets
 import warnings
 from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import torch
 import torch.nn.functional as F
@@ -17,7 +19,7 @@ from ._common import NOT_A_FUNCTION, NOT_ATTEMPTED, _checked, _describe, _feedba
 __all__ = ["check_background_only_miou", "check_initial_loss", "check_training_step_function", "check_training_steps"]
 
 
-def check_background_only_miou(answer, *, background_fraction: float, num_present: int) -> bool:
+def check_background_only_miou(answer: Any, *, background_fraction: float, num_present: int) -> bool:
     """Check a guess of the mIoU of a model that predicts background everywhere.
 
     `background_fraction` is the share of background pixels, `num_present` the
@@ -32,7 +34,7 @@ def check_background_only_miou(answer, *, background_fraction: float, num_presen
     return _checked(lambda: _background_only(answer, background_fraction, num_present))
 
 
-def _background_only(answer, background_fraction: float, num_present: int) -> str:
+def _background_only(answer: Any, background_fraction: float, num_present: int) -> str:
     _number_answer(answer, "the mIoU")
     expected = background_fraction / (1 + num_present)
     if math.isclose(answer, expected, abs_tol=0.005):
@@ -45,7 +47,7 @@ def _background_only(answer, background_fraction: float, num_present: int) -> st
     raise _Stop("Background IoU = intersection / union = the background's share of all pixels; the other classes score 0.")
 
 
-def check_initial_loss(answer, *, num_classes: int = 5) -> bool:
+def check_initial_loss(answer: Any, *, num_classes: int = 5) -> bool:
     """Check a guess of the cross-entropy of an untrained model that is equally unsure of every class.
 
     Examples
@@ -57,7 +59,7 @@ def check_initial_loss(answer, *, num_classes: int = 5) -> bool:
     return _checked(lambda: _initial_loss(answer, num_classes))
 
 
-def _initial_loss(answer, num_classes: int) -> str:
+def _initial_loss(answer: Any, num_classes: int) -> str:
     _number_answer(answer, "the loss")
     expected = math.log(num_classes)
     if math.isclose(answer, expected, abs_tol=0.01):
@@ -70,7 +72,7 @@ def _initial_loss(answer, num_classes: int) -> str:
     raise _Stop("Cross-entropy is -ln(p), p the probability of the true class. What is p when all classes are equally likely?")
 
 
-def check_training_steps(answer, *, num_samples: int, batch_size: int, epochs: int) -> bool:
+def check_training_steps(answer: Any, *, num_samples: int, batch_size: int, epochs: int) -> bool:
     """Check a guess of how many optimizer steps :func:`segtutor.train` takes.
 
     Examples
@@ -82,7 +84,7 @@ def check_training_steps(answer, *, num_samples: int, batch_size: int, epochs: i
     return _checked(lambda: _training_steps(answer, num_samples, batch_size, epochs))
 
 
-def _training_steps(answer, num_samples: int, batch_size: int, epochs: int) -> str:
+def _training_steps(answer: Any, num_samples: int, batch_size: int, epochs: int) -> str:
     _int_answer(answer, "the number of steps")
     per_epoch = math.ceil(num_samples / batch_size)
     if answer == per_epoch * epochs:
@@ -110,7 +112,7 @@ class _TwoHeads(nn.Module):
         return OrderedDict(out=self.out(batch), aux=self.aux(batch))
 
 
-def _setup(seed: int):
+def _setup(seed: int) -> tuple[_TwoHeads, torch.Tensor, torch.Tensor]:
     """Fresh random model with stale gradients from an earlier step, and a batch with some labels 255."""
     generator = torch.Generator().manual_seed(seed)
     model = _TwoHeads(generator).train()
@@ -126,11 +128,11 @@ def _setup(seed: int):
 class _RecordingSGD(torch.optim.SGD):
     """SGD that notes each zero_grad and step in `events`."""
 
-    def __init__(self, params, events: list[str]):
+    def __init__(self, params: Iterable[torch.nn.Parameter], events: list[str]) -> None:
         super().__init__(params, lr=0.5)
         self.events = events
 
-    def zero_grad(self, set_to_none: bool = True):
+    def zero_grad(self, set_to_none: bool = True) -> None:
         self.events.append("zero_grad")
         super().zero_grad(set_to_none)
 
@@ -142,7 +144,7 @@ class _RecordingSGD(torch.optim.SGD):
 class _RecordingStepLR(torch.optim.lr_scheduler.StepLR):
     """A scheduler that halves the learning rate at each step and notes the step in `events`."""
 
-    def __init__(self, optimizer, events: list[str]):
+    def __init__(self, optimizer: torch.optim.Optimizer, events: list[str]) -> None:
         super().__init__(optimizer, step_size=1, gamma=0.5)  # its own first step, not noted: no events yet
         self.events = events
 
@@ -152,7 +154,7 @@ class _RecordingStepLR(torch.optim.lr_scheduler.StepLR):
         super().step(epoch)
 
 
-def _optimizer_and_scheduler(model, events: list[str] | None = None):
+def _optimizer_and_scheduler(model: torch.nn.Module, events: list[str] | None = None) -> tuple[_RecordingSGD, _RecordingStepLR]:
     """SGD (lr 0.5) and a halving scheduler; each call is noted in `events` (a throwaway list if None)."""
     events = [] if events is None else events
     optimizer = _RecordingSGD(model.parameters(), events)
@@ -178,7 +180,7 @@ _ORDER_PROBLEMS = (
 )
 
 
-def _run(function, seed: int):
+def _run(function: Callable[..., Any], seed: int) -> tuple[Any, list[str], tuple[Any, ...], tuple[Any, ...]]:
     model, batch, labels = _setup(seed)
     before = _TwoHeads(torch.Generator()).train()
     before.load_state_dict(model.state_dict())
@@ -197,7 +199,7 @@ def _reference(before, batch, labels):
     return loss, candidates, before
 
 
-def _diagnose(returned, events, learner, reference) -> str | None:
+def _diagnose(returned: Any, events: list[str], learner: tuple[Any, ...], reference: tuple[Any, ...]) -> str | None:
     """The first problem found, as feedback, or None when the step is right."""
     for broken, message in _ORDER_PROBLEMS:
         if broken(events):
@@ -221,7 +223,7 @@ def _diagnose(returned, events, learner, reference) -> str | None:
     return None
 
 
-def check_training_step_function(function, *, seed: int | None = None) -> bool:
+def check_training_step_function(function: Callable[..., Any], *, seed: int | None = None) -> bool:
     """Check a learner's ``training_step(model, batch, labels, optimizer, scheduler)``.
 
     It is run twice on fresh random inputs (`seed` fixes them; by default every call draws new ones) (a small two-head model, labels with
@@ -259,7 +261,7 @@ def check_training_step_function(function, *, seed: int | None = None) -> bool:
                 return _feedback(False, "cross_entropy failed on a label of 255: 255 marks unlabelled pixels, "
                                         "tell cross_entropy to ignore them (ignore_index=255).")
             return _feedback(False, f"Your function raised {type(err).__name__}: {err}")
-        except Exception as err:  # noqa: BLE001  (any mistake in the learner's code is feedback, not a crash)
+        except Exception as err:
             return _feedback(False, f"Your function raised {type(err).__name__}: {err}")
         problem = _diagnose(returned, events, learner, _reference(*inputs))
         if problem:

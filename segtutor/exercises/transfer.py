@@ -5,6 +5,8 @@ from __future__ import annotations
 import secrets
 import warnings
 from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
 
 import torch
 from torch import nn
@@ -32,7 +34,7 @@ def _count(module: nn.Module) -> int:
     return sum(p.numel() for p in module.parameters())
 
 
-def check_freeze_function(function, *, seed: int | None = None) -> bool:
+def check_freeze_function(function: Callable[..., Any], *, seed: int | None = None) -> bool:
     """Check a learner's ``freeze(model)``: backbone frozen, heads trainable, mode kept, trainable count returned.
 
     It is run on fresh small models with a ``backbone``, a ``classifier`` and an
@@ -60,7 +62,7 @@ def check_freeze_function(function, *, seed: int | None = None) -> bool:
         except NotImplementedError:
             print(NOT_ATTEMPTED)
             return False
-        except Exception as err:  # noqa: BLE001  (the learner's bug is feedback, not a crash)
+        except Exception as err:
             return _feedback(False, f"Your function raised {type(err).__name__}: {err}")
         problem = _freeze_problem(model, returned, training)
         if problem:
@@ -68,7 +70,7 @@ def check_freeze_function(function, *, seed: int | None = None) -> bool:
     return _feedback(True, "The backbone is frozen, both heads still learn, the mode is untouched, and the count is right.")
 
 
-def _freeze_problem(model: _Segmenter, returned, training: bool) -> str | None:
+def _freeze_problem(model: _Segmenter, returned: Any, training: bool) -> str | None:
     heads = _count(model.classifier) + _count(model.aux_classifier)
     if any(p.requires_grad for p in model.backbone.parameters()):
         return "Some backbone parameters still have requires_grad=True."
@@ -89,7 +91,7 @@ def _freeze_problem(model: _Segmenter, returned, training: bool) -> str | None:
     return None
 
 
-def check_trainable_after_freeze(answer, *, total: int, backbone: int) -> bool:
+def check_trainable_after_freeze(answer: Any, *, total: int, backbone: int) -> bool:
     """Check a guess of how many parameters still learn once a backbone is frozen.
 
     Examples

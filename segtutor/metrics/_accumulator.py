@@ -17,11 +17,13 @@ matrices of all processes with one ``all_reduce``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import torch
 import torch.distributed as dist
 
-from .._checks import as_confusion_matrix, check_ignore_index, check_num_classes
+from .._checks import ArrayOrTensor, as_confusion_matrix, check_ignore_index, check_num_classes
 from ._confusion import (
     confusion_matrix,
     dice_from_confusion,
@@ -64,7 +66,7 @@ class Scores:
     (0.775, 0.875)
     """
 
-    def __init__(self, confusion, class_names=None):
+    def __init__(self, confusion: ArrayOrTensor, class_names: Iterable[object] | None = None) -> None:
         self.confusion = as_confusion_matrix(confusion).astype(np.int64)
         self.class_names = _class_names(class_names, len(self.confusion))
         self.precision = precision_from_confusion(self.confusion)
@@ -73,10 +75,21 @@ class Scores:
         self.dice = dice_from_confusion(self.confusion)
         self.pixel_accuracy = pixel_accuracy_from_confusion(self.confusion)
 
-    mean_precision = property(lambda self: macro_mean(self.precision))
-    mean_recall = property(lambda self: macro_mean(self.recall))
-    mean_iou = property(lambda self: macro_mean(self.iou))
-    mean_dice = property(lambda self: macro_mean(self.dice))
+    @property
+    def mean_precision(self) -> float:
+        return macro_mean(self.precision)
+
+    @property
+    def mean_recall(self) -> float:
+        return macro_mean(self.recall)
+
+    @property
+    def mean_iou(self) -> float:
+        return macro_mean(self.iou)
+
+    @property
+    def mean_dice(self) -> float:
+        return macro_mean(self.dice)
 
     def table(self) -> str:
         """The scores as a text table: one row per class, then the means and pixel accuracy."""
@@ -97,7 +110,7 @@ class Scores:
         return self.table()
 
 
-def _class_names(class_names, num_classes: int) -> tuple[str, ...]:
+def _class_names(class_names: Iterable[object] | None, num_classes: int) -> tuple[str, ...]:
     """One name per class, as strings; default ``"0"``, ``"1"``, ..."""
     names = [str(i) for i in range(num_classes)] if class_names is None else [str(n) for n in class_names]
     if len(names) != num_classes:
@@ -147,7 +160,7 @@ class ConfusionMatrix:
     0.6667
     """
 
-    def __init__(self, num_classes: int, *, ignore_index: int = 255, class_names=None):
+    def __init__(self, num_classes: int, *, ignore_index: int = 255, class_names: Iterable[object] | None = None) -> None:
         self.num_classes = check_num_classes(num_classes)
         self.ignore_index = check_ignore_index(ignore_index, num_classes=self.num_classes)
         self.class_names = _class_names(class_names, self.num_classes)
@@ -158,7 +171,7 @@ class ConfusionMatrix:
         """A copy of the int64 (C, C) counts so far; changing it changes nothing here."""
         return self._matrix.copy()
 
-    def update(self, pred, target) -> None:
+    def update(self, pred: ArrayOrTensor, target: ArrayOrTensor) -> None:
         """Add the counts of one batch: integer class maps [H, W] or [N, H, W], NumPy or torch (CPU or GPU).
 
         Inputs and errors are those of :func:`segtutor.confusion_matrix`; a

@@ -12,13 +12,13 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .._checks import check_ignore_index, check_int, check_label_pair, check_labels, to_numpy
+from .._checks import ArrayOrTensor, check_ignore_index, check_int, check_label_pair, check_labels, to_numpy
 from ._confusion import confusion_matrix, iou_from_confusion, macro_mean
 
 __all__ = ["boundary_band", "boundary_f1", "boundary_miou", "class_edges"]
 
 
-def class_edges(labels) -> np.ndarray:
+def class_edges(labels: ArrayOrTensor) -> np.ndarray:
     """Mark the pixels whose class differs from one of their 4 neighbours.
 
     Parameters
@@ -58,7 +58,7 @@ def _dilate(mask: np.ndarray, width: int) -> np.ndarray:
     return grown.numpy().reshape(mask.shape) > 0
 
 
-def boundary_band(labels, *, width: int = 2) -> np.ndarray:
+def boundary_band(labels: ArrayOrTensor, *, width: int = 2) -> np.ndarray:
     """Pixels within `width` pixels (square neighbourhood) of a class boundary of `labels`.
 
     Examples
@@ -70,7 +70,7 @@ def boundary_band(labels, *, width: int = 2) -> np.ndarray:
     return _dilate(class_edges(labels), width)
 
 
-def boundary_miou(pred, target, *, num_classes: int, width: int = 2, ignore_index: int = 255) -> float:
+def boundary_miou(pred: ArrayOrTensor, target: ArrayOrTensor, *, num_classes: int, width: int = 2, ignore_index: int = 255) -> float:
     """Mean IoU over the pixels within `width` pixels of a boundary of `target` only.
 
     Parameters
@@ -103,7 +103,7 @@ def boundary_miou(pred, target, *, num_classes: int, width: int = 2, ignore_inde
     return macro_mean(iou_from_confusion(matrix))
 
 
-def boundary_f1(pred, target, *, tolerance: int = 2) -> float:
+def boundary_f1(pred: ArrayOrTensor, target: ArrayOrTensor, *, tolerance: int = 2) -> float:
     """F-score of the predicted edge pixels against the true ones, within `tolerance` pixels.
 
     Precision is the share of predicted edge pixels within `tolerance` (square

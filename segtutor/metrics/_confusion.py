@@ -45,10 +45,12 @@ Conventions
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import torch
 
 from .._checks import (
     MAX_CLASSES,  # noqa: F401 - error messages point users to segtutor.metrics.MAX_CLASSES
+    ArrayOrTensor,
     as_confusion_matrix,
     check_ignore_index,
     check_label_pair,
@@ -76,7 +78,7 @@ __all__ = [
 ]
 
 
-def confusion_matrix(pred, target, *, num_classes: int, ignore_index: int = 255) -> np.ndarray:
+def confusion_matrix(pred: ArrayOrTensor, target: ArrayOrTensor, *, num_classes: int, ignore_index: int = 255) -> np.ndarray:
     """Count, for every (true class, predicted class) pair, the pixels that have it.
 
     Parameters
@@ -143,7 +145,7 @@ def _per_class(numerator: np.ndarray, denominator: np.ndarray, matrix: np.ndarra
     return np.where(present, ratio, np.nan)
 
 
-def pixel_accuracy_from_confusion(matrix) -> float:
+def pixel_accuracy_from_confusion(matrix: ArrayOrTensor) -> float:
     """Fraction of counted pixels whose class is right: trace / sum (the micro average).
 
     Returns NaN for a matrix without any counted pixel.
@@ -158,7 +160,7 @@ def pixel_accuracy_from_confusion(matrix) -> float:
     return float(np.trace(matrix) / total) if total > 0 else float("nan")
 
 
-def precision_from_confusion(matrix) -> np.ndarray:
+def precision_from_confusion(matrix: ArrayOrTensor) -> np.ndarray:
     """Per-class precision, TP / (TP + FP): float64 (C,); NaN for absent classes.
 
     Examples
@@ -170,7 +172,7 @@ def precision_from_confusion(matrix) -> np.ndarray:
     return _per_class(np.diag(matrix), matrix.sum(axis=0), matrix)
 
 
-def recall_from_confusion(matrix) -> np.ndarray:
+def recall_from_confusion(matrix: ArrayOrTensor) -> np.ndarray:
     """Per-class recall, TP / (TP + FN): float64 (C,); NaN for absent classes.
 
     Examples
@@ -182,7 +184,7 @@ def recall_from_confusion(matrix) -> np.ndarray:
     return _per_class(np.diag(matrix), matrix.sum(axis=1), matrix)
 
 
-def iou_from_confusion(matrix) -> np.ndarray:
+def iou_from_confusion(matrix: ArrayOrTensor) -> np.ndarray:
     """Per-class intersection over union, |A∩B| / |A∪B|, from a confusion matrix.
 
     Returns
@@ -208,7 +210,7 @@ def iou_from_confusion(matrix) -> np.ndarray:
     return _per_class(intersection, matrix.sum(axis=0) + matrix.sum(axis=1) - intersection, matrix)
 
 
-def dice_from_confusion(matrix) -> np.ndarray:
+def dice_from_confusion(matrix: ArrayOrTensor) -> np.ndarray:
     """Per-class Dice, 2|A∩B| / (|A| + |B|): float64 (C,); NaN for absent classes.
 
     Examples
@@ -220,7 +222,7 @@ def dice_from_confusion(matrix) -> np.ndarray:
     return _per_class(2 * np.diag(matrix), matrix.sum(axis=0) + matrix.sum(axis=1), matrix)
 
 
-def pixel_accuracy(pred, target, *, num_classes: int, ignore_index: int = 255) -> float:
+def pixel_accuracy(pred: ArrayOrTensor, target: ArrayOrTensor, *, num_classes: int, ignore_index: int = 255) -> float:
     """Fraction of labelled pixels predicted right; inputs and errors as in :func:`confusion_matrix`.
 
     Examples
@@ -231,7 +233,7 @@ def pixel_accuracy(pred, target, *, num_classes: int, ignore_index: int = 255) -
     return pixel_accuracy_from_confusion(confusion_matrix(pred, target, num_classes=num_classes, ignore_index=ignore_index))
 
 
-def precision(pred, target, *, num_classes: int, ignore_index: int = 255) -> np.ndarray:
+def precision(pred: ArrayOrTensor, target: ArrayOrTensor, *, num_classes: int, ignore_index: int = 255) -> np.ndarray:
     """Per-class precision of two class maps, float64 (C,); see :func:`confusion_matrix` for the inputs.
 
     Examples
@@ -242,7 +244,7 @@ def precision(pred, target, *, num_classes: int, ignore_index: int = 255) -> np.
     return precision_from_confusion(confusion_matrix(pred, target, num_classes=num_classes, ignore_index=ignore_index))
 
 
-def recall(pred, target, *, num_classes: int, ignore_index: int = 255) -> np.ndarray:
+def recall(pred: ArrayOrTensor, target: ArrayOrTensor, *, num_classes: int, ignore_index: int = 255) -> np.ndarray:
     """Per-class recall of two class maps, float64 (C,); see :func:`confusion_matrix` for the inputs.
 
     Examples
@@ -253,7 +255,7 @@ def recall(pred, target, *, num_classes: int, ignore_index: int = 255) -> np.nda
     return recall_from_confusion(confusion_matrix(pred, target, num_classes=num_classes, ignore_index=ignore_index))
 
 
-def iou(pred, target, *, num_classes: int, ignore_index: int = 255) -> np.ndarray:
+def iou(pred: ArrayOrTensor, target: ArrayOrTensor, *, num_classes: int, ignore_index: int = 255) -> np.ndarray:
     """Per-class IoU of two class maps, float64 (C,); see :func:`confusion_matrix` for the inputs.
 
     Examples
@@ -264,7 +266,7 @@ def iou(pred, target, *, num_classes: int, ignore_index: int = 255) -> np.ndarra
     return iou_from_confusion(confusion_matrix(pred, target, num_classes=num_classes, ignore_index=ignore_index))
 
 
-def dice(pred, target, *, num_classes: int, ignore_index: int = 255) -> np.ndarray:
+def dice(pred: ArrayOrTensor, target: ArrayOrTensor, *, num_classes: int, ignore_index: int = 255) -> np.ndarray:
     """Per-class Dice of two class maps, float64 (C,); see :func:`confusion_matrix` for the inputs.
 
     Examples
@@ -275,7 +277,7 @@ def dice(pred, target, *, num_classes: int, ignore_index: int = 255) -> np.ndarr
     return dice_from_confusion(confusion_matrix(pred, target, num_classes=num_classes, ignore_index=ignore_index))
 
 
-def mean_iou(pred, target, *, num_classes: int, ignore_index: int = 255) -> float:
+def mean_iou(pred: ArrayOrTensor, target: ArrayOrTensor, *, num_classes: int, ignore_index: int = 255) -> float:
     """Mean IoU over the classes present in target or prediction (macro average).
 
     Examples
@@ -286,7 +288,7 @@ def mean_iou(pred, target, *, num_classes: int, ignore_index: int = 255) -> floa
     return macro_mean(iou(pred, target, num_classes=num_classes, ignore_index=ignore_index))
 
 
-def macro_mean(scores) -> float:
+def macro_mean(scores: npt.ArrayLike) -> float:
     """Mean of per-class scores (array-like) over the classes that have one: NaN scores, absent classes, are
     left out. Returns a float; NaN, without a warning, when every score is NaN.
 

@@ -10,13 +10,16 @@ which checks and reports them.
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import torch
+
+from .._checks import ArrayOrTensor
 
 _MAX_NARROW_BINS = 1 << 20
 """Most bins :func:`count_narrow` counts into; beyond it (a huge `ignore_index`) the general path counts."""
 
 
-def _narrow(values: np.ndarray, low: int, high: int, dtype) -> np.ndarray:
+def _narrow(values: np.ndarray, low: int, high: int, dtype: npt.DTypeLike) -> np.ndarray:
     """A new C-contiguous `dtype` copy of `values` clipped to ``low .. high``, read in one pass."""
     info = np.iinfo(values.dtype)
     out = np.empty(values.shape, dtype)
@@ -44,7 +47,7 @@ def _bincount(index: torch.Tensor, bins: int) -> torch.Tensor:
     return counts
 
 
-def count_narrow(pred, target, num_classes: int, ignore_index: int) -> np.ndarray | None:
+def count_narrow(pred: ArrayOrTensor, target: ArrayOrTensor, num_classes: int, ignore_index: int) -> np.ndarray | None:
     """The confusion matrix of CPU maps whose values are all valid, or None to leave them to the general path.
 
     Each map is read once, clipped into int16 (int32 for many classes) as it

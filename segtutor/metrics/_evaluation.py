@@ -15,6 +15,7 @@ the stream: see :mod:`segtutor.metrics._precision_recall`.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import torch
@@ -26,7 +27,7 @@ from ._accumulator import ConfusionMatrix, Scores
 
 __all__ = ["evaluate"]
 
-def _as_pair(item) -> tuple[torch.Tensor, torch.Tensor]:
+def _as_pair(item: object) -> tuple[torch.Tensor, torch.Tensor]:
     """A batch ``[N, 3, H, W]`` and labels ``[N, H, W]`` from a DataLoader pair or a dataset sample."""
     if not isinstance(item, (tuple, list)) or len(item) != 2:
         raise TypeError(f"each item of `data` must be a (batch, labels) or (image, labels) pair, got {describe_array(item)}")
@@ -41,8 +42,8 @@ def _as_pair(item) -> tuple[torch.Tensor, torch.Tensor]:
     return batch, labels
 
 
-def evaluate(model: torch.nn.Module, data, *, num_classes: int, ignore_index: int = 255,
-             class_names=None, progress: bool = True) -> Scores:
+def evaluate(model: torch.nn.Module, data: Iterable[Any], *, num_classes: int, ignore_index: int = 255,
+             class_names: Iterable[object] | None = None, progress: bool = True) -> Scores:
     """Score a model on a dataset or DataLoader by accumulating one confusion matrix.
 
     Parameters

@@ -33,21 +33,30 @@ instead.
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import torch
 
 from .._checks import (
-    as_native, check_ignore_index, check_int, check_label_range, check_labels, describe_array, to_numpy, widen_labels,
+    ArrayOrTensor,
+    as_native,
+    check_ignore_index,
+    check_int,
+    check_label_range,
+    check_labels,
+    describe_array,
+    to_numpy,
+    widen_labels,
 )
 from ._confusion import macro_mean
 
 __all__ = ["average_precision", "average_precision_from_curve", "mean_average_precision", "precision_recall_curve"]
 
 
-def _is_float(value) -> bool:
-    return value.is_floating_point() if isinstance(value, torch.Tensor) else np.issubdtype(value.dtype, np.floating)
+def _is_float(value: ArrayOrTensor) -> bool:
+    return value.is_floating_point() if isinstance(value, torch.Tensor) else bool(np.issubdtype(value.dtype, np.floating))
 
 
-def _scores_and_target(probs, target, ignore_index: int) -> tuple[torch.Tensor, torch.Tensor]:
+def _scores_and_target(probs: ArrayOrTensor, target: ArrayOrTensor, ignore_index: int) -> tuple[torch.Tensor, torch.Tensor]:
     """Check the inputs; return the scores ``[C, P]`` and targets ``[P]`` of the labelled pixels."""
     if not isinstance(probs, (np.ndarray, torch.Tensor)) or not _is_float(probs):
         raise TypeError(f"`probs` must be a float array or tensor of shape (C, H, W) or (N, C, H, W), got {describe_array(probs)}")
@@ -84,7 +93,7 @@ def _curve(scores: torch.Tensor, positive: torch.Tensor) -> tuple[np.ndarray, np
     return precision, recall, to_numpy(scores[last].double())
 
 
-def average_precision_from_curve(precision, recall) -> float:
+def average_precision_from_curve(precision: npt.ArrayLike, recall: npt.ArrayLike) -> float:
     """The area under a precision–recall step curve: AP = Σ_n (R_n − R_{n−1}) · P_n.
 
     Parameters
@@ -115,7 +124,8 @@ def average_precision_from_curve(precision, recall) -> float:
     return float(np.sum(np.diff(recall) * precision[1:]))
 
 
-def precision_recall_curve(probs, target, *, class_index: int, ignore_index: int = 255) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def precision_recall_curve(probs: ArrayOrTensor, target: ArrayOrTensor, *, class_index: int,
+                           ignore_index: int = 255) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Precision–recall curve of one class's pixel scores.
 
     Parameters
@@ -166,7 +176,7 @@ def precision_recall_curve(probs, target, *, class_index: int, ignore_index: int
     return _curve(scores[class_index], positive)
 
 
-def average_precision(probs, target, *, ignore_index: int = 255) -> np.ndarray:
+def average_precision(probs: ArrayOrTensor, target: ArrayOrTensor, *, ignore_index: int = 255) -> np.ndarray:
     """Per-class average precision of pixel scores; inputs as in :func:`precision_recall_curve`.
 
     Returns
@@ -189,7 +199,7 @@ def average_precision(probs, target, *, ignore_index: int = 255) -> np.ndarray:
     return result
 
 
-def mean_average_precision(probs, target, *, ignore_index: int = 255) -> float:
+def mean_average_precision(probs: ArrayOrTensor, target: ArrayOrTensor, *, ignore_index: int = 255) -> float:
     """Mean of the per-class AP over the classes present in `target` (NaN if none is).
 
     Examples

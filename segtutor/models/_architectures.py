@@ -12,6 +12,7 @@ skip fusion), or concatenates finer features (``"unet"``).
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Sequence
 
 import torch
 import torch.nn.functional as F
@@ -71,7 +72,7 @@ def bilinear_upsampler(channels: int, factor: int) -> nn.ConvTranspose2d:
     return conv
 
 
-def receptive_field(layers) -> int:
+def receptive_field(layers: nn.Module | Sequence[tuple[int, int, int]]) -> int:
     """The receptive field, in input pixels, of a chain of convolutions and poolings.
 
     Walks the ``Conv2d``, ``MaxPool2d`` and ``AvgPool2d`` layers of a module
@@ -113,7 +114,7 @@ def receptive_field(layers) -> int:
     return field
 
 
-def _pair(value) -> int:
+def _pair(value: int | tuple[int, ...]) -> int:
     return value[0] if isinstance(value, tuple) else value
 
 
@@ -153,7 +154,7 @@ class SkipNet(nn.Module):
     (1, 5, 40, 36)
     """
 
-    def __init__(self, num_classes: int = 5, *, fusion: str = "unet", width: int = 16):
+    def __init__(self, num_classes: int = 5, *, fusion: str = "unet", width: int = 16) -> None:
         super().__init__()
         if fusion not in FUSIONS:
             raise ValueError(f"`fusion` must be one of {FUSIONS}, got {fusion!r}")

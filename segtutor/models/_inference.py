@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from typing import Literal, overload
 
 import torch
 
@@ -12,7 +14,17 @@ from .._checks import check_batch, check_logits
 __all__ = ["logits_to_labels", "predict"]
 
 
-def predict(model: torch.nn.Module, batch: torch.Tensor, *, return_dict: bool = False):
+@overload
+def predict(model: torch.nn.Module, batch: torch.Tensor, *, return_dict: Literal[False] = False) -> torch.Tensor: ...
+@overload
+def predict(model: torch.nn.Module, batch: torch.Tensor, *, return_dict: Literal[True]) -> OrderedDict[str, torch.Tensor]: ...
+@overload
+def predict(model: torch.nn.Module, batch: torch.Tensor, *,
+            return_dict: bool = False) -> torch.Tensor | OrderedDict[str, torch.Tensor]: ...
+
+
+def predict(model: torch.nn.Module, batch: torch.Tensor, *,
+            return_dict: bool = False) -> torch.Tensor | OrderedDict[str, torch.Tensor]:
     """Run a segmentation model on a batch in eval mode, without tracking gradients.
 
     A model left in train mode is switched to eval mode for the call and
@@ -59,12 +71,12 @@ def predict(model: torch.nn.Module, batch: torch.Tensor, *, return_dict: bool = 
     parameter = next(model.parameters())
     batch = batch.to(parameter.device, parameter.dtype, memory_format=_memory_format(model))
     with torch.inference_mode(), eval_mode(model):
-        output: OrderedDict = model(batch)
+        output: OrderedDict[str, torch.Tensor] = model(batch)
     _check_finite(output if return_dict else {"out": output["out"]}, parameter.dtype)
     return output if return_dict else output["out"]
 
 
-def check_model(model, *, accepts: str = "a torch.nn.Module") -> None:
+def check_model(model: object, *, accepts: str = "a torch.nn.Module") -> None:
     """Refuse anything but a ``torch.nn.Module`` with parameters (None, a function, an empty module)."""
     if not isinstance(model, torch.nn.Module):
         raise TypeError(f"`model` must be {accepts}, got {type(model).__name__}")
@@ -73,7 +85,7 @@ def check_model(model, *, accepts: str = "a torch.nn.Module") -> None:
 
 
 @contextmanager
-def eval_mode(model: torch.nn.Module):
+def eval_mode(model: torch.nn.Module) -> Iterator[torch.nn.Module]:
     """Put every submodule in eval mode, then give each back its own mode (even a mixed one)."""
     modes = [(module, module.training) for module in model.modules()]
     model.eval()
@@ -84,7 +96,7 @@ def eval_mode(model: torch.nn.Module):
             module.training = training
 
 
-def _check_finite(output, dtype: torch.dtype) -> None:
+def _check_finite(output: Mapping[str, object], dtype: torch.dtype) -> None:
     for key, value in output.items():
         if isinstance(value, torch.Tensor) and not torch.isfinite(value).all():
             bad = int((~torch.isfinite(value)).sum())

@@ -14,6 +14,7 @@ import torch
 import torch.nn.functional as F
 
 from .._checks import (
+    ArrayOrTensor,
     check_ignore_index,
     check_label_range,
     check_labels,
@@ -29,7 +30,7 @@ __all__ = ["class_weights", "dice_loss", "segmentation_loss"]
 _METHODS = ("inverse", "median")
 
 
-def class_weights(labels, *, num_classes: int, ignore_index: int = 255, method: str = "median") -> torch.Tensor:
+def class_weights(labels: ArrayOrTensor, *, num_classes: int, ignore_index: int = 255, method: str = "median") -> torch.Tensor:
     """Weights for ``cross_entropy(weight=...)`` from the pixel frequency of each class.
 
     With ``f_c`` the share of (not ignored) pixels of class ``c``:
@@ -87,7 +88,7 @@ def class_weights(labels, *, num_classes: int, ignore_index: int = 255, method: 
     return torch.tensor(weights, dtype=torch.float32)
 
 
-def _check_pair(logits, labels, ignore_index) -> int:
+def _check_pair(logits: torch.Tensor, labels: torch.Tensor, ignore_index: int) -> int:
     """Check logits, labels and `ignore_index`, and that every label is a class id or `ignore_index`; return it."""
     check_logits(logits)
     check_labels(labels, ndims=(3,))

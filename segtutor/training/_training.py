@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Any, Literal
 
 import numpy as np
 import torch
 from matplotlib.figure import Figure
+from torch.optim.lr_scheduler import LRScheduler
+from torch.utils.data import Dataset
 from tqdm.auto import tqdm
 
 from .._checks import check_dataset, check_ignore_index, check_int, check_num_classes
@@ -40,9 +44,9 @@ class History:
     seconds: float = 0.0
 
 
-def _validation_miou(model: torch.nn.Module, data, *, num_classes: int | None, ignore_index: int) -> float:
+def _validation_miou(model: torch.nn.Module, data: Dataset[Any], *, num_classes: int | None, ignore_index: int) -> float:
     """Mean IoU on the validation set, in eval mode; `num_classes` None: the class count of the model's logits."""
-    metric = None
+    metric: ConfusionMatrix | None = None
     for batch, labels in torch.utils.data.DataLoader(data, batch_size=32):
         logits = predict(model, batch)  # eval mode for the call; every submodule gets its own mode back
         if metric is None:
@@ -50,11 +54,12 @@ def _validation_miou(model: torch.nn.Module, data, *, num_classes: int | None, i
                 raise ValueError(f"the model predicts {logits.shape[1]} classes but `num_classes` is {num_classes}")
             metric = ConfusionMatrix(logits.shape[1], ignore_index=ignore_index)
         metric.update(logits_to_labels(logits), labels.to(logits.device))
+    assert metric is not None, "train() has checked that `val_data` is not empty"
     return metric.compute().mean_iou
 
 
 @contextmanager
-def _deterministic():
+def _deterministic() -> Iterator[None]:
     previous = torch.are_deterministic_algorithms_enabled()
     torch.use_deterministic_algorithms(True, warn_only=True)
     try:
@@ -63,9 +68,10 @@ def _deterministic():
         torch.use_deterministic_algorithms(previous)
 
 
-def train(model: torch.nn.Module, train_data, val_data, *, epochs: int = 5, batch_size: int = 16, lr: float = 3e-3,
-          seed: int = 0, augmentation="default", class_weights: torch.Tensor | None = None, dice_weight: float = 0.0,
-          num_classes: int | None = None, ignore_index: int = 255, progress: bool = True) -> History:
+def train(model: torch.nn.Module, train_data: Dataset[Any], val_data: Dataset[Any], *, epochs: int = 5, batch_size: int = 16,
+          lr: float = 3e-3, seed: int = 0, augmentation: Callable[..., Any] | Literal["default"] | None = "default",
+          class_weights: torch.Tensor | None = None, dice_weight: float = 0.0, num_classes: int | None = None,
+          ignore_index: int = 255, progress: bool = True) -> History:
     """Train a segmenter with AdamW and a one-cycle schedule; score it after every epoch.
 
     Parameters
@@ -144,9 +150,12 @@ def train(model: torch.nn.Module, train_data, val_data, *, epochs: int = 5, batc
     seed = check_int(seed, name="seed")
     num_classes = None if num_classes is None else check_num_classes(num_classes)
     ignore_index = check_ignore_index(ignore_index, num_classes=num_classes)
+    transform: Callable[..., Any] | None
     if isinstance(augmentation, str) and augmentation == "default":
-        augmentation = scene_augmentation(scale=(1.0, 1.0), ignore_index=ignore_index)
-    elif augmentation is not None and not callable(augmentation):
+        transform = scene_augmentation(scale=(1.0, 1.0), ignore_index=ignore_index)
+    elif augmentation is None or callable(augmentation):
+        transform = augmentation
+    else:
         raise TypeError(f"`augmentation` must be a transform, \"default\" or None, got {type(augmentation).__name__}")
     check_dataset(train_data, name="train_data")
     check_dataset(val_data, name="val_data")  # checked now, not after the first epoch's training
@@ -163,8 +172,8 @@ def train(model: torch.nn.Module, train_data, val_data, *, epochs: int = 5, batc
             model.train()
             losses = []
             for batch, labels in _ticks(loader, bar):
-                if augmentation is not None:
-                    batch, labels = augment_pair(augmentation, batch, labels)
+                if transform is not None:
+                    batch, labels = augment_pair(transform, batch, labels)
                 losses.append(training_step(model, batch, labels, optimizer, schedule, loss_fn=loss_fn))
             history.loss.append(float(np.mean(losses)))
             history.miou.append(_validation_miou(model, val_data, num_classes=num_classes, ignore_index=ignore_index))
@@ -174,14 +183,15 @@ def train(model: torch.nn.Module, train_data, val_data, *, epochs: int = 5, batc
     return history
 
 
-def _ticks(loader, bar):
+def _ticks(loader: Iterable[Any], bar: tqdm) -> Iterator[Any]:
     for item in loader:
         yield item
         bar.update()
 
 
-def training_step(model: torch.nn.Module, batch: torch.Tensor, labels: torch.Tensor, optimizer, scheduler, *,
-                  loss_fn=None, ignore_index: int = 255) -> float:
+def training_step(model: torch.nn.Module, batch: torch.Tensor, labels: torch.Tensor, optimizer: torch.optim.Optimizer,
+                  scheduler: LRScheduler, *, loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] | None = None,
+                  ignore_index: int = 255) -> float:
     """One optimizer step on one batch; return the batch's loss as a float.
 
     Forward pass, loss on ``'out'`` (`loss_fn`, by default cross-entropy

@@ -22,7 +22,7 @@ __all__ = ["freeze_backbone", "replace_heads", "trainable_parameters"]
 _HEADS = ("classifier", "aux_classifier")
 
 
-def _check_model(model) -> None:
+def _check_model(model: object) -> None:
     if not isinstance(model, nn.Module) or not isinstance(getattr(model, "backbone", None), nn.Module) \
             or not isinstance(getattr(model, "classifier", None), nn.Module):
         raise TypeError(f"`model` must be a torchvision segmentation model with .backbone and .classifier, "
@@ -67,7 +67,7 @@ def replace_heads(model: nn.Module, num_classes: int, *, seed: int = 0) -> nn.Mo
     """
     _check_model(model)
     num_classes = check_num_classes(num_classes)
-    old = [m.out_channels for m in model.classifier.modules() if isinstance(m, nn.Conv2d)][-1]
+    old = [m.out_channels for m in model.get_submodule("classifier").modules() if isinstance(m, nn.Conv2d)][-1]
     new = copy.deepcopy(model)
     new.__dict__.pop(_ATTRIBUTE, None)  # its spec names the old classes
     generator = torch.Generator().manual_seed(seed)
@@ -124,7 +124,7 @@ def freeze_backbone(model: nn.Module, frozen: bool = True) -> int:
     _check_model(model)
     if not isinstance(frozen, bool):
         raise TypeError(f"`frozen` must be a bool, got {type(frozen).__name__}")
-    for parameter in model.backbone.parameters():
+    for parameter in model.get_submodule("backbone").parameters():
         parameter.requires_grad_(not frozen)
     return trainable_parameters(model)
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import functools
 import html
 import logging
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 import ipywidgets as widgets
 
@@ -20,7 +22,7 @@ except ImportError:  # pragma: no cover - depends on the environment
 _LOG = logging.getLogger("segtutor.widgets")
 
 
-def box(children, controls: dict, views: dict, events: dict | None = None) -> widgets.VBox:
+def box(children: Sequence[Any], controls: dict[str, Any], views: dict[str, Any], events: dict[str, Any] | None = None) -> widgets.VBox:
     """A VBox of `children` that also carries its `controls`, `views` and `events` dicts."""
     vbox = widgets.VBox(children)
     vbox.controls, vbox.views, vbox.events = controls, views, events or {}
@@ -36,20 +38,20 @@ def model_dropdown(value: str, description: str = "model") -> widgets.Dropdown:
     return widgets.Dropdown(options=options, value=value, description=description)
 
 
-def guarded(status: widgets.HTML, callback):
+def guarded(status: widgets.HTML, callback: Callable[..., Any]) -> Callable[..., Any]:
     """`callback` for an observer: whatever it raises shows in `status` (and the debug log) instead of escaping."""
     @functools.wraps(callback)
-    def guard(*args):
+    def guard(*args: Any) -> Any:
         try:
             return callback(*args)
-        except Exception as err:  # noqa: BLE001 - the reader sees it; the observer must not die
+        except Exception as err:
             _LOG.info("explorer callback %s failed", callback.__name__, exc_info=True)
             status.value = f"⚠️ {html.escape(type(err).__name__)}: {html.escape(str(err), quote=False)}"
     return guard
 
 
 @contextmanager
-def quiet(state: dict):
+def quiet(state: dict[str, Any]) -> Iterator[None]:
     """Silence redraws while several controls change; the caller redraws once afterwards."""
     state["quiet"] = True
     try:
@@ -69,19 +71,20 @@ def readout() -> widgets.HTML:
     return view
 
 
-def fit_probe(controls: dict, shape, *, centre: bool) -> None:
+def fit_probe(controls: dict[str, Any], shape: Sequence[int], *, centre: bool) -> None:
     """Give the row and column sliders an image's (H, W) range; centre them on a new image."""
     for name, size in (("row", shape[0]), ("col", shape[1])):
         value = size // 2 if centre else min(controls[name].value, size - 1)
         controls[name].max, controls[name].value = size - 1, value
 
 
-def clicks(views: dict, controls: dict, state: dict, redraw, *, panels: int = 1) -> dict:
+def clicks(views: dict[str, Any], controls: dict[str, Any], state: dict[str, Any], redraw: Callable[[], None], *,
+           panels: int = 1) -> dict[str, Any]:
     """Where ipyevents is installed, a click on ``views["image"]`` moves the probe to the pixel under it."""
     if Event is None:
         return {}
 
-    def click(event):
+    def click(event: dict[str, Any]) -> None:
         if "dataX" in event and "factor" in state:  # dataX, dataY: the picture's own pixels
             row, col = probe.pixel_at(event["dataX"], event["dataY"], factor=state["factor"], shape=state["shape"],
                                       panels=panels)

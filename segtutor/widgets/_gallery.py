@@ -7,8 +7,8 @@ import hashlib
 import numpy as np
 from PIL import Image
 
-from ..data import SAMPLES, load_image
-from ..data import make_scenes
+from ..data import SAMPLES, load_image, make_scenes
+from ..data._images import ImageSource
 
 __all__ = ["SCENE_SEED", "content_key", "explorer_image", "explorer_images", "register_image", "scene_labels"]
 
@@ -27,7 +27,8 @@ def explorer_images() -> list[tuple[str, str]]:
     Examples
     --------
     >>> explorer_images()[:3]
-    [('scene 0 (synthetic shapes)', 'scene-0'), ('scene 1 (synthetic shapes)', 'scene-1'), ('astronaut: astronaut Eileen Collins (a person)', 'astronaut')]
+    [('scene 0 (synthetic shapes)', 'scene-0'), ('scene 1 (synthetic shapes)', 'scene-1'),
+     ('astronaut: astronaut Eileen Collins (a person)', 'astronaut')]
     """
     scenes = [(f"scene {i} (synthetic shapes)", f"scene-{i}") for i in range(2)]
     samples = [(f"{name}: {sample.shows}", name) for name, sample in SAMPLES.items()]
@@ -35,7 +36,7 @@ def explorer_images() -> list[tuple[str, str]]:
     return scenes + samples + uploads
 
 
-def _scene_index(key) -> int:
+def _scene_index(key: object) -> int:
     index = key.removeprefix("scene-") if isinstance(key, str) else ""
     if not index.isdigit():
         raise ValueError(f"`key` must name a synthetic scene such as 'scene-0', got {key!r}")
@@ -65,7 +66,7 @@ def scene_labels(key: str) -> np.ndarray:
     return make_scenes(index + 1, size=SCENE_SIZE, seed=SCENE_SEED)[1][index]
 
 
-def register_image(image, *, key: str | None = None) -> str:
+def register_image(image: ImageSource, *, key: str | None = None) -> str:
     """Remember an image under a key (its sample name, or a hash of its pixels) and return the key.
 
     A key registered again now names the new image: results cached for the

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 from scipy import ndimage
 
-from .._checks import check_labels
-from ..metrics import dice, iou, macro_mean, pixel_accuracy
+from .._checks import ArrayOrTensor, check_labels
 from ..data import make_scenes
+from ..metrics import dice, iou, macro_mean, pixel_accuracy
 
 __all__ = ["agreement_map", "perturb_labels", "playground_scores", "playground_target"]
 
@@ -29,7 +29,7 @@ def playground_target(*, seed: int = 0) -> np.ndarray:
     return make_scenes(1, size=128, seed=seed)[1][0]
 
 
-def playground_scores(pred, target, *, num_classes: int) -> dict[str, float]:
+def playground_scores(pred: ArrayOrTensor, target: ArrayOrTensor, *, num_classes: int) -> dict[str, float]:
     """The three scores the playground shows: pixel accuracy, and IoU and Dice macro-averaged.
 
     Parameters
@@ -59,7 +59,7 @@ def playground_scores(pred, target, *, num_classes: int) -> dict[str, float]:
             "mean Dice": macro_mean(dice(pred, target, num_classes=num_classes))}
 
 
-def perturb_labels(labels, *, shift: tuple[int, int] = (0, 0), grow: int = 0, background: int = 0) -> np.ndarray:
+def perturb_labels(labels: ArrayOrTensor, *, shift: tuple[int, int] = (0, 0), grow: int = 0, background: int = 0) -> np.ndarray:
     """Make a wrong prediction from a ground truth: shift it and grow or shrink its objects.
 
     Parameters
@@ -102,7 +102,7 @@ def perturb_labels(labels, *, shift: tuple[int, int] = (0, 0), grow: int = 0, ba
     return grown
 
 
-def agreement_map(labels_a, labels_b) -> tuple[np.ndarray, float]:
+def agreement_map(labels_a: ArrayOrTensor, labels_b: ArrayOrTensor) -> tuple[np.ndarray, float]:
     """Where two class maps agree (green) or differ (red), and the share of agreeing pixels.
 
     Examples
@@ -116,5 +116,5 @@ def agreement_map(labels_a, labels_b) -> tuple[np.ndarray, float]:
     if labels_a.shape != labels_b.shape:
         raise ValueError(f"`labels_a` and `labels_b` must have the same shape, got {tuple(labels_a.shape)} and {tuple(labels_b.shape)}")
     same = np.asarray(labels_a) == np.asarray(labels_b)
-    picture = np.where(same[..., None], np.uint8([40, 170, 70]), np.uint8([220, 50, 50])).astype(np.uint8)
+    picture = np.where(same[..., None], np.array([40, 170, 70], np.uint8), np.array([220, 50, 50], np.uint8)).astype(np.uint8)
     return picture, float(same.mean())

@@ -10,6 +10,7 @@ and the same columns, so every original pixel stays square and whole.
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -24,7 +25,7 @@ MIN_LONG_SIDE = 384
 _WHITE, _BLACK = (255, 255, 255), (0, 0, 0)
 
 
-def enlarge_factor(shape, *, min_long_side: int = MIN_LONG_SIDE) -> int:
+def enlarge_factor(shape: Sequence[int], *, min_long_side: int = MIN_LONG_SIDE) -> int:
     """The smallest integer factor that brings the long side of an (H, W, ...) picture to `min_long_side` or more.
 
     Examples
@@ -83,7 +84,7 @@ def readable(picture: np.ndarray, *, min_long_side: int = MIN_LONG_SIDE) -> tupl
     return enlarge(picture, factor), factor
 
 
-def panels_picture(panels, *, pixel: tuple[int, int] | None = None) -> tuple[np.ndarray, int]:
+def panels_picture(panels: Sequence[np.ndarray], *, pixel: tuple[int, int] | None = None) -> tuple[np.ndarray, int]:
     """Pictures of one image side by side, each enlarged by :func:`readable`'s factor, with a crosshair on each.
 
     Parameters
@@ -113,7 +114,7 @@ def panels_picture(panels, *, pixel: tuple[int, int] | None = None) -> tuple[np.
     return np.hstack(shown), factor
 
 
-def crosshair(picture, row: int, col: int, *, factor: int = 1) -> np.ndarray:
+def crosshair(picture: np.ndarray, row: int, col: int, *, factor: int = 1) -> np.ndarray:
     """A copy of an enlarged picture with a crosshair pointing at original pixel (`row`, `col`).
 
     A horizontal and a vertical line, white with a black edge on each side,
@@ -162,7 +163,7 @@ def crosshair(picture, row: int, col: int, *, factor: int = 1) -> np.ndarray:
     return picture
 
 
-def _check_pixel(row, col, shape) -> tuple[int, int]:
+def _check_pixel(row: int, col: int, shape: Sequence[int]) -> tuple[int, int]:
     row, col = check_int(row, name="row"), check_int(col, name="col")
     if not (0 <= row < shape[0] and 0 <= col < shape[1]):
         raise ValueError(f"the pixel (`row`, `col`) must lie in an image of {shape[0]}x{shape[1]} (H x W), got ({row}, {col})")
@@ -205,7 +206,7 @@ def top_classes(probs: np.ndarray, row: int, col: int, *, k: int = 3) -> list[tu
     return [(int(c), float(values[c])) for c in order]
 
 
-def probe_html(labels: np.ndarray, probs: np.ndarray, row: int, col: int, *, names, title: str = "") -> str:
+def probe_html(labels: np.ndarray, probs: np.ndarray, row: int, col: int, *, names: Sequence[str], title: str = "") -> str:
     """One line of HTML: the pixel's class, and its top 3 classes with their softmax probabilities.
 
     Parameters
@@ -237,7 +238,7 @@ def probe_html(labels: np.ndarray, probs: np.ndarray, row: int, col: int, *, nam
     return f"{lead}<b>{html.escape(name)}</b> (id {label}) · top 3: {top}"
 
 
-def readout_html(row: int, col: int, lines) -> str:
+def readout_html(row: int, col: int, lines: Iterable[str]) -> str:
     """The probe's readout: the pixel's coordinates, then one line per model (from :func:`probe_html`).
 
     Examples
@@ -248,7 +249,7 @@ def readout_html(row: int, col: int, lines) -> str:
     return f"<b>pixel: row {int(row)}, column {int(col)}</b>" + "".join(f"<br>{line}" for line in lines)
 
 
-def pixel_at(x: float, y: float, *, factor: int, shape, panels: int = 1) -> tuple[int, int]:
+def pixel_at(x: float, y: float, *, factor: int, shape: Sequence[int], panels: int = 1) -> tuple[int, int]:
     """The original pixel (row, column) under a click on a picture of `panels` enlarged panels side by side.
 
     Parameters

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import html
+from typing import Any
 
 import ipywidgets as widgets
 
+from ..data import SCENE_CLASSES
+from ..display import decode_segmap, overlay
+from ..models import class_names, get_spec
 from . import _probe as probe
 from ._cache import segment_cached
+from ._controls import box, clicks, fit_probe, guarded, image_view, model_dropdown, probe_controls, quiet, readout
 from ._encode import to_jpeg, to_png
 from ._gallery import explorer_image, explorer_images, register_image, scene_labels
 from ._model_menu import EXPLORER_MODELS, model_palette
+from ._playground import agreement_map
 from ._uploads import read_upload
 from ._views import legend_html, untrained_fallback
-from ..display import overlay
-from ._playground import agreement_map
-from ..models import class_names, get_spec
-from ..data import SCENE_CLASSES
-from ..display import decode_segmap
-from ._controls import box, clicks, fit_probe, guarded, image_view, model_dropdown, probe_controls, quiet, readout
 
 __all__ = ["explore_comparison", "explore_segmentation"]
 
@@ -41,7 +41,7 @@ def explore_segmentation(*, model: str = EXPLORER_MODELS[0], image: str = "scene
         **probe_controls(),
     }
     views = {"image": image_view("jpeg"), "legend": widgets.HTML(), "status": widgets.HTML(), "probe": readout()}
-    state = {}
+    state: dict[str, Any] = {}
 
     def run(_=None):
         spec, key = get_spec(controls["model"].value), controls["image"].value  # the name becomes a spec here, once
@@ -105,7 +105,7 @@ def explore_comparison(*, model_a: str = "fcn_resnet101", model_b: str = "deepla
                 **probe_controls()}
     views = {"image": image_view(), "status": widgets.HTML(), "probe": readout(), "note": widgets.HTML(),
              "fallback": image_view()}
-    state = {}
+    state: dict[str, Any] = {}
 
     def update(_=None):
         views["status"].value = "⏳ running …"

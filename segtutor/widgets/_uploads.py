@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from PIL import Image, UnidentifiedImageError
 
@@ -16,7 +17,7 @@ MAX_UPLOAD_PIXELS = 25_000_000
 """Largest upload the explorer accepts, in pixels (width x height)."""
 
 
-def read_upload(value, *, max_bytes: int = MAX_UPLOAD_BYTES, max_pixels: int = MAX_UPLOAD_PIXELS) -> Image.Image:
+def read_upload(value: Any, *, max_bytes: int = MAX_UPLOAD_BYTES, max_pixels: int = MAX_UPLOAD_PIXELS) -> Image.Image:
     """Read the first file of a ``FileUpload`` value (ipywidgets 7 dict or 8 tuple) as an RGB image.
 
     Raises

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
 
 import numpy as np
 import torch
 from PIL import Image
 
+from .._checks import ArrayOrTensor
+from ..data import SCENE_CLASSES, channel_stats, describe, tensor_to_image, unnormalize
+from ..data._palettes import Classes, PaletteLike
+from ..display import class_shares, decode_segmap
 from ..metrics import pixel_accuracy
 from ..models import get_spec
-from ..display import class_shares
-from ..data import channel_stats, describe, tensor_to_image, unnormalize
-from ..data import SCENE_CLASSES
-from ..display import decode_segmap
 from ._cache import segment_cached
 from ._gallery import scene_labels
 from ._model_menu import EXPLORER_MODELS, model_label, model_palette
@@ -21,7 +22,7 @@ from ._model_menu import EXPLORER_MODELS, model_label, model_palette
 __all__ = ["legend_html", "step_view", "untrained_fallback"]
 
 
-def legend_html(labels, *, classes=None, palette="voc") -> str:
+def legend_html(labels: ArrayOrTensor, *, classes: Classes = None, palette: PaletteLike = "voc") -> str:
     """An HTML legend: a colour swatch, the class name and its share of the pixels, largest first.
 
     Examples
@@ -37,7 +38,7 @@ def legend_html(labels, *, classes=None, palette="voc") -> str:
     return '<div style="font-family: sans-serif; font-size: 12px">' + "<br>".join(rows) + "</div>"
 
 
-def step_view(name: str, result) -> tuple[np.ndarray, str]:
+def step_view(name: str, result: Image.Image | torch.Tensor) -> tuple[np.ndarray, str]:
     """What the preprocessing stepper shows for one step: a picture and an HTML table of statistics.
 
     PIL steps are shown as they are, with statistics on the 0-255 scale;
@@ -60,7 +61,7 @@ def step_view(name: str, result) -> tuple[np.ndarray, str]:
     return picture, f"<b>{html.escape(name)}</b>: {html.escape(describe(result))}{channel_stats(values)._repr_html_()}"
 
 
-def untrained_fallback(untrained, key: str) -> tuple[list[np.ndarray], str]:
+def untrained_fallback(untrained: Iterable[str], key: str) -> tuple[list[np.ndarray], str]:
     """What the comparison explorer adds when models run with random weights: a trained model on a scene, and why.
 
     Parameters
