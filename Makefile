@@ -41,7 +41,7 @@ $(IPYWIDGETS7)/.installed: $(STAMP)
 
 test: $(STAMP) $(IPYWIDGETS7)/.installed
 	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
-	SEGTUTOR_EXPECT_IPYWIDGETS=7.7.1 PYTHONPATH=$(IPYWIDGETS7) $(BIN)/python -m pytest tests/test_widgets.py
+	SEGTUTOR_EXPECT_IPYWIDGETS=7.7.1 PYTHONPATH=$(IPYWIDGETS7) $(BIN)/python -m pytest tests/test_controls.py tests/test_lessons.py tests/test_segmentation.py
 
 # Colab-like: a fresh venv with Colab's classic notebook 6.5.7, ipywidgets 7.7.1 and the pinned torch pair;
 # segtutor from its wheel with its declared dependencies; then every notebook, offline. See tools/colab_check.py.
