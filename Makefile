@@ -41,7 +41,7 @@ $(IPYWIDGETS7)/.installed: $(STAMP)
 
 test: $(STAMP) $(IPYWIDGETS7)/.installed
 	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
-	SEGTUTOR_EXPECT_IPYWIDGETS=7.7.1 PYTHONPATH=$(IPYWIDGETS7) $(BIN)/python -m pytest tests/test_widgets.py
+	SEGTUTOR_EXPECT_IPYWIDGETS=7.7.1 PYTHONPATH=$(IPYWIDGETS7) $(BIN)/python -m pytest tests/test_controls.py tests/test_lessons.py tests/test_segmentation.py
 
 # The unit tests and doctests without the slow, browser and notebook ones (markers set in conftest.py).
 unit: $(STAMP)

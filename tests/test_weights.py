@@ -6,7 +6,6 @@ import torch
 
 from segtutor import CheckpointError, WeightsUnavailableError
 from segtutor.models import checkpoint_path, download_weights, weights_status
-from segtutor.models import load_state_dict, read_checkpoint
 from segtutor.models import _weights as weights_module
 
 from ._checkpoint_files import cache_random_state
@@ -88,84 +87,3 @@ def test_a_file_whose_hash_matches_the_prefix_in_its_name_passes(torch_home):
     path.rename(renamed)
     assert weights_module._hash_problem(renamed) is None
     assert weights_module._hash_problem(renamed.rename(path)) == "its SHA-256 begins e3b0c442, but its name says d234d4ea"
-
-
-def test_read_checkpoint_round_trip(tmp_path):
-    state = {"w": torch.arange(3.0)}
-    torch.save(state, tmp_path / "ok.pth")
-    assert torch.equal(read_checkpoint(tmp_path / "ok.pth")["w"], state["w"])
-
-
-def test_truncated_checkpoint_names_the_file_and_the_fix(tmp_path):
-    path = tmp_path / "cut.pth"
-    torch.save({"w": torch.zeros(1000)}, path)
-    path.write_bytes(path.read_bytes()[:500])
-    with pytest.raises(CheckpointError, match=r"^checkpoint file '.*cut\.pth' is corrupt, truncated or not a PyTorch checkpoint \(\w+\)\. Save it again as a plain state dict: torch\.save\(model\.state_dict\(\), path\)\.$"):
-        read_checkpoint(path)
-    with pytest.raises(CheckpointError, match=r"'.*cut\.pth' is corrupt, truncated or not a PyTorch checkpoint \(\w+\)\. Download it again\.$"):
-        read_checkpoint(path, fix="Download it again.")
-
-
-def test_garbage_checkpoint_is_corrupt(tmp_path):
-    path = tmp_path / "junk.pth"
-    path.write_bytes(b"not a checkpoint at all")
-    with pytest.raises(CheckpointError, match=r"'.*junk\.pth' is corrupt, truncated or not a PyTorch checkpoint \(UnpicklingError\)\. Save it again"):
-        read_checkpoint(path)
-
-
-class Custom:
-    pass
-
-
-def test_checkpoint_needing_full_unpickling_is_refused(tmp_path):
-    path = tmp_path / "pickled.pth"
-    torch.save({"w": torch.zeros(1), "extra": Custom()}, path)
-    with pytest.raises(CheckpointError, match=r"checkpoint file '.*pickled\.pth' is refused: unpickling it fully could run arbitrary code \(it holds a tests\.test_weights\.Custom\)\. A checkpoint must hold only tensors and plain data\. Save it again"):
-        read_checkpoint(path)
-
-
-def test_checkpoint_that_is_not_a_state_dict(tmp_path):
-    torch.save([torch.zeros(1)], tmp_path / "list.pth")
-    with pytest.raises(CheckpointError, match=r"'.*list\.pth' holds a list, not a state dict of tensors\. Save it again"):
-        read_checkpoint(tmp_path / "list.pth")
-    torch.save({1: torch.zeros(1)}, tmp_path / "int_keys.pth")
-    with pytest.raises(CheckpointError, match=r"'.*int_keys\.pth' holds a dict, not a state dict of tensors"):
-        read_checkpoint(tmp_path / "int_keys.pth")
-
-
-def test_missing_checkpoint_file(tmp_path):
-    with pytest.raises(FileNotFoundError, match=r"checkpoint file '.*none\.pth' does not exist"):
-        read_checkpoint(tmp_path / "none.pth")
-
-
-def test_load_state_dict_explains_mismatches():
-    model = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 1), torch.nn.Conv2d(4, 21, 1))
-    state = model.state_dict()
-    state["1.weight"] = torch.zeros(10, 4, 1, 1)
-    state.pop("0.bias")
-    state["head.weight"] = torch.zeros(1)
-    with pytest.raises(CheckpointError) as info:
-        load_state_dict(model, state, source="checkpoint file 'x.pth'")
-    message = str(info.value)
-    assert message.startswith("checkpoint file 'x.pth' does not fit Sequential: 1 missing keys (e.g. 0.bias)")
-    assert "1 unexpected keys (e.g. head.weight)" in message
-    assert "1 shape mismatches (e.g. 1.weight: checkpoint (10, 4, 1, 1) vs model (21, 4, 1, 1))" in message
-    assert "another number of classes" in message
-
-
-def test_load_state_dict_fills_in_batchnorms_counter_missing_from_old_checkpoints():
-    model = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 1), torch.nn.BatchNorm2d(4))
-    old = {k: v.clone() + 1 for k, v in model.state_dict().items() if not k.endswith("num_batches_tracked")}
-    load_state_dict(model, old, source="checkpoint file 'old.pth'")
-    assert all(torch.equal(model.state_dict()[k], v) for k, v in old.items())
-    assert model.state_dict()["1.num_batches_tracked"] == 0
-
-
-def test_load_state_dict_loads_nothing_when_something_does_not_fit():
-    model = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 1), torch.nn.Conv2d(4, 21, 1))
-    before = {k: v.clone() for k, v in model.state_dict().items()}
-    state = {k: torch.ones_like(v) for k, v in before.items()}
-    state["1.bias"] = torch.ones(5)
-    with pytest.raises(CheckpointError, match=r"does not fit Sequential: 1 shape mismatches"):
-        load_state_dict(model, state, source="checkpoint file 'x.pth'")
-    assert all(torch.equal(model.state_dict()[k], v) for k, v in before.items())

@@ -1,9 +1,5 @@
-"""The explorers' computations (segtutor._explorer), without a widget, and what notebook 10 reads (segtutor.widgets._model_menu).
+"""The explorers' segmentation cache (segtutor.widgets._cache): keyed by content, read-only, capped in bytes."""
 
-The widgets themselves are tested in tests/test_widgets.py.
-"""
-
-import io
 import subprocess
 import sys
 from pathlib import Path
@@ -12,35 +8,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
-import segtutor
-from segtutor.models import MODEL_NAMES, load_with_fallback
-from segtutor import decode_segmap, load_model, segment
-from segtutor.widgets import _cache as cache, _gallery as images, _model_menu as model_menu, _uploads as uploads, _views as views
+from segtutor import load_model, segment
+from segtutor.widgets import _cache as cache, _gallery as images
 from segtutor.data import make_scenes
 
-CHEAP = "lraspp_mobilenet_v3_large"
+from ._explorer_helpers import two_scenes as _two_scenes
 
-
-@pytest.fixture(autouse=True)
-def offline_cache(torch_home):
-    """No pretrained weights anywhere, an empty segmentation cache, and no key left registered by a test."""
-    cache.segment_cached.cache_clear()
-    registered = dict(images._IMAGES)
-    yield
-    cache.segment_cached.cache_clear()
-    images._IMAGES.clear()
-    images._IMAGES.update(registered)
-
-
-def _png(array) -> bytes:
-    buffer = io.BytesIO()
-    Image.fromarray(array).save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-def _two_scenes():
-    pictures, _ = make_scenes(2, size=96, seed=11)
-    return Image.fromarray(pictures[0]), Image.fromarray(pictures[1])
+pytestmark = pytest.mark.usefixtures("offline_explorers")
 
 
 # --- the cache is keyed by content (issue 12, item 4) ---
@@ -144,74 +118,3 @@ def test_a_result_bigger_than_the_budget_is_returned_but_not_kept(monkeypatch):
     assert cache.segment_cached("tiny", "scene-0", "weights")[0] is kept
     cache.segment_cached("tiny", key, "weights")
     assert cache.segment_cached.cache_info().misses == 3
-
-
-def test_content_key_follows_the_pixels_not_the_object():
-    a, b = _two_scenes()
-    assert images.content_key(a) == images.content_key(a.copy()) != images.content_key(b)
-    assert images.content_key(a.convert("L")) != images.content_key(a)
-    assert images.register_image(a) == "upload-" + images.content_key(a)[:12]
-
-
-def test_explorer_image_refuses_a_malformed_scene_key():
-    with pytest.raises(ValueError, match=r"`key` must name a synthetic scene such as 'scene-0', got 'scene-x'"):
-        images.explorer_image("scene-x")
-    with pytest.raises(ValueError, match=r"`key` must name a synthetic scene such as 'scene-0', got 'chelsea'"):
-        images.scene_labels("chelsea")
-
-
-# --- uploads ---
-
-def test_read_upload_checks_both_formats_and_the_caps():
-    data = _png(np.random.default_rng(1).integers(0, 256, (10, 20, 3), dtype=np.uint8))
-    assert uploads.read_upload(({"name": "a.png", "content": memoryview(data)},)).size == (20, 10)
-    assert uploads.read_upload({"a.png": {"metadata": {}, "content": data}}).size == (20, 10)
-    with pytest.raises(ValueError, match=r"the file has [\d,]+ bytes; the limit is 100"):
-        uploads.read_upload(({"name": "a.png", "content": data},), max_bytes=100)
-    with pytest.raises(ValueError, match=r"the image has 20x10 pixels; the limit is 199 pixels"):
-        uploads.read_upload(({"name": "a.png", "content": data},), max_pixels=199)
-    with pytest.raises(ValueError, match=r"no file was uploaded"):
-        uploads.read_upload(())
-
-
-def test_read_upload_refuses_a_thin_image_from_its_header(monkeypatch):
-    buffer = io.BytesIO()
-    Image.new("L", (200000, 32)).save(buffer, format="PNG")
-    data = buffer.getvalue()
-    assert len(data) < 20_000 and 200000 * 32 < uploads.MAX_UPLOAD_PIXELS  # under both caps
-
-    def decode(*args, **kwargs):
-        raise AssertionError("the refused upload was decoded")
-
-    monkeypatch.setattr(uploads, "load_image", decode)
-    with pytest.raises(ValueError, match=r"^the image is 200000x32 pixels, an aspect ratio of 6250:1; the limit is 10:1"):
-        uploads.read_upload(({"name": "strip.png", "content": data},))
-
-
-# --- the model menu and the comparison's fallback ---
-
-def test_the_explorer_reads_each_models_spec():
-    assert model_menu.EXPLORER_MODELS == ["tiny", *MODEL_NAMES]  # segtutor's own first: it works offline
-    assert [model_menu.model_palette(name) for name in ("tiny", CHEAP)] == ["scenes", "voc"]
-    assert model_menu.model_label("tiny") == "tiny (trained here on synthetic shapes)"
-    assert model_menu.model_label(CHEAP) == f"{CHEAP} (random weights: pretrained not cached)"
-    assert load_with_fallback("tiny")[1] == "pretrained" and load_with_fallback(CHEAP)[1] == "random"
-    assert cache.segment_cached(CHEAP, "scene-0", "seed")[3] == "random"
-
-
-def test_untrained_fallback_keeps_a_scene_and_replaces_a_photo_by_scene_0():
-    for key, scene in (("scene-1", "scene-1"), ("chelsea", "scene-0")):
-        panels, note = views.untrained_fallback(["fcn_resnet101", CHEAP, "fcn_resnet101"], key)
-        assert np.array_equal(panels[1], decode_segmap(images.scene_labels(scene), "scenes"))
-        tiny = cache.segment_cached("tiny", scene, "weights")[0]
-        assert np.array_equal(panels[0], decode_segmap(tiny, "scenes"))
-        assert note.startswith(f"⚠️ No pretrained weights here for fcn_resnet101 and {CHEAP} (offline")
-        assert f" on {scene} | its ground truth: " in note
-
-
-# --- what notebook 10 reads ---
-
-def test_notebook_10s_names_stay_reachable():
-    assert segtutor.widgets.EXPLORER_MODELS is model_menu.EXPLORER_MODELS
-    assert segtutor.class_names("tiny") == list(segtutor.SCENE_CLASSES)
-    assert segtutor.class_names(CHEAP)[:2] == ["__background__", "aeroplane"]
