@@ -20,14 +20,14 @@ _LOOPBACK = ("127.", "::1", "localhost")
 
 SLOW = {
     "tests/test_cli.py::test_module_entry_point",
-    "tests/test_explorer.py::test_read_only_results_feed_the_explorers_consumers_without_a_warning",
+    "tests/test_cache.py::test_read_only_results_feed_the_explorers_consumers_without_a_warning",
     "tests/test_loading.py::test_pretrained_path_loads_a_cached_checkpoint",
     "tests/test_loading.py::test_the_cached_file_is_hashed_once_per_process_and_again_when_it_changes",
     "tests/test_project.py::test_make_lab_serves_the_notebooks_folder",
     "tests/test_project.py::test_the_installed_segtutor_script_runs",
     "tests/test_project.py::test_the_segtutor_script_is_the_command_line_and_exits_with_its_status",
     "tests/test_tiny.py::test_held_out_miou_of_the_shipped_model",
-    "tests/test_widgets.py::test_superpixel_explorer_follows_the_sliders",
+    "tests/test_lessons.py::test_superpixel_explorer_follows_the_sliders",
 }
 """Tests (every parametrization) that took about a second or more in
 ``pytest segtutor tests --ignore=tests/test_browser.py --ignore=tests/test_notebooks.py -p no:randomly --durations=60 -n 2``
