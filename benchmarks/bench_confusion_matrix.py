@@ -120,7 +120,7 @@ def main() -> None:
     rows, expected = [], None
     found = implementations()
     for workload, run in workloads.items():
-        runs = {name: (lambda f=f: run(f)) for name, f in found.items()}
+        runs = {name: (lambda f=f, run=run: run(f)) for name, f in found.items()}
         runs = {"segtutor": runs.pop("segtutor"), "ConfusionMatrix": accumulator[workload], **runs}
         seconds, results = best_times(runs, args.repeat, args.device)
         for name in runs:

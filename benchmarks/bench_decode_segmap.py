@@ -23,7 +23,7 @@ import numpy as np
 from segtutor import decode_segmap
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository root, for the tests' reference
-from tests.seed_reference import seed_decode_segmap  # noqa: E402  (the seed notes' loop, kept verbatim there)
+from tests.seed_reference import seed_decode_segmap
 
 SIZES = (224, 520, 1024)
 

@@ -28,8 +28,8 @@ import torch
 
 import segtutor
 from segtutor import load_image, load_model
+from segtutor.models import _weights as weights_module
 from segtutor import widgets as explorers
-from segtutor import weights as weights_module
 from segtutor.widgets._cache import segment_cached
 from segtutor.widgets._gallery import register_image
 
@@ -62,9 +62,10 @@ def main() -> None:
         _fake_pretrained("lraspp_mobilenet_v3_large")
         for name in ("tiny", "lraspp_mobilenet_v3_large"):
             load_model(name, device="cpu")  # the first call reads and keeps the checkpoint
-            rows.append((f"load_model({name!r}), checkpoint kept", _median_ms(lambda: load_model(name, device="cpu"), args.repeats)))
-            rows.append((f"load_model({name!r}), checkpoint read", _median_ms(lambda: load_model(name, device="cpu", cache=False), args.repeats)))
-            rows.append((f"load_model({name!r}, weights='random')", _median_ms(lambda: load_model(name, weights="random", device="cpu"), args.repeats)))
+            calls = {"checkpoint kept": lambda name=name: load_model(name, device="cpu"),
+                     "checkpoint read": lambda name=name: load_model(name, device="cpu", cache=False),
+                     "weights='random'": lambda name=name: load_model(name, weights="random", device="cpu")}
+            rows += [(f"load_model({name!r}), {what}", _median_ms(call, args.repeats)) for what, call in calls.items()]
         key = register_image(load_image("chelsea").resize((520, 520)))  # listed like an upload
         box = explorers.explore_segmentation(model="lraspp_mobilenet_v3_large", image=key)
         model = box.controls["model"]

@@ -91,7 +91,8 @@ def main() -> None:
     parser.add_argument("--models", nargs="+", default=segtutor.models.MODEL_NAMES)
     args = parser.parse_args()
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, repeats={args.repeats}")
-    header = "| model | size | load s | img/s | predict/bare | channels_last x | max abs diff | argmax changed % | bf16 x | max abs diff | argmax changed % |"
+    header = ("| model | size | load s | img/s | predict/bare | channels_last x | max abs diff | argmax changed % "
+              "| bf16 x | max abs diff | argmax changed % |")
     print(header)
     print("|" + " --- |" * (header.count("|") - 1))
     for name in args.models:

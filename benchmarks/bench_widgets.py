@@ -43,9 +43,9 @@ def main() -> None:
     rows = [("redraw (opacity slider), 520x520", statistics.median(redraws) * 1000),
             ("redraw (class toggle), 520x520", statistics.median(toggles) * 1000)]
     for name in ("lraspp_mobilenet_v3_large", "fcn_resnet101"):
-        rows.append((f"first switch to {name}", _time(lambda: setattr(model, "value", name)) * 1000))
+        rows.append((f"first switch to {name}", _time(lambda name=name: setattr(model, "value", name)) * 1000))
         rows.append(("cached switch back to tiny", _time(lambda: setattr(model, "value", "tiny")) * 1000))
-        rows.append((f"cached switch to {name}", _time(lambda: setattr(model, "value", name)) * 1000))
+        rows.append((f"cached switch to {name}", _time(lambda name=name: setattr(model, "value", name)) * 1000))
     print("| action | ms (median of the repeats for redraws) |")
     print("| --- | --- |")
     for action, ms in rows:

@@ -15,7 +15,7 @@ def ignores_stride(layers):
 
 def ignores_dilation(layers):
     field, jump = 1, 1
-    for kernel, stride, dilation in layers:
+    for kernel, stride, _dilation in layers:
         field += (kernel - 1) * jump
         jump *= stride
     return field

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import torch
 
-from segtutor.models import checkpoint_path
 from segtutor import load_model
 from segtutor.models import _weights as weights_module
+from segtutor.models import checkpoint_path
 
 
 def save_random_state(name: str, path, marker: float) -> dict:

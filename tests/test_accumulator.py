@@ -6,8 +6,7 @@ import torch
 
 import segtutor
 from segtutor import Scores, confusion_matrix
-from segtutor.metrics import ConfusionMatrix
-from segtutor.metrics import dice, iou, mean_iou, pixel_accuracy, precision, recall
+from segtutor.metrics import ConfusionMatrix, dice, iou, mean_iou, pixel_accuracy, precision, recall
 
 
 def _maps(seed, shape, num_classes=4, ignore_index=255):

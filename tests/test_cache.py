@@ -9,8 +9,9 @@ import pytest
 from PIL import Image
 
 from segtutor import load_model, segment
-from segtutor.widgets import _cache as cache, _gallery as images
 from segtutor.data import make_scenes
+from segtutor.widgets import _cache as cache
+from segtutor.widgets import _gallery as images
 
 from ._explorer_helpers import two_scenes as _two_scenes
 

@@ -8,13 +8,10 @@ import pytest
 import torch
 from PIL import Image
 
-from segtutor.models import checkpoint_path
-from segtutor import load_image, load_model, segment
-from segtutor.data import voc_colormap
-from segtutor.data import save_label_png
-from segtutor import cli
+from segtutor import cli, load_image, load_model, segment
 from segtutor.cli import main
-from segtutor.models import CheckpointError
+from segtutor.data import save_label_png, voc_colormap
+from segtutor.models import CheckpointError, checkpoint_path
 
 
 def test_weights_list_shows_cached_failing_and_missing(torch_home, capsys, monkeypatch):

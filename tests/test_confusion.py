@@ -9,7 +9,14 @@ from hypothesis.extra.numpy import arrays
 from sklearn import metrics as skm
 
 from segtutor import confusion_matrix, dice, iou, mean_iou, pixel_accuracy, precision, recall
-from segtutor.metrics import dice_from_confusion, iou_from_confusion, macro_mean, pixel_accuracy_from_confusion, precision_from_confusion, recall_from_confusion
+from segtutor.metrics import (
+    dice_from_confusion,
+    iou_from_confusion,
+    macro_mean,
+    pixel_accuracy_from_confusion,
+    precision_from_confusion,
+    recall_from_confusion,
+)
 
 # A hand-checkable 3x3 example. Target / prediction:
 #   0 0 1      0 1 1
@@ -167,7 +174,7 @@ def test_property_iou_bounded_by_dice_and_dice_from_iou(pair):
     class_iou, class_dice = iou(pred, target, num_classes=num_classes), dice(pred, target, num_classes=num_classes)
     assert np.array_equal(np.isnan(class_iou), np.isnan(class_dice))
     defined = ~np.isnan(class_iou)
-    assert np.all((0 <= class_iou[defined]) & (class_iou[defined] <= class_dice[defined] + 1e-12) & (class_dice[defined] <= 1))
+    assert np.all((class_iou[defined] >= 0) & (class_iou[defined] <= class_dice[defined] + 1e-12) & (class_dice[defined] <= 1))
     assert class_dice[defined] == pytest.approx(2 * class_iou[defined] / (1 + class_iou[defined]))
 
 

@@ -13,7 +13,8 @@ import pytest
 from segtutor import widgets as explorers
 from segtutor.widgets import _controls, _lessons, _segmentation
 
-from ._explorer_helpers import click as _click, pixels as _pixels
+from ._explorer_helpers import click as _click
+from ._explorer_helpers import pixels as _pixels
 
 CHEAP = "lraspp_mobilenet_v3_large"
 

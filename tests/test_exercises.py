@@ -3,8 +3,32 @@ import pytest
 import torch
 
 import segtutor
-
-from segtutor.exercises import check_average_precision, check_background_only_miou, check_class_channel, check_class_color, check_class_map, check_confidence, check_dice, check_grey_value, check_initial_loss, check_kept_fraction, check_majority_class, check_mean_iou, check_normalized_pixel, check_output_keys, check_output_shape, check_overlay_pixel, check_pixel_share, check_polygon_count, check_probabilities, check_resize_size, check_squeeze_shape, check_train_id, check_training_steps, check_transform_shape
+from segtutor.exercises import (
+    check_average_precision,
+    check_background_only_miou,
+    check_class_channel,
+    check_class_color,
+    check_class_map,
+    check_confidence,
+    check_dice,
+    check_grey_value,
+    check_initial_loss,
+    check_kept_fraction,
+    check_majority_class,
+    check_mean_iou,
+    check_normalized_pixel,
+    check_output_keys,
+    check_output_shape,
+    check_overlay_pixel,
+    check_pixel_share,
+    check_polygon_count,
+    check_probabilities,
+    check_resize_size,
+    check_squeeze_shape,
+    check_train_id,
+    check_training_steps,
+    check_transform_shape,
+)
 
 
 def test_resize_reference():  # its typical mistakes: MISTAKES below

@@ -7,9 +7,9 @@ runs them on fixed seeds, the stubs and the crashes. The tests here add fresh an
 
 import pytest
 
+from segtutor.exercises import check_freeze_function, check_receptive_field_function, check_trainable_after_freeze, check_upsampled_size
 from segtutor.models import receptive_field
 from segtutor.training import freeze_backbone
-from segtutor.exercises import check_freeze_function, check_receptive_field_function, check_trainable_after_freeze, check_upsampled_size
 
 from .test_solutions import CODING
 

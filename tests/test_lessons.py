@@ -9,9 +9,8 @@ import pytest
 
 from segtutor import dice, iou, pixel_accuracy
 from segtutor import widgets as explorers
-from segtutor.widgets import perturb_labels
+from segtutor.widgets import _lessons, perturb_labels
 from segtutor.widgets._playground import playground_target
-from segtutor.widgets import _lessons
 
 from ._explorer_helpers import pixels as _pixels
 

@@ -10,7 +10,7 @@ from segtutor.models import ModelSpec, checkpoint_path
 from segtutor.models import _loading as models_module
 from segtutor.models import _registry as registry_module
 
-from ._checkpoint_files import cache_random_state, match_hash_prefix, save_random_state, same_state
+from ._checkpoint_files import cache_random_state, match_hash_prefix, same_state, save_random_state
 from .test_registry import TORCHVISION_SEGMENTATION_MODELS
 
 

@@ -4,7 +4,8 @@ import pytest
 
 import segtutor
 from segtutor.models import MODEL_NAMES, load_with_fallback
-from segtutor.widgets import _cache as cache, _model_menu as model_menu
+from segtutor.widgets import _cache as cache
+from segtutor.widgets import _model_menu as model_menu
 
 CHEAP = "lraspp_mobilenet_v3_large"
 
@@ -12,7 +13,7 @@ pytestmark = pytest.mark.usefixtures("offline_explorers")
 
 
 def test_the_explorer_reads_each_models_spec():
-    assert model_menu.EXPLORER_MODELS == ["tiny", *MODEL_NAMES]  # segtutor's own first: it works offline
+    assert ["tiny", *MODEL_NAMES] == model_menu.EXPLORER_MODELS  # segtutor's own first: it works offline
     assert [model_menu.model_palette(name) for name in ("tiny", CHEAP)] == ["scenes", "voc"]
     assert model_menu.model_label("tiny") == "tiny (trained here on synthetic shapes)"
     assert model_menu.model_label(CHEAP) == f"{CHEAP} (random weights: pretrained not cached)"

@@ -6,8 +6,7 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from segtutor import add_legend, decode_segmap, overlay, show_overlay
-from segtutor.display import class_shares
-from segtutor.display import ClassShare
+from segtutor.display import ClassShare, class_shares
 
 GREY = np.full((2, 2, 3), 100, dtype=np.uint8)
 LABELS = np.array([[0, 8], [15, 255]])  # background, cat (64, 0, 0), person (192, 128, 128), void

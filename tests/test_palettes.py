@@ -2,9 +2,8 @@ import numpy as np
 import pytest
 import torch
 
-from segtutor.data import PALETTES, to_train_ids
 from segtutor import class_names, get_palette
-from segtutor.data import Palette, voc_colormap
+from segtutor.data import PALETTES, Palette, to_train_ids, voc_colormap
 
 from .seed_reference import SEED_VOC_COLORS
 

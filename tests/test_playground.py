@@ -2,9 +2,9 @@ import numpy as np
 import pytest
 
 from segtutor import agreement_map
+from segtutor.data import make_scenes
 from segtutor.widgets import perturb_labels
 from segtutor.widgets._playground import playground_scores, playground_target
-from segtutor.data import make_scenes
 
 
 def test_perturb_shift_by_hand():

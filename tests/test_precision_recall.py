@@ -3,8 +3,7 @@ import pytest
 import torch
 from sklearn import metrics as skm
 
-from segtutor.metrics import average_precision, mean_average_precision, precision_recall_curve
-from segtutor.metrics import average_precision_from_curve
+from segtutor.metrics import average_precision, average_precision_from_curve, mean_average_precision, precision_recall_curve
 
 
 def _one_class(scores, positives):

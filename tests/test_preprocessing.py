@@ -4,16 +4,16 @@ import torch
 import torchvision.transforms as T
 from PIL import Image
 
+from segtutor import IMAGENET_MEAN, IMAGENET_STD, describe, load_image, preprocess, seed_transform, tensor_to_image, trace_transform, unnormalize
 from segtutor.data import channel_stats
-from segtutor import describe, IMAGENET_MEAN, IMAGENET_STD, load_image, preprocess, seed_transform, tensor_to_image, trace_transform, unnormalize
 
 SEED_MEAN = [0.485, 0.456, 0.406]
 SEED_STD = [0.229, 0.224, 0.225]
 
 
 def test_normalization_constants_match_the_seed_notes():
-    assert IMAGENET_MEAN == pytest.approx(SEED_MEAN)
-    assert IMAGENET_STD == pytest.approx(SEED_STD)
+    assert pytest.approx(SEED_MEAN) == IMAGENET_MEAN
+    assert pytest.approx(SEED_STD) == IMAGENET_STD
 
 
 def test_preprocess_matches_a_hand_written_reference():
@@ -45,7 +45,7 @@ def test_trace_shows_each_step_of_the_recipe():
         "tensor of shape (3, 224, 224), dtype torch.float32",
     ]
     to_tensor = steps[3][1]
-    assert 0.0 <= float(to_tensor.min()) and float(to_tensor.max()) <= 1.0
+    assert float(to_tensor.min()) >= 0.0 and float(to_tensor.max()) <= 1.0
     assert torch.equal(steps[-1][1], preprocess("chelsea")[0])
 
 
@@ -128,7 +128,7 @@ def test_channel_stats_of_the_seed_recipe_show_normalize_at_work():
     steps = dict(trace_transform(seed_transform(), "chelsea"))
     before, after = channel_stats(steps["ToTensor"], decimals=6), channel_stats(steps["Normalize"], decimals=6)
     for i, (b, a) in enumerate(zip(before, after)):
-        assert 0.0 <= b["min"] and b["max"] <= 1.0
+        assert b["min"] >= 0.0 and b["max"] <= 1.0
         assert a["mean"] == pytest.approx((b["mean"] - IMAGENET_MEAN[i]) / IMAGENET_STD[i], abs=1e-5)
         assert a["std"] == pytest.approx(b["std"] / IMAGENET_STD[i], abs=1e-5)
 

@@ -3,7 +3,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from segtutor.widgets._probe import MIN_LONG_SIDE, crosshair, enlarge, enlarge_factor, panels_picture, pixel_at, probe_html, readable, readout_html, top_classes
+from segtutor.widgets._probe import (
+    MIN_LONG_SIDE,
+    crosshair,
+    enlarge,
+    enlarge_factor,
+    panels_picture,
+    pixel_at,
+    probe_html,
+    readable,
+    readout_html,
+    top_classes,
+)
 
 W, K, G = [255] * 3, [0] * 3, [9] * 3  # white, black, the picture's grey
 

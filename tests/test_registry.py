@@ -6,10 +6,8 @@ import pytest
 import torch
 
 import segtutor
-from segtutor.models import LOADABLE_MODELS, MODEL_NAMES
 from segtutor import SCENE_CLASSES, class_names, get_palette, get_spec, list_models, load_model, load_tiny_model
-from segtutor.models import ModelSpec
-from segtutor.models import TINY_CHECKPOINT
+from segtutor.models import LOADABLE_MODELS, MODEL_NAMES, TINY_CHECKPOINT, ModelSpec
 from segtutor.models._tiny import TRAINING_SIZE
 
 TORCHVISION_SEGMENTATION_MODELS = [
@@ -23,7 +21,7 @@ def test_registry_lists_torchvisions_six_models():
 
 
 def test_every_loadable_model_has_one_spec_the_six_and_tiny():
-    assert LOADABLE_MODELS == [*TORCHVISION_SEGMENTATION_MODELS, "tiny"]
+    assert [*TORCHVISION_SEGMENTATION_MODELS, "tiny"] == LOADABLE_MODELS
     for name in LOADABLE_MODELS:
         spec = get_spec(name)
         assert isinstance(spec, ModelSpec) and spec.name == name and callable(spec.builder)
@@ -92,7 +90,7 @@ def test_tiny_spec_reads_the_shipped_checkpoint_and_the_scenes():
     assert TRAINING_SIZE == shipped["meta"]["settings"]["size"] == 128
     assert spec.transforms()(segtutor.load_image(np.zeros((300, 600, 3), np.uint8))).shape == (3, 128, 256)
     with pytest.raises(ValueError, match=r"'tiny' has no published metrics: only torchvision's weights publish them"):
-        spec.metrics
+        _ = spec.metrics
 
 
 def test_loaded_models_carry_their_spec():

@@ -61,7 +61,7 @@ def test_colour_alone_cannot_solve_it():
     """The best colour lookup table learnt on one set scores badly on another."""
     train_images, train_labels = make_scenes(60, size=64, seed=10)
     test_images, test_labels = make_scenes(30, size=64, seed=11)
-    bins = lambda images: (images // 32).astype(np.int64) @ np.array([64, 8, 1])  # noqa: E731
+    bins = lambda images: (images // 32).astype(np.int64) @ np.array([64, 8, 1])
     counts = np.zeros((512, 5), np.int64)
     np.add.at(counts, (bins(train_images).ravel(), train_labels.ravel()), 1)
     colour_guess = counts.argmax(axis=1)[bins(test_images)]

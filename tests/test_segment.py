@@ -8,9 +8,8 @@ import torchvision.transforms as T
 from PIL import Image
 
 from segtutor import IMAGENET_MEAN, IMAGENET_STD, load_tiny_model, make_scenes, segment
-from segtutor.models import crop_box
-
 from segtutor.data._images import check_image_size
+from segtutor.models import crop_box
 
 from ._checkpoint_files import cache_random_state
 

@@ -11,13 +11,15 @@ import numpy as np
 import pytest
 
 from segtutor import SCENE_CLASSES, class_names, decode_segmap, pixel_accuracy
-from segtutor.widgets import _probe as probe
 from segtutor import widgets as explorers
+from segtutor.widgets import _controls, _segmentation
+from segtutor.widgets import _probe as probe
 from segtutor.widgets._cache import segment_cached
 from segtutor.widgets._gallery import explorer_image, scene_labels
-from segtutor.widgets import _controls, _segmentation
 
-from ._explorer_helpers import click as _click, pixels as _pixels, png as _png
+from ._explorer_helpers import click as _click
+from ._explorer_helpers import pixels as _pixels
+from ._explorer_helpers import png as _png
 
 CHEAP = "lraspp_mobilenet_v3_large"
 

@@ -54,7 +54,7 @@ def test_a_spec_reads_its_classes_transforms_and_checkpoint_from_its_weights():
     assert SPEC.checkpoint == Path("nets/net.pt") and SPEC.pretrained == "net.pt, shipped with segtutor"
     assert SPEC.reader is read_state_dict and SPEC.note == ""
     with pytest.raises(ValueError, match=r"^'net' has no published metrics: only torchvision's weights publish them$"):
-        SPEC.metrics
+        _ = SPEC.metrics
 
 
 def test_relabelled_changes_only_the_class_names():

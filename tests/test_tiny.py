@@ -4,9 +4,20 @@ import numpy as np
 import pytest
 import torch
 
-from segtutor import SCENE_CLASSES, CheckpointError, TinySegNet, images_to_batch, load_model, load_tiny_model, logits_to_labels, make_scenes, mean_iou, predict, segment
-from segtutor.models import save_tiny_model
-from segtutor.models import TINY_CHECKPOINT
+from segtutor import (
+    SCENE_CLASSES,
+    CheckpointError,
+    TinySegNet,
+    images_to_batch,
+    load_model,
+    load_tiny_model,
+    logits_to_labels,
+    make_scenes,
+    mean_iou,
+    predict,
+    segment,
+)
+from segtutor.models import TINY_CHECKPOINT, save_tiny_model
 from segtutor.models import _tiny as tiny_module
 
 # scripts/train_tiny.py trains on make_scenes(..., seed=0) and validates on seed 10_000; the

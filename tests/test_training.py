@@ -4,9 +4,8 @@ import torch
 from matplotlib.figure import Figure
 
 from segtutor import SceneDataset, TinySegNet, evaluate, images_to_batch, logits_to_labels, mean_iou, predict, train, training_step
-from segtutor.training import plot_history
 from segtutor.data import scene_augmentation
-from segtutor.training import History
+from segtutor.training import History, plot_history
 
 
 def _tiny_run(seed: int = 0, *, epochs: int = 2, batch_size: int = 2) -> tuple[TinySegNet, History]:

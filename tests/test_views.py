@@ -4,7 +4,9 @@ import numpy as np
 import pytest
 
 from segtutor import decode_segmap
-from segtutor.widgets import _cache as cache, _gallery as images, _views as views
+from segtutor.widgets import _cache as cache
+from segtutor.widgets import _gallery as images
+from segtutor.widgets import _views as views
 
 CHEAP = "lraspp_mobilenet_v3_large"
 

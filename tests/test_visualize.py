@@ -5,8 +5,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays
 
-from segtutor.data import PALETTES
 from segtutor import decode_segmap, get_palette, show_images
+from segtutor.data import PALETTES
 from segtutor.display import encode_segmap, grayscale_mask, show_palette
 
 from .seed_reference import seed_decode_segmap

@@ -6,10 +6,8 @@ import torch
 from PIL import Image
 from torchvision.datasets import VOCSegmentation
 
-from segtutor.data import add_void_border
 from segtutor import decode_segmap, make_scenes, read_voc, write_voc
-from segtutor.data import voc_colormap
-from segtutor.data import save_label_png
+from segtutor.data import add_void_border, save_label_png, voc_colormap
 
 
 def test_void_border_by_hand():

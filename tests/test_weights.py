@@ -5,8 +5,8 @@ import pytest
 import torch
 
 from segtutor import CheckpointError, WeightsUnavailableError
-from segtutor.models import checkpoint_path, download_weights, weights_status
 from segtutor.models import _weights as weights_module
+from segtutor.models import checkpoint_path, download_weights, weights_status
 
 from ._checkpoint_files import cache_random_state
 

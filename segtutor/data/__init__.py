@@ -4,12 +4,22 @@ Everything a model is fed, and the datasets' own facts (class colours, id conven
 Nothing here imports a model: :mod:`segtutor.models` sits on top of this package.
 """
 
-from ._images import MAX_ASPECT_RATIO, MAX_WORK_PIXELS, SAMPLES, Sample, load_image, sample_names
-from ._preprocessing import IMAGENET_MEAN, IMAGENET_STD, channel_stats, describe, preprocess, seed_transform, tensor_to_image, trace_transform, unnormalize
-from ._scenes import MIN_SCENE_SIZE, SCENE_CLASSES, SceneDataset, images_to_batch, make_scenes
-from ._palettes import PALETTES, Palette, get_palette, to_train_ids, voc_colormap
-from ._voc import add_void_border, read_voc, save_label_png, write_voc
 from ._augmentation import augment_pair, scene_augmentation
+from ._images import MAX_ASPECT_RATIO, MAX_WORK_PIXELS, SAMPLES, Sample, load_image, sample_names
+from ._palettes import PALETTES, Palette, get_palette, to_train_ids, voc_colormap
+from ._preprocessing import (
+    IMAGENET_MEAN,
+    IMAGENET_STD,
+    channel_stats,
+    describe,
+    preprocess,
+    seed_transform,
+    tensor_to_image,
+    trace_transform,
+    unnormalize,
+)
+from ._scenes import MIN_SCENE_SIZE, SCENE_CLASSES, SceneDataset, images_to_batch, make_scenes
+from ._voc import add_void_border, read_voc, save_label_png, write_voc
 
 __all__ = [
     "MAX_ASPECT_RATIO",

@@ -5,11 +5,25 @@ and the macro means (:func:`macro_mean`) skip it.
 """
 
 from .._checks import MAX_CLASSES
-from ._confusion import confusion_matrix, dice, dice_from_confusion, iou, iou_from_confusion, macro_mean, mean_iou, pixel_accuracy, pixel_accuracy_from_confusion, precision, precision_from_confusion, recall, recall_from_confusion
 from ._accumulator import ConfusionMatrix, Scores
+from ._boundaries import boundary_band, boundary_f1, boundary_miou, class_edges
+from ._confusion import (
+    confusion_matrix,
+    dice,
+    dice_from_confusion,
+    iou,
+    iou_from_confusion,
+    macro_mean,
+    mean_iou,
+    pixel_accuracy,
+    pixel_accuracy_from_confusion,
+    precision,
+    precision_from_confusion,
+    recall,
+    recall_from_confusion,
+)
 from ._evaluation import evaluate
 from ._precision_recall import average_precision, average_precision_from_curve, mean_average_precision, precision_recall_curve
-from ._boundaries import boundary_band, boundary_f1, boundary_miou, class_edges
 
 __all__ = [
     "ConfusionMatrix",

@@ -5,15 +5,15 @@ A model name is turned into its :class:`ModelSpec` once, at the public boundary
 """
 
 from .._table import ModelTable
-from ._spec import ModelSpec, ShippedWeights
-from ._registry import LOADABLE_MODELS, MODEL_NAMES, class_names, get_spec, list_models
-from ._checkpoints import CheckpointError, load_state_dict, read_checkpoint
-from ._weights import WeightsUnavailableError, checkpoint_path, download_weights, offline, weights_status
-from ._loading import clear_model_cache, default_device, load_lesson_model, load_model, load_with_fallback
-from ._tiny import TINY_CHECKPOINT, TinySegNet, load_tiny_model, save_tiny_model
 from ._architectures import FUSIONS, SkipNet, bilinear_upsampler, receptive_field
+from ._checkpoints import CheckpointError, load_state_dict, read_checkpoint
 from ._inference import logits_to_labels, predict
+from ._loading import clear_model_cache, default_device, load_lesson_model, load_model, load_with_fallback
+from ._registry import LOADABLE_MODELS, MODEL_NAMES, class_names, get_spec, list_models
 from ._segment import MIN_IMAGE_SIDE, crop_box, segment
+from ._spec import ModelSpec, ShippedWeights
+from ._tiny import TINY_CHECKPOINT, TinySegNet, load_tiny_model, save_tiny_model
+from ._weights import WeightsUnavailableError, checkpoint_path, download_weights, offline, weights_status
 
 __all__ = [
     "bilinear_upsampler",

@@ -1,7 +1,7 @@
 """Training: the loop and one step, losses against class imbalance, transfer learning."""
 
-from ._training import History, plot_history, train, training_step
 from ._losses import class_weights, dice_loss, segmentation_loss
+from ._training import History, plot_history, train, training_step
 from ._transfer import freeze_backbone, replace_heads, trainable_parameters
 
 __all__ = [

@@ -7,16 +7,14 @@ import functools
 import ipywidgets as widgets
 import numpy as np
 
+from ..data import SCENE_CLASSES, seed_transform, trace_transform
+from ..display import decode_segmap, mean_color_image, slic_superpixels, superpixel_boundaries
 from . import _probe as probe
+from ._controls import box, guarded, image_view
 from ._encode import to_png
 from ._gallery import explorer_image
-from ._views import step_view
 from ._playground import perturb_labels, playground_scores, playground_target
-from ..data import seed_transform, trace_transform
-from ..data import SCENE_CLASSES
-from ..display import mean_color_image, slic_superpixels, superpixel_boundaries
-from ..display import decode_segmap
-from ._controls import box, guarded, image_view
+from ._views import step_view
 
 __all__ = ["explore_metrics", "explore_preprocessing", "explore_superpixels"]
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from ..models import LOADABLE_MODELS, MODEL_NAMES, ModelSpec, get_spec
-from ..models import checkpoint_path
+from ..models import LOADABLE_MODELS, MODEL_NAMES, ModelSpec, checkpoint_path, get_spec
 
 __all__ = ["EXPLORER_MODELS", "model_label", "model_palette"]
 
