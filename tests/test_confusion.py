@@ -301,7 +301,7 @@ def test_huge_class_counts_are_refused_before_allocating(num_classes):
 
 
 def test_max_classes_itself_works_and_label_ids_of_10_to_12_are_out_of_range():
-    from segtutor.metrics._confusion import MAX_CLASSES
+    from segtutor.metrics import MAX_CLASSES
 
     assert MAX_CLASSES == 1024
     pred = np.array([0, MAX_CLASSES - 1, 5])
@@ -338,10 +338,13 @@ def test_flipped_and_big_endian_arrays_give_the_native_answer(layout):
 def test_validators_live_in_checks_and_metrics_exports_the_bound():
     import segtutor.metrics as metrics
     from segtutor import _checks
+    from segtutor.metrics import _labels
 
     assert metrics.MAX_CLASSES is _checks.MAX_CLASSES
-    for name in ("check_num_classes", "check_ignore_index", "check_label_pair", "as_confusion_matrix", "check_int"):
+    for name in ("check_num_classes", "check_ignore_index", "check_int"):
         assert callable(getattr(_checks, name)), name
+    for name in ("check_label_pair", "as_confusion_matrix", "check_label_range", "widen_labels"):  # the metrics' own
+        assert callable(getattr(_labels, name)) and not hasattr(_checks, name), name
     assert _checks.check_int(np.int64(5), name="n") == 5 and type(_checks.check_int(np.uint8(5), name="n")) is int
 
 

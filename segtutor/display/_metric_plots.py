@@ -12,8 +12,9 @@ import numpy as np
 import numpy.typing as npt
 from matplotlib.figure import Figure
 
-from .._checks import ArrayOrTensor, as_confusion_matrix, describe_array
+from .._checks import ArrayOrTensor, describe_array
 from ..metrics import average_precision_from_curve
+from ..metrics._labels import as_confusion_matrix
 
 __all__ = ["plot_class_scores", "plot_confusion_matrix", "plot_dice_against_iou", "plot_pr_curves"]
 

@@ -23,7 +23,7 @@ import numpy as np
 import torch
 import torch.distributed as dist
 
-from .._checks import ArrayOrTensor, as_confusion_matrix, check_ignore_index, check_num_classes
+from .._checks import ArrayOrTensor, check_ignore_index, check_num_classes
 from ._confusion import (
     confusion_matrix,
     dice_from_confusion,
@@ -33,6 +33,7 @@ from ._confusion import (
     precision_from_confusion,
     recall_from_confusion,
 )
+from ._labels import as_confusion_matrix
 
 __all__ = ["ConfusionMatrix", "Scores"]
 

@@ -12,8 +12,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .._checks import ArrayOrTensor, check_ignore_index, check_int, check_label_pair, check_labels, to_numpy
+from .._checks import ArrayOrTensor, check_ignore_index, check_int, check_labels, to_numpy
 from ._confusion import confusion_matrix, iou_from_confusion, macro_mean
+from ._labels import check_label_pair
 
 __all__ = ["boundary_band", "boundary_f1", "boundary_miou", "class_edges"]
 

@@ -49,17 +49,13 @@ import numpy.typing as npt
 import torch
 
 from .._checks import (
-    MAX_CLASSES,  # noqa: F401 - error messages point users to segtutor.metrics.MAX_CLASSES
     ArrayOrTensor,
-    as_confusion_matrix,
     check_ignore_index,
-    check_label_pair,
-    check_label_range,
     check_num_classes,
     to_numpy,
-    widen_labels,
 )
 from ._counting import count_narrow
+from ._labels import as_confusion_matrix, check_label_pair, check_label_range, widen_labels
 
 __all__ = [
     "confusion_matrix",

@@ -41,13 +41,12 @@ from .._checks import (
     as_native,
     check_ignore_index,
     check_int,
-    check_label_range,
     check_labels,
     describe_array,
     to_numpy,
-    widen_labels,
 )
 from ._confusion import macro_mean
+from ._labels import check_label_range, widen_labels
 
 __all__ = ["average_precision", "average_precision_from_curve", "mean_average_precision", "precision_recall_curve"]
 

@@ -16,14 +16,13 @@ import torch.nn.functional as F
 from .._checks import (
     ArrayOrTensor,
     check_ignore_index,
-    check_label_range,
     check_labels,
     check_logits,
     check_num_classes,
     describe_array,
     to_numpy,
-    widen_labels,
 )
+from ..metrics._labels import check_label_range, widen_labels
 
 __all__ = ["class_weights", "dice_loss", "segmentation_loss"]
 
