@@ -4,8 +4,9 @@ import torch
 from matplotlib.figure import Figure
 
 from segtutor import plot_class_scores, plot_confusion_matrix
-from segtutor.display import plot_dice_against_iou, plot_pr_curves
+from segtutor.display import plot_dice_against_iou, plot_history, plot_pr_curves
 from segtutor.metrics import precision_recall_curve
+from segtutor.training import History
 
 MATRIX = np.array([[6, 2, 0], [1, 3, 0], [0, 0, 0]])
 
@@ -80,3 +81,19 @@ def test_bad_input():
         plot_pr_curves({"cat": (np.ones(2), np.ones(3))})
     with pytest.raises(ValueError, match=r"`iou` and `dice` must be per-class arrays of one shape \(C,\), got \(2,\) and \(3,\)"):
         plot_dice_against_iou(np.zeros(2), np.zeros(3))
+
+
+def test_plot_history_draws_both_curves():
+    fig = plot_history(History(loss=[1.5, 0.9, 0.4], miou=[0.2, 0.5, 0.8]))
+    assert isinstance(fig, Figure) and not hasattr(fig, "number")  # not a pyplot figure
+    loss_ax, miou_ax = fig.axes
+    assert loss_ax.get_title() == "training loss" and miou_ax.get_title() == "validation mIoU"
+    assert loss_ax.lines[0].get_xydata().tolist() == [[1, 1.5], [2, 0.9], [3, 0.4]]
+    assert miou_ax.lines[0].get_ydata().tolist() == [0.2, 0.5, 0.8] and miou_ax.get_ylim() == (0, 1)
+
+
+def test_plot_history_refuses_bad_input():
+    with pytest.raises(TypeError, match=r"^`history` must be a History \(per-epoch loss and miou lists\), got dict$"):
+        plot_history({"loss": [1.0]})
+    with pytest.raises(ValueError, match=r"`history` must hold at least one epoch, got none"):
+        plot_history(History())

@@ -73,24 +73,27 @@ def test_a_helper_is_not_mistaken_for_an_exercise_stub():
     assert _is_exercise_stub(nbformat.v4.new_code_cell(f"def f(x):\n    {STUB}"))
 
 
+PACKAGES = ("data", "models", "metrics", "display", "training", "widgets")
+
+
 def _figure_functions() -> set[str]:
-    """segtutor's public functions that return a matplotlib Figure."""
+    """segtutor's public functions that return a matplotlib Figure, at the top level and in its packages."""
     names = set()
-    for name in segtutor.__all__:
-        obj = getattr(segtutor, name)
-        if callable(obj) and not isinstance(obj, type):
-            annotation = inspect.signature(obj).return_annotation
-            if annotation in ("Figure", Figure):
+    for module in (segtutor, *(getattr(segtutor, package) for package in PACKAGES)):
+        for name in module.__all__:
+            obj = getattr(module, name)
+            if callable(obj) and not isinstance(obj, type) and inspect.signature(obj).return_annotation in ("Figure", Figure):
                 names.add(name)
     return names
 
 
 FIGURE_FUNCTIONS = _figure_functions()
-DRAWS_FIGURE = re.compile(r"\bsegtutor\.(" + "|".join(sorted(FIGURE_FUNCTIONS)) + r")\(")
+DRAWS_FIGURE = re.compile(r"\bsegtutor\.(?:(?:" + "|".join(PACKAGES) + r")\.)?(" + "|".join(sorted(FIGURE_FUNCTIONS)) + r")\(")
 
 
 def test_figure_functions_are_found():
     assert {"show_images", "show_overlay", "show_palette", "show_contours", "plot_history", "plot_confusion_matrix"} <= FIGURE_FUNCTIONS
+    assert DRAWS_FIGURE.search("segtutor.display.show_palette(x)") and DRAWS_FIGURE.search("segtutor.show_images(x)")
 
 
 def _mimes(cell) -> list[str]:

@@ -1,11 +1,10 @@
 
 import pytest
 import torch
-from matplotlib.figure import Figure
 
 from segtutor import SceneDataset, TinySegNet, evaluate, images_to_batch, logits_to_labels, mean_iou, predict, train, training_step
 from segtutor.data import scene_augmentation
-from segtutor.training import History, plot_history
+from segtutor.training import History
 
 
 def _tiny_run(seed: int = 0, *, epochs: int = 2, batch_size: int = 2) -> tuple[TinySegNet, History]:
@@ -50,22 +49,6 @@ def test_validation_miou_is_the_evaluators_mean_iou_of_the_final_weights():
     pred = logits_to_labels(predict(model, images_to_batch(val.images)))
     assert history.miou[-1] == pytest.approx(mean_iou(pred, val.labels, num_classes=5))
     assert history.miou[-1] == pytest.approx(evaluate(model, val, num_classes=5, progress=False).mean_iou)
-
-
-def test_plot_history_draws_both_curves():
-    fig = plot_history(History(loss=[1.5, 0.9, 0.4], miou=[0.2, 0.5, 0.8]))
-    assert isinstance(fig, Figure) and not hasattr(fig, "number")  # not a pyplot figure
-    loss_ax, miou_ax = fig.axes
-    assert loss_ax.get_title() == "training loss" and miou_ax.get_title() == "validation mIoU"
-    assert loss_ax.lines[0].get_xydata().tolist() == [[1, 1.5], [2, 0.9], [3, 0.4]]
-    assert miou_ax.lines[0].get_ydata().tolist() == [0.2, 0.5, 0.8] and miou_ax.get_ylim() == (0, 1)
-
-
-def test_plot_history_refuses_bad_input():
-    with pytest.raises(TypeError, match=r"`history` must be a History, got dict"):
-        plot_history({"loss": [1.0]})
-    with pytest.raises(ValueError, match=r"`history` must hold at least one epoch, got none"):
-        plot_history(History())
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ shows when it is a cell's last value.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -16,7 +17,7 @@ from .._checks import ArrayOrTensor, describe_array
 from ..metrics import average_precision_from_curve
 from ..metrics._labels import as_confusion_matrix
 
-__all__ = ["plot_class_scores", "plot_confusion_matrix", "plot_dice_against_iou", "plot_pr_curves"]
+__all__ = ["plot_class_scores", "plot_confusion_matrix", "plot_dice_against_iou", "plot_history", "plot_pr_curves"]
 
 
 def _names(class_names: Iterable[object] | None, num_classes: int) -> list[str]:
@@ -206,4 +207,53 @@ def plot_dice_against_iou(iou: npt.ArrayLike, dice: npt.ArrayLike, *, class_name
         ax.annotate(name, (x, y), xytext=(4, -10), textcoords="offset points")
     ax.set(xlim=(0, 1), ylim=(0, 1.02), xlabel="IoU", ylabel="Dice", title="Dice ≥ IoU, equal only at 0 and 1")
     ax.legend(loc="lower right")
+    return fig
+
+
+class TrainingHistory(Protocol):
+    """What :func:`plot_history` reads: a training run's loss and validation mIoU, one entry per epoch."""
+
+    loss: list[float]
+    miou: list[float]
+
+
+def plot_history(history: TrainingHistory) -> Figure:
+    """Plot training loss and validation mIoU per epoch, side by side.
+
+    Parameters
+    ----------
+    history : segtutor.training.History
+        What :func:`segtutor.train` returned (anything with per-epoch ``loss`` and ``miou`` lists).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two axes: loss per epoch, and mIoU per epoch (y from 0 to 1).
+
+    Raises
+    ------
+    TypeError
+        If `history` has no per-epoch ``loss`` and ``miou`` lists.
+    ValueError
+        If it holds no epoch.
+
+    Examples
+    --------
+    >>> from segtutor.training import History
+    >>> fig = plot_history(History(loss=[1.0, 0.5], miou=[0.4, 0.7]))
+    >>> [ax.get_title() for ax in fig.axes]
+    ['training loss', 'validation mIoU']
+    """
+    if not all(isinstance(getattr(history, name, None), list) for name in ("loss", "miou")):
+        raise TypeError(f"`history` must be a History (per-epoch loss and miou lists), got {type(history).__name__}")
+    if not history.loss:
+        raise ValueError("`history` must hold at least one epoch, got none")
+    fig = Figure(figsize=(9, 3.5), layout="constrained")
+    loss_ax, miou_ax = fig.subplots(1, 2)
+    epochs = np.arange(1, len(history.loss) + 1)
+    for ax, values, title in ((loss_ax, history.loss, "training loss"), (miou_ax, history.miou, "validation mIoU")):
+        ax.plot(epochs, values, marker="o")
+        ax.set(title=title, xlabel="epoch")
+        ax.grid(alpha=0.3)
+    miou_ax.set_ylim(0, 1)
     return fig

@@ -1,7 +1,7 @@
 """Training: the loop and one step, losses against class imbalance, transfer learning."""
 
 from ._losses import class_weights, dice_loss, segmentation_loss
-from ._training import History, plot_history, train, training_step
+from ._training import History, train, training_step
 from ._transfer import freeze_backbone, replace_heads, trainable_parameters
 
 __all__ = [
@@ -9,7 +9,6 @@ __all__ = [
     "dice_loss",
     "freeze_backbone",
     "History",
-    "plot_history",
     "replace_heads",
     "segmentation_loss",
     "train",

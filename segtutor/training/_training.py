@@ -11,7 +11,6 @@ from typing import Any, Literal
 
 import numpy as np
 import torch
-from matplotlib.figure import Figure
 from torch.optim.lr_scheduler import LRScheduler
 from torch.utils.data import Dataset
 from tqdm.auto import tqdm
@@ -22,7 +21,7 @@ from ..metrics import ConfusionMatrix
 from ..models import logits_to_labels, predict
 from ._losses import segmentation_loss
 
-__all__ = ["History", "plot_history", "train", "training_step"]
+__all__ = ["History", "train", "training_step"]
 
 
 @dataclass
@@ -250,44 +249,3 @@ def training_step(model: torch.nn.Module, batch: torch.Tensor, labels: torch.Ten
     optimizer.step()
     scheduler.step()
     return loss.item()
-
-
-def plot_history(history: History) -> Figure:
-    """Plot training loss and validation mIoU per epoch, side by side.
-
-    Parameters
-    ----------
-    history : History
-        What :func:`train` returned.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        Two axes: loss per epoch, and mIoU per epoch (y from 0 to 1).
-
-    Raises
-    ------
-    TypeError
-        If `history` is not a :class:`History`.
-    ValueError
-        If it holds no epoch.
-
-    Examples
-    --------
-    >>> fig = plot_history(History(loss=[1.0, 0.5], miou=[0.4, 0.7]))
-    >>> [ax.get_title() for ax in fig.axes]
-    ['training loss', 'validation mIoU']
-    """
-    if not isinstance(history, History):
-        raise TypeError(f"`history` must be a History, got {type(history).__name__}")
-    if not history.loss:
-        raise ValueError("`history` must hold at least one epoch, got none")
-    fig = Figure(figsize=(9, 3.5), layout="constrained")
-    loss_ax, miou_ax = fig.subplots(1, 2)
-    epochs = np.arange(1, len(history.loss) + 1)
-    for ax, values, title in ((loss_ax, history.loss, "training loss"), (miou_ax, history.miou, "validation mIoU")):
-        ax.plot(epochs, values, marker="o")
-        ax.set(title=title, xlabel="epoch")
-        ax.grid(alpha=0.3)
-    miou_ax.set_ylim(0, 1)
-    return fig
