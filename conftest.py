@@ -21,6 +21,7 @@ _LOOPBACK = ("127.", "::1", "localhost")
 SLOW = {
     "tests/test_cli.py::test_module_entry_point",
     "tests/test_cache.py::test_read_only_results_feed_the_explorers_consumers_without_a_warning",
+    "tests/test_cli.py::test_usage_names_the_command_as_it_was_run",
     "tests/test_loading.py::test_pretrained_path_loads_a_cached_checkpoint",
     "tests/test_loading.py::test_the_cached_file_is_hashed_once_per_process_and_again_when_it_changes",
     "tests/test_project.py::test_make_lab_serves_the_notebooks_folder",

@@ -28,8 +28,8 @@ import torch
 
 import segtutor
 from segtutor import load_image, load_model
-from segtutor.models import _weights as weights_module
 from segtutor import widgets as explorers
+from segtutor.models import _weights as weights_module
 from segtutor.widgets._cache import segment_cached
 from segtutor.widgets._gallery import register_image
 

@@ -1,4 +1,4 @@
-"""Command line: ``python -m segtutor weights list|download`` and ``python -m segtutor segment``."""
+"""Command line: ``segtutor weights list|download`` and ``segtutor segment`` (or ``python -m segtutor ...``)."""
 
 from __future__ import annotations
 
@@ -13,13 +13,13 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from .models._checkpoints import CheckpointError
 from .data._images import load_image
-from .models._loading import load_model
+from .data._voc import save_label_png
 from .display._overlays import overlay
+from .models._checkpoints import CheckpointError
+from .models._loading import load_model
 from .models._registry import LOADABLE_MODELS, MODEL_NAMES, get_spec
 from .models._segment import segment
-from .data._voc import save_label_png
 from .models._weights import WeightsUnavailableError, cache_fix, download_weights, weights_status
 
 __all__ = ["main"]
@@ -29,8 +29,14 @@ _OUT_SUFFIXES = {".png": "PNG"}
 _OVERLAY_SUFFIXES = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
 
 
+def _prog() -> str:
+    """The command's name in usage lines: ``python -m segtutor`` when run so, else the ``segtutor`` script's."""
+    main_spec = getattr(sys.modules.get("__main__"), "__spec__", None)
+    return "python -m segtutor" if getattr(main_spec, "name", None) == "segtutor.__main__" else "segtutor"
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m segtutor", description=__doc__)
+    parser = argparse.ArgumentParser(prog=_prog(), description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     weights = commands.add_parser("weights", help="list or download pretrained weights")
     actions = weights.add_subparsers(dest="action", required=True)

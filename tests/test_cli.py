@@ -2,6 +2,7 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,6 +13,8 @@ from segtutor import cli, load_image, load_model, segment
 from segtutor.cli import main
 from segtutor.data import save_label_png, voc_colormap
 from segtutor.models import CheckpointError, checkpoint_path
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_weights_list_shows_cached_failing_and_missing(torch_home, capsys, monkeypatch):
@@ -120,6 +123,19 @@ def test_module_entry_point(tmp_path):
                             env={"TORCH_HOME": str(tmp_path), "SEGTUTOR_OFFLINE": "1", "PATH": ""}, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0].split() == ["model", "file", "status", "size", "(MB)"]
+
+
+def test_usage_names_the_command_as_it_was_run(tmp_path):
+    """``segtutor --help`` (pip's script, run as it runs it) says ``usage: segtutor``; ``python -m segtutor --help``
+    says ``usage: python -m segtutor``."""
+    script = str(tmp_path / "bin" / "segtutor")  # pip's script: sys.argv[0] is its path, and it calls segtutor.cli:main
+    runs = {"segtutor": ["-c", f"import sys; sys.argv[0] = {script!r}; from segtutor.cli import main; sys.exit(main())"],
+            "python -m segtutor": ["-m", "segtutor"]}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "SEGTUTOR_OFFLINE": "1"}
+    for prog, command in runs.items():
+        shown = subprocess.run([sys.executable, *command, "--help"], capture_output=True, text=True, env=env, timeout=120)
+        assert shown.returncode == 0, shown.stderr
+        assert shown.stdout.startswith(f"usage: {prog} [-h] {{weights,segment}} ...\n"), shown.stdout
 
 
 @pytest.fixture

@@ -113,19 +113,8 @@ def test_every_package_reexports_each_name_once_from_a_private_module():
 PUBLIC_MODULES = (*PACKAGES, "exercises", "cli")
 """Where the public functions and classes are: each of these modules' ``__all__`` (the top level re-exports them)."""
 
-# TEMPORARY allowlist: public functions of modules that are being rewritten on other branches (the model layer:
-# models/_loading.py, _registry.py, _spec.py, _tiny.py, _checkpoints.py, _segment.py). Remove each name as its module
-# gains full annotations; the test below fails on a name listed here that no longer needs to be.
-NOT_YET_ANNOTATED = {
-    "segtutor.models.ModelSpec.of",  # model
-    "segtutor.models.TinySegNet.__init__",  # return
-    "segtutor.models.class_names",  # model, labels
-    "segtutor.models.load_model",  # weights, device
-    "segtutor.models.load_tiny_model",  # weights
-    "segtutor.models.read_checkpoint",  # path
-    "segtutor.models.save_tiny_model",  # path, classes
-    "segtutor.models.segment",  # image, model, preprocessing, return (with @overload on return_probs)
-}
+# Public functions that may still lack annotations: none. The test below fails on a name listed here that no longer needs to be.
+NOT_YET_ANNOTATED: set[str] = set()
 
 
 def _public_callables() -> dict[str, object]:
@@ -175,6 +164,18 @@ def test_predict_declares_its_return_type_by_return_dict():
     assert signatures == {"return_dict: 'Literal[False]' = False": "torch.Tensor",
                           "return_dict: 'Literal[True]'": "OrderedDict[str, torch.Tensor]",
                           "return_dict: 'bool' = False": "torch.Tensor | OrderedDict[str, torch.Tensor]"}
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="typing.get_overloads is new in Python 3.11")
+def test_segment_declares_its_return_type_by_return_probs():
+    """``segment(..., return_probs=True)`` is a (labels, probs) pair to a type checker, otherwise one array."""
+    import typing
+
+    overloads = typing.get_overloads(segtutor.models.segment)
+    signatures = {str(inspect.signature(f).parameters["return_probs"]): inspect.signature(f).return_annotation for f in overloads}
+    assert signatures == {"return_probs: 'Literal[False]' = False": "np.ndarray",
+                          "return_probs: 'Literal[True]'": "tuple[np.ndarray, np.ndarray]",
+                          "return_probs: 'bool' = False": "np.ndarray | tuple[np.ndarray, np.ndarray]"}
 
 
 NOTEBOOKS = ROOT / "notebooks"

@@ -11,7 +11,7 @@ from ._inference import logits_to_labels, predict
 from ._loading import clear_model_cache, default_device, load_lesson_model, load_model, load_with_fallback
 from ._registry import LOADABLE_MODELS, MODEL_NAMES, class_names, get_spec, list_models
 from ._segment import MIN_IMAGE_SIDE, crop_box, segment
-from ._spec import ModelSpec, ShippedWeights
+from ._spec import ModelSpec, ShippedWeights, WeightsEntry
 from ._tiny import TINY_CHECKPOINT, TinySegNet, load_tiny_model, save_tiny_model
 from ._weights import WeightsUnavailableError, checkpoint_path, download_weights, offline, weights_status
 
@@ -48,6 +48,7 @@ __all__ = [
     "SkipNet",
     "TINY_CHECKPOINT",
     "TinySegNet",
+    "WeightsEntry",
     "weights_status",
     "WeightsUnavailableError",
 ]

@@ -16,8 +16,11 @@ import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import torch
+
+from .._checks import StrPath
 
 __all__ = ["Checkpoint", "CheckpointError", "check_weights", "load_state_dict", "read_checkpoint", "read_state_dict"]
 
@@ -58,7 +61,7 @@ class Checkpoint:
     fix: str = ""
 
 
-def check_weights(weights) -> str | Path:
+def check_weights(weights: object) -> str | Path:
     """Check a `weights` argument: ``"pretrained"``, ``"random"``, or the path of an existing checkpoint file.
 
     Returns
@@ -86,7 +89,7 @@ def check_weights(weights) -> str | Path:
     """
     if not isinstance(weights, (str, os.PathLike)):
         raise TypeError(f"`weights` must be 'pretrained', 'random' or a path, got {type(weights).__name__}")
-    if weights in ("pretrained", "random"):
+    if isinstance(weights, str) and weights in ("pretrained", "random"):
         return weights
     path = Path(weights)
     if isinstance(weights, str) and not path.suffix and not path.exists():
@@ -96,18 +99,18 @@ def check_weights(weights) -> str | Path:
     return path
 
 
-def file_signature(path) -> tuple[int, int, int]:
+def file_signature(path: StrPath) -> tuple[int, int, int]:
     """``(size, mtime_ns, inode)`` of a file: it changes when the file is written or replaced."""
     stat = Path(path).stat()
     return stat.st_size, stat.st_mtime_ns, stat.st_ino
 
 
-def read_state_dict(path, *, fix: str | None = None) -> Checkpoint:
+def read_state_dict(path: StrPath, *, fix: str | None = None) -> Checkpoint:
     """Read a plain state dict (see :func:`read_checkpoint`) as a :class:`Checkpoint`: the default reader of a spec."""
     return Checkpoint(Path(path), read_checkpoint(path, fix=_PATH_FIX if fix is None else fix))
 
 
-def read_checkpoint(path, *, fix: str = _PATH_FIX) -> dict:
+def read_checkpoint(path: StrPath, *, fix: str = _PATH_FIX) -> dict[str, torch.Tensor]:
     """Read a state dict with ``torch.load(..., weights_only=True)``.
 
     Parameters
@@ -145,7 +148,7 @@ def read_checkpoint(path, *, fix: str = _PATH_FIX) -> dict:
     return state
 
 
-def read_plain(path, *, fix: str) -> object:
+def read_plain(path: StrPath, *, fix: str) -> object:
     """The one place segtutor unpickles a file: ``torch.load(..., weights_only=True)``, errors as CheckpointError."""
     path = Path(path)
     if not path.is_file():
@@ -154,7 +157,7 @@ def read_plain(path, *, fix: str) -> object:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # e.g. "Detected pickle protocol 4": the file is refused or read anyway
             return torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as err:  # noqa: BLE001  (a damaged file can fail in any way: EOFError, RuntimeError, ...)
+    except Exception as err:  # a damaged file can fail in any way: EOFError, RuntimeError, ...
         needs = re.search(r"Unsupported global: GLOBAL (\S+)", str(err)) if isinstance(err, pickle.UnpicklingError) else None
         if needs:
             raise CheckpointError(
@@ -165,7 +168,7 @@ def read_plain(path, *, fix: str) -> object:
                               f"({type(err).__name__}). {fix}") from None
 
 
-def load_state_dict(model: torch.nn.Module, state: dict, *, source: str, fix: str = "") -> None:
+def load_state_dict(model: torch.nn.Module, state: dict[str, Any], *, source: str, fix: str = "") -> None:
     """Load `state` into `model`, explaining any mismatch instead of failing obscurely.
 
     Nothing is loaded unless every key and shape fits. BatchNorm's

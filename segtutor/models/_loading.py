@@ -7,9 +7,11 @@ every call builds its own model, so changing one changes no other.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import torch
 
+from .._checks import StrPath
 from ._checkpoints import Checkpoint, check_weights, file_signature
 from ._registry import get_spec
 from ._spec import ModelSpec
@@ -31,8 +33,9 @@ def clear_model_cache() -> None:
     _CHECKPOINTS.clear()
 
 
-def load_model(name: str | ModelSpec, *, weights="pretrained", device=None, half: bool = False,
-               progress: bool = True, cache: bool = True) -> torch.nn.Module:
+def load_model(name: str | ModelSpec, *, weights: Literal["pretrained", "random"] | StrPath = "pretrained",
+               device: str | torch.device | None = None, half: bool = False, progress: bool = True,
+               cache: bool = True) -> torch.nn.Module:
     """Build a new segmentation model in eval mode, as its :func:`segtutor.get_spec` entry describes it.
 
     Every call returns a new model of its own: train it, change it, move it,
@@ -105,12 +108,13 @@ def load_model(name: str | ModelSpec, *, weights="pretrained", device=None, half
     model = spec.build() if source == "random" else _load(spec, source, progress=progress, cache=cache)
     # On the CPU, channels-last convolutions ran 1.1-1.8x faster in benchmarks/bench_models.py, with logits
     # equal up to float rounding (max abs diff <= 1e-4 on random weights) and no argmax change.
-    memory_format = torch.channels_last if device.type == "cpu" else torch.preserve_format
-    model = model.to(device, memory_format=memory_format)
+    model = model.to(device)
+    if device.type == "cpu":
+        model = model.to(memory_format=torch.channels_last)
     return (model.half() if half else model).eval()
 
 
-def _load(spec: ModelSpec, source, *, progress: bool, cache: bool) -> torch.nn.Module:
+def _load(spec: ModelSpec, source: str | Path, *, progress: bool, cache: bool) -> torch.nn.Module:
     """A new model with the pretrained weights (``source="pretrained"``) or a checkpoint file's, read once per file."""
     if source == "pretrained":
         # Never spec.builder(weights=...): torchvision would unpickle the cached file fully (weights_only=False).

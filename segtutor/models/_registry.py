@@ -10,10 +10,12 @@ reads it from here.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import torch
 import torchvision
 
-from .._checks import as_native, check_labels
+from .._checks import ArrayOrTensor, as_native, check_labels
 from .._table import ModelTable
 from ._spec import ModelSpec
 from ._tiny import TINY_SPEC
@@ -73,13 +75,14 @@ def get_spec(name: str | ModelSpec) -> ModelSpec:
     return _SPECS[name]
 
 
-def class_names(model="fcn_resnet101", *, labels=None, ignore_index: int | None = None) -> list[str]:
+def class_names(model: str | ModelSpec | torch.nn.Module | Sequence[str] = "fcn_resnet101", *, labels: ArrayOrTensor | None = None,
+                ignore_index: int | None = None) -> list[str]:
     """Name a model's classes: all of them, or only those present in a class map.
 
     Parameters
     ----------
-    model : str, torch.nn.Module or sequence of str, optional
-        A model name (one of :data:`LOADABLE_MODELS`), a model that carries
+    model : str, ModelSpec, torch.nn.Module or sequence of str, optional
+        A model name (one of :data:`LOADABLE_MODELS`) or its spec, a model that carries
         its spec (from :func:`segtutor.load_model` or
         :func:`segtutor.load_tiny_model`), or the class names themselves,
         indexed by class id (e.g. a palette's ``names``).
@@ -119,7 +122,7 @@ def class_names(model="fcn_resnet101", *, labels=None, ignore_index: int | None 
     return [names[i] if 0 <= i < len(names) else f"<{i}>" for i in ids if i != ignore_index]
 
 
-def _names(model) -> list[str]:
+def _names(model: str | ModelSpec | torch.nn.Module | Sequence[str]) -> list[str]:
     if isinstance(model, torch.nn.Module):
         spec = ModelSpec.of(model)
         if spec is None:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from typing import Literal, overload
+
 import numpy as np
 import torch
 import torch.nn.functional as F
 import torchvision.transforms as T
+from PIL import Image
 
 from .._checks import check_batch, check_ignore_index, is_int, to_numpy
-from ..data._images import check_image_size, load_image, resized_size
+from ..data import seed_transform
+from ..data._images import ImageSource, check_image_size, load_image, resized_size
 from ._inference import check_model, predict
 from ._loading import load_model
-from ..data import seed_transform
 from ._spec import ModelSpec
 
 __all__ = ["MIN_IMAGE_SIDE", "TILE_BYTES", "crop_box", "segment"]
@@ -63,7 +67,23 @@ def crop_box(size: tuple[int, int], *, resize: int = 256, crop: int = 224) -> tu
     return round(left * sx), round(top * sy), round((left + crop) * sx), round((top + crop) * sy)
 
 
-def segment(image, *, model, preprocessing="weights", return_probs: bool = False, ignore_index: int = 255):
+@overload
+def segment(image: ImageSource, *, model: str | torch.nn.Module,
+            preprocessing: Literal["weights", "seed"] | Callable[[Image.Image], torch.Tensor] = "weights",
+            return_probs: Literal[False] = False, ignore_index: int = 255) -> np.ndarray: ...
+@overload
+def segment(image: ImageSource, *, model: str | torch.nn.Module,
+            preprocessing: Literal["weights", "seed"] | Callable[[Image.Image], torch.Tensor] = "weights",
+            return_probs: Literal[True], ignore_index: int = 255) -> tuple[np.ndarray, np.ndarray]: ...
+@overload
+def segment(image: ImageSource, *, model: str | torch.nn.Module,
+            preprocessing: Literal["weights", "seed"] | Callable[[Image.Image], torch.Tensor] = "weights",
+            return_probs: bool = False, ignore_index: int = 255) -> np.ndarray | tuple[np.ndarray, np.ndarray]: ...
+
+
+def segment(image: ImageSource, *, model: str | torch.nn.Module,
+            preprocessing: Literal["weights", "seed"] | Callable[[Image.Image], torch.Tensor] = "weights",
+            return_probs: bool = False, ignore_index: int = 255) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """Segment a photo and map the prediction back to the photo's size.
 
     Parameters
@@ -139,10 +159,14 @@ def segment(image, *, model, preprocessing="weights", return_probs: bool = False
     check_ignore_index(ignore_index, num_classes=logits.shape[1])  # a class id would hide the unseen border
     box = crop_box(image.size) if preprocessing == "seed" else (0, 0, image.width, image.height)
     labels, probs = _place(logits, image.size, box, ignore_index=ignore_index, return_probs=return_probs)
-    return (labels, probs) if return_probs else labels
+    if not return_probs:
+        return labels
+    assert probs is not None  # _place builds them when asked
+    return labels, probs
 
 
-def _transform(model, preprocessing):
+def _transform(model: torch.nn.Module, preprocessing: Literal["weights", "seed"] | Callable[[Image.Image], torch.Tensor]
+               ) -> Callable[[Image.Image], torch.Tensor]:
     """The transform `preprocessing` names: the seed's, the model's own (from its spec), or the callable itself."""
     if callable(preprocessing):
         return preprocessing
@@ -158,7 +182,7 @@ def _transform(model, preprocessing):
     return spec.transforms()
 
 
-def _resize_of(transform) -> int | None:
+def _resize_of(transform: object) -> int | None:
     """The length a transform gives an image's shorter side, if it says: torchvision's weights transforms
     in ``resize_size``, a ``T.Compose`` in its ``T.Resize`` step; else None.
 
@@ -193,7 +217,7 @@ def _place(logits: torch.Tensor, size: tuple[int, int], box: tuple[int, int, int
     return labels, probs
 
 
-def _resized_blocks(logits: torch.Tensor, size: tuple[int, int]):
+def _resized_blocks(logits: torch.Tensor, size: tuple[int, int]) -> Iterator[tuple[int, torch.Tensor]]:
     """Yield ``(first column, block)``: `logits` bilinearly resized to `size` (height, width), each block a run of
     whole columns of at most :data:`TILE_BYTES`. When it fits, or a side is 128 or less, one block: the plain
     ``F.interpolate`` of the logits as they are.

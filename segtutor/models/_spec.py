@@ -6,18 +6,44 @@ The specs themselves, one per model, are listed in :mod:`segtutor.models._regist
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Generic, Protocol, TypeVar
 
 import torch
 
 from ._checkpoints import Checkpoint, load_state_dict, read_state_dict
 
-__all__ = ["ModelSpec", "ShippedWeights"]
+__all__ = ["ModelSpec", "ShippedWeights", "WeightsEntry"]
+
+ModuleT = TypeVar("ModuleT", bound=torch.nn.Module)
+"""A model's type: what a spec's builder builds, and so what :meth:`ModelSpec.build` returns."""
+AnyModule = TypeVar("AnyModule", bound=torch.nn.Module)
+"""Any model: :meth:`ModelSpec.attach` returns the model it is given."""
 
 _ATTRIBUTE = "segtutor_spec"
 """The attribute through which a loaded model carries its spec."""
+
+
+class WeightsEntry(Protocol):
+    """What a spec reads of its weights' entry: torchvision's ``WeightsEnum`` entries and :class:`ShippedWeights` have it."""
+
+    @property
+    def name(self) -> str:
+        """The weights' name, e.g. ``"COCO_WITH_VOC_LABELS_V1"``."""
+
+    @property
+    def url(self) -> str | Path:
+        """Where the checkpoint is: a URL into torchvision's cache, or a file."""
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        """``"categories"``, the class names by class id, and anything else known about the weights."""
+
+    @property
+    def transforms(self) -> Callable[[], Callable[..., Any]]:
+        """Returns the evaluation transform the weights were trained for."""
 
 
 @dataclass(frozen=True)
@@ -26,8 +52,9 @@ class ShippedWeights:
 
     Parameters
     ----------
-    url : pathlib.Path
-        The checkpoint file (torchvision's entries give a URL into its cache).
+    url : pathlib.Path or str
+        The checkpoint file (torchvision's entries give a URL into its cache;
+        :meth:`ModelSpec.relabelled` keeps a torchvision model's URL).
     transforms : callable
         Returns the evaluation transform the weights were trained for.
     meta : dict
@@ -43,9 +70,9 @@ class ShippedWeights:
     ('mine.pt, shipped with segtutor', ['sky'])
     """
 
-    url: Path
-    transforms: Callable[[], Callable]
-    meta: dict = field(hash=False)
+    url: str | Path
+    transforms: Callable[[], Callable[..., Any]]
+    meta: dict[str, Any] = field(hash=False)
     name: str = "SHIPPED"
 
     def __str__(self) -> str:
@@ -53,7 +80,7 @@ class ShippedWeights:
 
 
 @dataclass(frozen=True)
-class ModelSpec:
+class ModelSpec(Generic[ModuleT]):
     """One model segtutor can load: everything the loaders, :func:`segtutor.segment` and the explorers read.
 
     Parameters
@@ -80,8 +107,8 @@ class ModelSpec:
     """
 
     name: str
-    builder: Callable[..., torch.nn.Module]
-    weights: Any
+    builder: Callable[..., ModuleT]
+    weights: WeightsEntry
     palette: str
     reader: Callable[..., Checkpoint] = read_state_dict
     note: str = ""
@@ -92,7 +119,7 @@ class ModelSpec:
         return tuple(self.weights.meta["categories"])
 
     @property
-    def transforms(self) -> Callable[[], Callable]:
+    def transforms(self) -> Callable[[], Callable[..., Any]]:
         """Returns the model's own evaluation transform: a PIL image in, a normalized float ``[3, H, W]`` tensor out.
 
         For torchvision's models that is ``weights.transforms()``, the transform
@@ -137,7 +164,7 @@ class ModelSpec:
             "GFLOPS": meta["_ops"], "file (MB)": meta["_file_size"],
         }
 
-    def relabelled(self, categories) -> ModelSpec:
+    def relabelled(self, categories: Iterable[str]) -> ModelSpec[ModuleT]:
         """This spec with other class names (e.g. those a checkpoint carries), as weights of its own.
 
         Examples
@@ -151,7 +178,7 @@ class ModelSpec:
                                  name=self.weights.name)
         return replace(self, weights=weights)
 
-    def build(self, checkpoint: Checkpoint | None = None) -> torch.nn.Module:
+    def build(self, checkpoint: Checkpoint | None = None) -> ModuleT:
         """Build the model in eval mode: the one build path of every model, tiny included.
 
         The architecture is built with random weights (no download; the
@@ -168,7 +195,7 @@ class ModelSpec:
         Returns
         -------
         torch.nn.Module
-            A new model in eval mode, on the CPU.
+            A new model in eval mode, on the CPU, of the type the builder builds.
 
         Raises
         ------
@@ -186,7 +213,7 @@ class ModelSpec:
         spec = self
         if checkpoint is not None and checkpoint.categories is not None and tuple(checkpoint.categories) != self.categories:
             spec = self.relabelled(checkpoint.categories)
-        arguments = {"num_classes": len(spec.categories)}
+        arguments: dict[str, Any] = {"num_classes": len(spec.categories)}
         parameters = inspect.signature(self.builder).parameters
         arguments.update({key: None for key in ("weights", "weights_backbone") if key in parameters})
         arguments.update({"aux_loss": True} if self.has_aux else {})
@@ -195,12 +222,12 @@ class ModelSpec:
             load_state_dict(model, checkpoint.state, source=f"checkpoint file '{checkpoint.path}'", fix=checkpoint.fix)
         return spec.attach(model.eval())
 
-    def attach(self, model: torch.nn.Module) -> torch.nn.Module:
+    def attach(self, model: AnyModule) -> AnyModule:
         """Let `model` carry this spec (see :meth:`of`); return `model`."""
         setattr(model, _ATTRIBUTE, self)
         return model
 
     @staticmethod
-    def of(model) -> ModelSpec | None:
+    def of(model: torch.nn.Module) -> ModelSpec | None:
         """The spec a model carries (models from :func:`segtutor.load_model` and ``load_tiny_model`` do), else None."""
         return getattr(model, _ATTRIBUTE, None)

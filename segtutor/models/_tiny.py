@@ -15,14 +15,16 @@ import io
 import pickle
 import re
 from collections import OrderedDict
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, Literal
 
 import torch
 import torch.nn.functional as F
 import torchvision.transforms as T
 from torch import nn
 
-from .._checks import check_batch, is_int
+from .._checks import StrPath, check_batch, is_int
 from ..data import IMAGENET_MEAN, IMAGENET_STD, SCENE_CLASSES
 from ._checkpoints import SHIPPED_FIX, Checkpoint, CheckpointError, check_weights, read_plain
 from ._spec import ModelSpec, ShippedWeights
@@ -71,7 +73,7 @@ class TinySegNet(nn.Module):
     (['out'], (2, 5, 50, 70))
     """
 
-    def __init__(self, num_classes: int = len(SCENE_CLASSES), widths: tuple[int, int, int, int] = (16, 32, 80, 128)):
+    def __init__(self, num_classes: int = len(SCENE_CLASSES), widths: tuple[int, int, int, int] = (16, 32, 80, 128)) -> None:
         super().__init__()
         self.num_classes, self.widths = num_classes, tuple(widths)
         w0, w1, w2, w3 = widths
@@ -110,11 +112,12 @@ class TinySegNet(nn.Module):
         return OrderedDict(out=self.classifier(x))
 
 
-def _resize(x: torch.Tensor, size) -> torch.Tensor:
+def _resize(x: torch.Tensor, size: Sequence[int]) -> torch.Tensor:
     return F.interpolate(x, size=tuple(size), mode="bilinear", align_corners=False)
 
 
-def save_tiny_model(model: TinySegNet, path, *, classes=SCENE_CLASSES, meta: dict | None = None) -> Path:
+def save_tiny_model(model: TinySegNet, path: StrPath, *, classes: Sequence[str] = SCENE_CLASSES,
+                    meta: dict[str, Any] | None = None) -> Path:
     """Save a :class:`TinySegNet` compactly: float16 weights plus what the loader checks.
 
     Parameters
@@ -161,7 +164,8 @@ def save_tiny_model(model: TinySegNet, path, *, classes=SCENE_CLASSES, meta: dic
     return Path(path)
 
 
-def load_tiny_model(*, weights="pretrained", num_classes: int = len(SCENE_CLASSES)) -> TinySegNet:
+def load_tiny_model(*, weights: Literal["pretrained", "random"] | StrPath = "pretrained",
+                    num_classes: int = len(SCENE_CLASSES)) -> TinySegNet:
     """Build the tiny segmenter in eval mode, with the shipped, random or your own weights.
 
     Every call returns a new model, built by the spec's one build path
@@ -215,10 +219,11 @@ def load_tiny_model(*, weights="pretrained", num_classes: int = len(SCENE_CLASSE
         return spec.build()
     path, fix = (TINY_CHECKPOINT, SHIPPED_FIX) if choice == "pretrained" else (choice, None)
     checkpoint = read_tiny_checkpoint(path, fix=fix)
+    classes = checkpoint.categories or ()  # read_tiny_checkpoint always gives them
     if checkpoint.arguments["num_classes"] != num_classes:
         raise ValueError(
-            f"checkpoint {path} predicts {len(checkpoint.categories)} classes ({', '.join(checkpoint.categories)}), "
-            f"but num_classes={num_classes}; pass num_classes={len(checkpoint.categories)} to load it")
+            f"checkpoint {path} predicts {len(classes)} classes ({', '.join(classes)}), "
+            f"but num_classes={num_classes}; pass num_classes={len(classes)} to load it")
     return TINY_SPEC.build(checkpoint)
 
 
@@ -238,7 +243,7 @@ _MAX_WIDTH = 1024
 """Widest layer a checkpoint may ask for: bounds the memory a damaged or hostile file can make us allocate."""
 
 
-def read_tiny_checkpoint(path, *, fix: str | None = None) -> Checkpoint:
+def read_tiny_checkpoint(path: StrPath, *, fix: str | None = None) -> Checkpoint:
     """Read a checkpoint written by :func:`save_tiny_model`, by segtutor's one safe reader, checked field by field.
 
     The tiny model's reader (:data:`TINY_SPEC`'s ``reader``): its state (in
@@ -266,9 +271,9 @@ def read_tiny_checkpoint(path, *, fix: str | None = None) -> Checkpoint:
     return Checkpoint(path, state, arguments, tuple(checkpoint["classes"]), fix)
 
 
-def _field_problem(checkpoint: dict) -> str | None:
-    def count(value, low, high):
-        return is_int(value) and low <= value <= high
+def _field_problem(checkpoint: dict[str, Any]) -> str | None:
+    def count(value: object, low: int, high: int) -> bool:
+        return bool(is_int(value) and low <= value <= high)
 
     num_classes, widths, classes = checkpoint.get("num_classes"), checkpoint.get("widths"), checkpoint.get("classes")
     state = checkpoint.get("state_dict")

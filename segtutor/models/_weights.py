@@ -11,8 +11,10 @@ from __future__ import annotations
 import hashlib
 import os
 import socket
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn
 from urllib.parse import urlparse
 
 import torch
@@ -113,7 +115,7 @@ def download_weights(name: str | ModelSpec, *, progress: bool = True) -> Path:
     return path
 
 
-def _raise_unavailable(name: str, path: Path, reason: str):
+def _raise_unavailable(name: str, path: Path, reason: str) -> NoReturn:
     raise WeightsUnavailableError(
         f"Pretrained weights for {name!r} are unavailable: {reason}.\n"
         f"Wanted file: {path.name}\n"
@@ -125,7 +127,7 @@ def _raise_unavailable(name: str, path: Path, reason: str):
 
 
 @contextmanager
-def _socket_timeout(seconds: float):
+def _socket_timeout(seconds: float) -> Iterator[None]:
     previous = socket.getdefaulttimeout()
     socket.setdefaulttimeout(seconds)
     try:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict, namedtuple
+from typing import Literal
 
 import numpy as np
 from PIL import Image
@@ -29,7 +30,7 @@ CACHE_BYTES = 512 * 2**20
 holds. A result bigger than this on its own is returned but not kept."""
 
 CacheInfo = namedtuple("CacheInfo", "hits misses currsize nbytes max_bytes")
-"""What :func:`segment_cached.cache_info` reports: ``currsize`` results holding ``nbytes`` bytes."""
+"""What :meth:`segment_cached.cache_info` reports: ``currsize`` results holding ``nbytes`` bytes."""
 
 
 class _Content:
@@ -37,10 +38,10 @@ class _Content:
 
     __slots__ = ("image", "key")
 
-    def __init__(self, image: Image.Image):
+    def __init__(self, image: Image.Image) -> None:
         self.image, self.key = image, content_key(image)
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, _Content) and self.key == other.key
 
     def __hash__(self) -> int:
@@ -52,7 +53,7 @@ _COUNTS = {"hits": 0, "misses": 0, "nbytes": 0}
 _LOCK = threading.Lock()
 
 
-def _segment(spec: ModelSpec, content: _Content, preprocessing: str) -> tuple[np.ndarray, np.ndarray, float, str]:
+def _segment(spec: ModelSpec, content: _Content, preprocessing: Literal["weights", "seed"]) -> tuple[np.ndarray, np.ndarray, float, str]:
     key = (spec, content, preprocessing)
     with _LOCK:
         if key in _RESULTS:
@@ -71,7 +72,7 @@ def _segment(spec: ModelSpec, content: _Content, preprocessing: str) -> tuple[np
     return result
 
 
-def _compute(spec: ModelSpec, image: Image.Image, preprocessing: str) -> tuple[np.ndarray, np.ndarray, float, str]:
+def _compute(spec: ModelSpec, image: Image.Image, preprocessing: Literal["weights", "seed"]) -> tuple[np.ndarray, np.ndarray, float, str]:
     start = time.perf_counter()
     model, weights, _ = load_with_fallback(spec)
     labels, probs = segment(image, model=model, preprocessing=preprocessing, return_probs=True)
@@ -85,50 +86,53 @@ def _image_bytes(image: Image.Image) -> int:
     return image.width * image.height * len(image.getbands())
 
 
-def _cache_info() -> CacheInfo:
-    with _LOCK:
-        return CacheInfo(_COUNTS["hits"], _COUNTS["misses"], len(_RESULTS), _COUNTS["nbytes"], CACHE_BYTES)
+class _SegmentCached:
+    """:data:`segment_cached`: a function with ``cache_info()`` and ``cache_clear()``, as ``functools.lru_cache`` gives."""
+
+    def __call__(self, model: str | ModelSpec, image_key: str,
+                 preprocessing: Literal["weights", "seed"]) -> tuple[np.ndarray, np.ndarray, float, str]:
+        """Segment the image registered under `image_key`, once per (model, image content, preprocessing).
+
+        Parameters
+        ----------
+        model : str or ModelSpec
+            One of :data:`segtutor.widgets.EXPLORER_MODELS`, or its spec (the explorers pass
+            the spec, so that a name is looked up once); loaded pretrained when
+            possible, else with random weights (:func:`segtutor.models.load_with_fallback`).
+        image_key : str
+            A key of :func:`.images.explorer_image`.
+        preprocessing : {"weights", "seed"}
+            As :func:`segtutor.segment`'s `preprocessing`.
+
+        Returns
+        -------
+        labels : numpy.ndarray
+            Read-only int64 (H, W) class map at the image's size (255 where not seen).
+        probs : numpy.ndarray
+            Read-only float32 (C, H, W) probabilities.
+        seconds : float
+            Time the first computation took (loading the model included).
+        weights : str
+            ``"pretrained"`` or ``"random"``.
+
+        Examples
+        --------
+        >>> labels, probs, seconds, weights = segment_cached("tiny", "scene-0", "weights")
+        >>> labels.shape, labels.dtype, probs.shape, weights, labels.flags.writeable
+        ((160, 160), dtype('int64'), (5, 160, 160), 'pretrained', False)
+        """
+        return _segment(get_spec(model), _Content(explorer_image(image_key)), preprocessing)
+
+    def cache_info(self) -> CacheInfo:
+        """How many calls found their result kept (hits) or computed it (misses); the results kept and their bytes."""
+        with _LOCK:
+            return CacheInfo(_COUNTS["hits"], _COUNTS["misses"], len(_RESULTS), _COUNTS["nbytes"], CACHE_BYTES)
+
+    def cache_clear(self) -> None:
+        """Forget every result, and the counts."""
+        with _LOCK:
+            _RESULTS.clear()
+            _COUNTS.update(hits=0, misses=0, nbytes=0)
 
 
-def _cache_clear() -> None:
-    with _LOCK:
-        _RESULTS.clear()
-        _COUNTS.update(hits=0, misses=0, nbytes=0)
-
-
-def segment_cached(model: str | ModelSpec, image_key: str, preprocessing: str) -> tuple[np.ndarray, np.ndarray, float, str]:
-    """Segment the image registered under `image_key`, once per (model, image content, preprocessing).
-
-    Parameters
-    ----------
-    model : str or ModelSpec
-        One of :data:`segtutor.widgets.EXPLORER_MODELS`, or its spec (the explorers pass
-        the spec, so that a name is looked up once); loaded pretrained when
-        possible, else with random weights (:func:`segtutor.models.load_with_fallback`).
-    image_key : str
-        A key of :func:`.images.explorer_image`.
-    preprocessing : str
-        As :func:`segtutor.segment`'s `preprocessing`.
-
-    Returns
-    -------
-    labels : numpy.ndarray
-        Read-only int64 (H, W) class map at the image's size (255 where not seen).
-    probs : numpy.ndarray
-        Read-only float32 (C, H, W) probabilities.
-    seconds : float
-        Time the first computation took (loading the model included).
-    weights : str
-        ``"pretrained"`` or ``"random"``.
-
-    Examples
-    --------
-    >>> labels, probs, seconds, weights = segment_cached("tiny", "scene-0", "weights")
-    >>> labels.shape, labels.dtype, probs.shape, weights, labels.flags.writeable
-    ((160, 160), dtype('int64'), (5, 160, 160), 'pretrained', False)
-    """
-    return _segment(get_spec(model), _Content(explorer_image(image_key)), preprocessing)
-
-
-segment_cached.cache_info = _cache_info
-segment_cached.cache_clear = _cache_clear
+segment_cached = _SegmentCached()
