@@ -129,7 +129,8 @@ def _public_callables() -> dict[str, object]:
                 for attribute, member in vars(value).items():
                     member = member.__func__ if isinstance(member, (staticmethod, classmethod)) else member
                     member = member.fget if isinstance(member, property) else member
-                    if inspect.isfunction(member) and (attribute == "__init__" or not attribute.startswith("_")):
+                    if inspect.isfunction(member) and member.__module__.startswith("segtutor.") and (
+                            attribute == "__init__" or not attribute.startswith("_")):  # not typing.Protocol's own __init__
                         found[f"{qualified}.{attribute}"] = member
             elif inspect.isfunction(inspect.unwrap(value)) and inspect.unwrap(value).__module__.startswith("segtutor."):
                 found[qualified] = inspect.unwrap(value)
