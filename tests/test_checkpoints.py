@@ -180,9 +180,24 @@ def test_load_state_dict_copies_the_values_and_ends_with_the_fix():
     state["bias"] = torch.zeros(4)
     with pytest.raises(CheckpointError, match=r"^checkpoint file 'x\.pth' does not fit Linear: 1 shape mismatches \(e\.g\. bias: checkpoint \(4,\) vs model \(3,\)\)\. Is it for another architecture or another number of classes\? Reinstall segtutor to restore it\.$"):
         load_state_dict(model, state, source="checkpoint file 'x.pth'", fix=SHIPPED_FIX)
-    sparse = {"weight": torch.ones(3, 2).to_sparse(), "bias": torch.ones(3)}  # right keys and shapes, wrong layout
-    with pytest.raises(CheckpointError, match=r"(?s)^checkpoint file 'x\.pth' does not fit Linear: Error\(s\) in loading state_dict .* Fix it\.$"):
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    sparse = {"bias": torch.ones(3), "weight": torch.ones(3, 2).to_sparse()}  # right keys and shapes, wrong layout
+    with pytest.raises(CheckpointError, match=r"^checkpoint file 'x\.pth' does not fit Linear: 1 type mismatches \(e\.g\. weight: checkpoint floating \(sparse_coo\) vs model floating\)\. Is it for another architecture or another number of classes\? Fix it\.$"):
         load_state_dict(model, sparse, source="checkpoint file 'x.pth'", fix="Fix it.")
+    assert all(torch.equal(model.state_dict()[k], v) for k, v in before.items())  # not half loaded: the bias is untouched
+
+
+@pytest.mark.parametrize("dtype, kind", [(torch.int8, "integer"), (torch.bool, "bool"), (torch.complex64, "complex")])
+def test_a_state_dict_of_another_kind_of_number_is_refused_and_loads_nothing(dtype, kind):
+    model = torch.nn.Linear(2, 3)
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    state = {"bias": torch.ones(3), "weight": torch.ones(3, 2).to(dtype)}
+    with pytest.raises(CheckpointError, match=rf"^checkpoint file 'x\.pth' does not fit Linear: 1 type mismatches \(e\.g\. weight: checkpoint {kind} vs model floating\)\."):
+        load_state_dict(model, state, source="checkpoint file 'x.pth'")
+    assert all(torch.equal(model.state_dict()[k], v) for k, v in before.items())
+    load_state_dict(model, {"bias": torch.ones(3, dtype=torch.float64), "weight": torch.ones(3, 2, dtype=torch.float16)},
+                    source="checkpoint file 'x.pth'")  # another float width fits, converted to the model's
+    assert model.weight.dtype == torch.float32 and torch.equal(model.weight.detach(), torch.ones(3, 2))
 
 
 def test_checkpoint_holds_what_the_build_path_needs(tmp_path):

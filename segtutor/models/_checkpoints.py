@@ -171,7 +171,11 @@ def read_plain(path: StrPath, *, fix: str) -> object:
 def load_state_dict(model: torch.nn.Module, state: dict[str, Any], *, source: str, fix: str = "") -> None:
     """Load `state` into `model`, explaining any mismatch instead of failing obscurely.
 
-    Nothing is loaded unless every key and shape fits. BatchNorm's
+    Nothing is loaded unless every key, shape and kind of tensor fits: a dense
+    floating tensor for a floating one (float16, 32 or 64 all fit), a dense
+    integer one for an integer one; an int8, bool, complex or sparse tensor
+    where the model holds floats is refused, so a bad file never leaves the
+    model half loaded. BatchNorm's
     ``num_batches_tracked``, absent from old checkpoints, keeps the model's
     value, as ``torch.nn.Module.load_state_dict`` does. The values are
     copied into the model's own tensors: `state` is never aliased.
@@ -179,18 +183,19 @@ def load_state_dict(model: torch.nn.Module, state: dict[str, Any], *, source: st
     Raises
     ------
     CheckpointError
-        If keys are missing or unexpected, or shapes differ (for example a
-        checkpoint for another architecture or another number of classes).
+        If keys are missing or unexpected, or shapes or kinds of tensor differ
+        (for example a checkpoint for another architecture or another number of classes).
     """
     expected = model.state_dict()
     state = {**{k: v for k, v in expected.items() if k.endswith("num_batches_tracked")}, **state}
     missing = [k for k in expected if k not in state]
     unexpected = [k for k in state if k not in expected]
-    resized = [f"{k}: checkpoint {tuple(state[k].shape)} vs model {tuple(v.shape)}"
-               for k, v in expected.items() if k in state and state[k].shape != v.shape]
+    shared = [(k, state[k], v) for k, v in expected.items() if k in state]
+    resized = [f"{k}: checkpoint {tuple(s.shape)} vs model {tuple(v.shape)}" for k, s, v in shared if s.shape != v.shape]
+    retyped = [f"{k}: checkpoint {_kind(s)} vs model {_kind(v)}" for k, s, v in shared if _kind(s) != _kind(v)]
     problems = [f"{len(items)} {what} (e.g. {', '.join(items[:3])})"
                 for what, items in (("missing keys", missing), ("unexpected keys", unexpected),
-                                    ("shape mismatches", resized)) if items]
+                                    ("shape mismatches", resized), ("type mismatches", retyped)) if items]
     if problems:
         raise CheckpointError(
             f"{source} does not fit {type(model).__name__}: " + "; ".join(problems)
@@ -200,3 +205,10 @@ def load_state_dict(model: torch.nn.Module, state: dict[str, Any], *, source: st
         model.load_state_dict(state)  # copies (never assign=True): the caller's `state` stays unshared
     except RuntimeError as err:  # e.g. a sparse tensor where the model has a dense one
         raise CheckpointError(f"{source} does not fit {type(model).__name__}: {err}" + (f" {fix}" if fix else "")) from None
+
+
+def _kind(tensor: torch.Tensor) -> str:
+    """What must match between a checkpoint's tensor and the model's: its layout and its kind of number."""
+    kind = ("complex" if tensor.is_complex() else "bool" if tensor.dtype == torch.bool
+            else "floating" if tensor.is_floating_point() else "integer")
+    return kind if tensor.layout == torch.strided else f"{kind} ({str(tensor.layout).removeprefix('torch.')})"
