@@ -22,6 +22,8 @@ from segtutor.metrics import (
 #   0 0 1      0 1 1
 #   1 2 2      1 2 0
 #   2 2 255    2 0 1     (255: unlabelled, not counted)
+from ._maps import random_maps as _random_maps
+
 TARGET = np.array([[0, 0, 1], [1, 2, 2], [2, 2, 255]])
 PRED = np.array([[0, 1, 1], [1, 2, 0], [2, 0, 1]])
 PAIR_METRICS = [pixel_accuracy, precision, recall, iou, dice, mean_iou]
@@ -120,15 +122,6 @@ def test_class_present_on_one_side_only_scores_zero_not_nan():
     assert np.isnan(precision(pred, target, num_classes=4)[3])
 
 
-def _random_maps(seed, shape=(4, 23, 17)):
-    """Target with ignored pixels and classes 0..3 of 6; prediction with classes 0..4: class 4 is
-    predicted but never true, class 5 absent from both."""
-    rng = np.random.default_rng(seed)
-    target = rng.integers(0, 4, size=shape)
-    target[rng.random(shape) < 0.1] = 255
-    pred = np.where(rng.random(shape) < 0.6, target, rng.integers(0, 5, size=shape))
-    pred[target == 255] = rng.integers(0, 5, size=int((target == 255).sum()))
-    return pred, target
 
 
 @pytest.mark.parametrize("seed", range(3))

@@ -11,6 +11,8 @@ from hypothesis.extra.numpy import arrays
 from segtutor import confusion_matrix
 from segtutor.metrics._counting import _MAX_NARROW_BINS, count_narrow
 
+from ._maps import random_maps as _random_maps
+
 
 def _bincount_reference(pred, target, num_classes, ignore_index):
     """The confusion matrix from one np.bincount of target * C + pred over the labelled pixels."""
@@ -85,15 +87,6 @@ def test_count_narrow_leaves_a_huge_ignore_index_and_non_cpu_tensors_to_the_gene
 
 # --- through confusion_matrix: same counts as an independent reference (issue 16) ---
 
-def _random_maps(seed, shape=(4, 23, 17)):
-    """Target with ignored pixels and classes 0..3 of 6; prediction with classes 0..4: class 4 is
-    predicted but never true, class 5 absent from both."""
-    rng = np.random.default_rng(seed)
-    target = rng.integers(0, 4, size=shape)
-    target[rng.random(shape) < 0.1] = 255
-    pred = np.where(rng.random(shape) < 0.6, target, rng.integers(0, 5, size=shape))
-    pred[target == 255] = rng.integers(0, 5, size=int((target == 255).sum()))
-    return pred, target
 
 
 def _reference_confusion(pred, target, num_classes, ignore_index):

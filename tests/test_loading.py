@@ -291,17 +291,23 @@ def test_the_kept_checkpoint_is_never_shared_with_a_model(torch_home, monkeypatc
     assert same_state(load_model("lraspp_mobilenet_v3_large", device="cpu"), written)
 
 
-def test_the_name_becomes_a_spec_once_per_load(torch_home, monkeypatch):
+@pytest.fixture
+def looked_up(monkeypatch):
+    """The model names `get_spec` is asked for (a spec passed through is not a lookup), wherever it is called from."""
     import sys
 
-    looked_up, real = [], registry_module.get_spec
+    names, real = [], registry_module.get_spec
 
     def counting(name):
-        looked_up.append(name) if isinstance(name, str) else None
+        names.append(name) if isinstance(name, str) else None
         return real(name)
 
     for module in [m for n, m in sys.modules.items() if n.startswith("segtutor") and getattr(m, "get_spec", None) is real]:
         monkeypatch.setattr(module, "get_spec", counting)
+    return names
+
+
+def test_the_name_becomes_a_spec_once_per_load(torch_home, monkeypatch, looked_up):
     cache_random_state("lraspp_mobilenet_v3_large", monkeypatch, marker=0.5)
     looked_up.clear()
     load_model("lraspp_mobilenet_v3_large")
@@ -326,20 +332,10 @@ def test_a_tiny_checkpoint_with_its_own_classes_loads_with_them(tmp_path):
     assert model.widths == (4, 4, 8, 8) and model.classifier.out_channels == 3
 
 
-def test_the_explorers_turn_a_chosen_model_name_into_a_spec_once(monkeypatch):
+def test_the_explorers_turn_a_chosen_model_name_into_a_spec_once(looked_up):
     """From the menu's value in widgets.explore_segmentation / explore_comparison down to the build: one lookup."""
-    import sys
-
     from segtutor import widgets
 
-    looked_up, real = [], registry_module.get_spec
-
-    def counting(name):
-        looked_up.append(name) if isinstance(name, str) else None
-        return real(name)
-
-    for module in [m for n, m in sys.modules.items() if n.startswith("segtutor") and getattr(m, "get_spec", None) is real]:
-        monkeypatch.setattr(module, "get_spec", counting)
     explorer = widgets.explore_segmentation(model="tiny", image="scene-1")
     looked_up.clear()
     explorer.controls["model"].value = "lraspp_mobilenet_v3_large"  # random weights offline: a new result
