@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import copy
 import math
+import os
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -255,3 +257,29 @@ def scores_to_dict(scores: Scores) -> dict[str, Any]:
     return {"class_names": list(scores.class_names), "confusion_matrix": scores.confusion.tolist(),
             "pixel_accuracy": plain(scores.pixel_accuracy), **means,
             **{name: plain(getattr(scores, name)) for name in ("iou", "dice", "precision", "recall")}}
+
+
+@contextmanager
+def process_group(device: str | None = None) -> Iterator[tuple[torch.device, int]]:
+    """Join the process group torchrun describes, if any, for the length of the block; yield ``(device, rank)``.
+
+    Under ``torchrun`` (``RANK``, ``WORLD_SIZE``, ``MASTER_ADDR`` ... in the
+    environment) it calls ``torch.distributed.init_process_group``: NCCL when
+    the device is a GPU (this process's GPU is ``cuda:LOCAL_RANK``), else gloo,
+    and leaves the group at the end. Otherwise, or when a group is already
+    initialised, it changes nothing. `device` defaults to ``"cuda"`` when
+    a GPU is available, else ``"cpu"``.
+    """
+    kind = torch.device(device if device is not None else "cuda" if torch.cuda.is_available() else "cpu")
+    if "RANK" not in os.environ or (dist.is_available() and dist.is_initialized()):
+        yield kind, dist.get_rank() if dist.is_available() and dist.is_initialized() else 0
+        return
+    if kind.type == "cuda" and kind.index is None:
+        kind = torch.device("cuda", int(os.environ.get("LOCAL_RANK", "0")))
+    if kind.type == "cuda":
+        torch.cuda.set_device(kind)
+    dist.init_process_group("nccl" if kind.type == "cuda" else "gloo")
+    try:
+        yield kind, dist.get_rank()
+    finally:
+        dist.destroy_process_group()
