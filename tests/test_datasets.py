@@ -258,3 +258,16 @@ def test_the_class_names_are_the_palettes(tmp_path):
     for name in DATASETS:
         WRITERS[name](tmp_path / name)
         assert open_dataset(name, tmp_path / name).class_names == PALETTES[name].names
+
+
+def test_a_file_that_cannot_be_decoded_is_refused_when_read_naming_it(tmp_path):
+    write_coco_stuff(tmp_path)
+    dataset = open_dataset("coco-stuff", tmp_path)
+    image_path, mask_path = dataset.files(0)
+    image_path.write_bytes(image_path.read_bytes()[:200])
+    with pytest.raises(ValueError, match=_pin(f"{image_path} cannot be decoded as an image: ")):
+        dataset[0]
+    mask_path = dataset.files(1)[1]
+    mask_path.write_bytes(b"not a png")
+    with pytest.raises(ValueError, match=_pin(f"{mask_path} cannot be decoded as an image: cannot identify image file")):
+        dataset[1]
