@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal, TypeAlias, get_args
 
@@ -45,8 +47,9 @@ _PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 class SegmentationDataset(Dataset[tuple[Image.Image, np.ndarray]]):
     """One split of a dataset on disk: ``dataset[i]`` is ``(RGB image, class map)``.
 
-    Made by :func:`open_dataset`, which checks the layout first; it keeps only
-    the file names, so it is cheap to pickle into DataLoader workers.
+    Made by :func:`open_dataset`, which checks the layout first and passes the
+    checked (image file, mask file) `pairs`; it keeps only the file names, so it
+    is cheap to pickle into DataLoader workers.
 
     Attributes
     ----------
@@ -98,13 +101,14 @@ class SegmentationDataset(Dataset[tuple[Image.Image, np.ndarray]]):
         Raises
         ------
         ValueError
-            If the mask's size differs from its image's, or the mask is not a PNG of ids
-            (mode L or P; VOC also takes RGB masks in VOC's colours). The message names the files.
+            If a file cannot be decoded, the mask's size differs from its image's, or the mask
+            is not a PNG of ids (mode L or P; VOC also takes RGB masks in VOC's colours).
+            The message names the files.
         """
         image_path, mask_path = self.files(index)
-        with Image.open(image_path) as opened:
+        with _decoding(image_path) as opened:
             image = opened.convert("RGB")
-        with Image.open(mask_path) as mask:
+        with _decoding(mask_path) as mask:
             if mask.size != image.size:
                 raise ValueError(f"mask {mask_path} is {mask.width}x{mask.height} pixels but its image {image_path} "
                                  f"is {image.width}x{image.height}; a mask must match its image")
@@ -114,6 +118,18 @@ class SegmentationDataset(Dataset[tuple[Image.Image, np.ndarray]]):
                 raise ValueError(f"mask {mask_path} has mode {mask.mode!r}; {self.name} masks are 8-bit PNGs of label ids (mode L or P)")
             ids = np.asarray(mask, dtype=np.int64)
         return image, ids if self.name == "voc" else to_train_ids(ids, self.name)
+
+
+@contextmanager
+def _decoding(path: Path) -> Iterator[Image.Image]:
+    """Open an image file; a file PIL cannot decode (truncated, not an image) is a ValueError naming it."""
+    try:
+        with Image.open(path) as opened:
+            yield opened
+    except FileNotFoundError:
+        raise
+    except OSError as error:
+        raise ValueError(f"{path} cannot be decoded as an image: {error}") from error
 
 
 def open_dataset(name: DatasetName, root: StrPath, *, split: str = "val") -> SegmentationDataset:
