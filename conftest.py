@@ -20,6 +20,7 @@ _LOOPBACK = ("127.", "::1", "localhost")
 
 SLOW = {
     "tests/test_cli.py::test_module_entry_point",
+    "tests/test_cli.py::test_evaluate_under_torchrun_with_two_gloo_processes_writes_the_single_process_matrix",
     "tests/test_cache.py::test_read_only_results_feed_the_explorers_consumers_without_a_warning",
     "tests/test_cli.py::test_usage_names_the_command_as_it_was_run",
     "tests/test_loading.py::test_pretrained_path_loads_a_cached_checkpoint",

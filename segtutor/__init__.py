@@ -49,6 +49,7 @@ from .metrics import (
     confusion_matrix,
     dice,
     evaluate,
+    evaluate_dataset,
     iou,
     macro_mean,
     mean_iou,
@@ -78,7 +79,7 @@ __version__ = version("segtutor")
 __all__ = [
     "CheckpointError", "ConfusionMatrix", "IMAGENET_MEAN", "IMAGENET_STD", "SCENE_CLASSES", "SceneDataset", "Scores",
     "TinySegNet", "WeightsUnavailableError", "add_legend", "agreement_map", "class_names", "confusion_matrix", "data",
-    "decode_segmap", "describe", "dice", "display", "evaluate", "exercises", "get_palette", "get_spec",
+    "decode_segmap", "describe", "dice", "display", "evaluate", "evaluate_dataset", "exercises", "get_palette", "get_spec",
     "images_to_batch", "iou", "list_models", "load_image", "load_lesson_model", "load_model", "load_tiny_model",
     "logits_to_labels", "macro_mean", "make_scenes", "mean_iou", "metrics", "models", "overlay", "perturb_labels",
     "pixel_accuracy", "plot_class_scores", "plot_confusion_matrix", "precision", "predict", "preprocess", "read_voc",

@@ -1,10 +1,11 @@
-"""Command line: ``segtutor weights list|download`` and ``segtutor segment`` (or ``python -m segtutor ...``)."""
+"""Command line: ``segtutor weights list|download``, ``segtutor segment`` and ``segtutor evaluate`` (or ``python -m segtutor ...``)."""
 
 from __future__ import annotations
 
 import argparse
 import contextlib
 import io
+import json
 import os
 import sys
 import tempfile
@@ -13,9 +14,11 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from .data._datasets import DATASETS, open_dataset
 from .data._images import load_image
 from .data._voc import save_label_png
 from .display._overlays import overlay
+from .metrics._dataset_evaluation import evaluate_dataset, process_group, scores_to_dict
 from .models._checkpoints import CheckpointError
 from .models._loading import load_model
 from .models._registry import LOADABLE_MODELS, MODEL_NAMES, get_spec
@@ -54,6 +57,18 @@ def _parser() -> argparse.ArgumentParser:
     seg.add_argument("--out", required=True, help="output .png; pixel values are class ids")
     seg.add_argument("--overlay", help="also write the class colours blended over the photo (.png, .jpg or .jpeg)")
     seg.add_argument("--alpha", type=float, default=0.5, help="opacity of the overlay's colours (default 0.5)")
+    ev = commands.add_parser("evaluate", help="score a model on a dataset's split (also under torchrun) and write the scores as JSON")
+    ev.add_argument("model", choices=LOADABLE_MODELS)
+    ev.add_argument("--dataset", required=True, choices=DATASETS)
+    ev.add_argument("--root", required=True, help="the dataset's folder")
+    ev.add_argument("--split", default="val", help="default val")
+    ev.add_argument("--batch-size", type=int, default=8, help="images per batch (default 8)")
+    ev.add_argument("--workers", type=int, default=2, help="DataLoader worker processes (default 2)")
+    ev.add_argument("--limit", type=int, help="score only the first N images")
+    ev.add_argument("--num-classes", type=int, help="rows of the confusion matrix (default: the model's class count)")
+    ev.add_argument("--weights", default="pretrained", help="'pretrained', 'random' or a checkpoint path")
+    ev.add_argument("--device", help="e.g. cpu, cuda, cuda:1 (default cuda if available; under torchrun, cuda:LOCAL_RANK)")
+    ev.add_argument("--json", help="write the confusion matrix and the scores to this .json file")
     return parser
 
 
@@ -78,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
                 parser.error("name one or more models, or pass --all")
             for name in MODEL_NAMES if args.all else args.names:
                 print(f"{name}: {download_weights(name, progress=True)}")
+        elif args.command == "evaluate":
+            _evaluate(args)
         else:
             _segment(args)
     except (WeightsUnavailableError, CheckpointError, OSError, ValueError) as err:
@@ -109,6 +126,40 @@ def _segment(args: argparse.Namespace) -> None:
     for path, data in outputs.items():
         _write_atomically(path, data)
     print(f"wrote {args.out}: {labels.shape[1]}x{labels.shape[0]} class map, classes {sorted(set(np.unique(labels).tolist()))}")
+
+
+def _evaluate(args: argparse.Namespace) -> None:
+    """Check the options and the dataset, score (under torchrun: each process its share), then rank 0 prints and writes."""
+    path = None if args.json is None else _check_json(args)
+    if args.weights not in ("pretrained", "random") and not Path(args.weights).is_file():
+        raise ValueError(f"--weights must be 'pretrained', 'random' or a checkpoint file, got {args.weights!r}")
+    dataset = open_dataset(args.dataset, args.root, split=args.split)
+    with process_group(args.device) as (device, rank):
+        model = load_model(get_spec(args.model), weights=args.weights, device=device, progress=rank == 0)
+        scores = evaluate_dataset(model, dataset, batch_size=args.batch_size, workers=args.workers, limit=args.limit,
+                                  num_classes=args.num_classes)
+    if rank == 0:
+        print(scores)
+        if path is not None:
+            report = {"model": args.model, "weights": args.weights, "dataset": args.dataset, "root": str(args.root),
+                      "split": args.split, "images": len(dataset) if args.limit is None else min(args.limit, len(dataset)),
+                      "ignore_index": dataset.ignore_index, **scores_to_dict(scores)}
+            _write_atomically(path, (json.dumps(report, indent=1) + "\n").encode())
+            print(f"wrote {path}")
+
+
+def _check_json(args: argparse.Namespace) -> Path:
+    """Refuse a --json that is not .json, is a folder, has no folder, or would write over an input."""
+    path = Path(args.json)
+    if path.suffix.lower() != ".json":
+        raise ValueError(f"--json must end in .json, got '{path}'")
+    if path.is_dir() or not path.parent.is_dir():
+        raise ValueError(f"--json '{path}' is a folder" if path.is_dir() else f"--json folder '{path.parent}' does not exist")
+    if args.weights not in ("pretrained", "random") and Path(args.weights).is_file() and _same_file(path, Path(args.weights)):
+        raise ValueError(f"--json '{path}' is the --weights file '{args.weights}'; refusing to write over it")
+    if path.exists() and path.resolve().is_relative_to(Path(args.root).resolve()):
+        raise ValueError(f"--json '{path}' is a file inside the dataset's --root '{args.root}'; refusing to write over it")
+    return path
 
 
 def _check_outputs(args: argparse.Namespace) -> tuple[Path, Path | None]:

@@ -1,3 +1,4 @@
+import json
 import os
 import re
 import subprocess
@@ -263,3 +264,86 @@ def test_segment_writes_through_a_temporary_file_with_the_usual_permissions(tmp_
     os.umask(umask)
     assert out.stat().st_mode & 0o777 == 0o666 & ~umask
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mask.png", "overlay.jpg", "photo.png"]
+
+
+def _scenes_voc(root, n=5):
+    """A VOC-layout folder written by write_voc whose val split holds `n` scenes (an odd 5: padding would show)."""
+    from segtutor import make_scenes, write_voc
+
+    return write_voc(root, *make_scenes(2 * n, size=64, seed=2), val_fraction=0.5)
+
+
+def test_evaluate_prints_the_table_and_writes_the_matrix_as_json(tmp_path, capsys):
+    from segtutor.data import open_dataset
+    from segtutor.metrics import Scores, evaluate_dataset
+
+    root = _scenes_voc(tmp_path / "voc")
+    out = tmp_path / "r.json"
+    assert main(["evaluate", "tiny", "--dataset", "voc", "--root", str(root), "--json", str(out), "--workers", "0"]) == 0
+    printed = capsys.readouterr().out
+    report = json.loads(out.read_text())
+    expected = evaluate_dataset(load_model("tiny"), open_dataset("voc", root), workers=0, progress=False)
+    np.testing.assert_array_equal(np.array(report["confusion_matrix"]), expected.confusion)
+    again = Scores(np.array(report["confusion_matrix"]), class_names=report["class_names"])
+    assert report["mean_iou"] == again.mean_iou and report["pixel_accuracy"] == again.pixel_accuracy
+    assert (report["model"], report["dataset"], report["split"], report["images"]) == ("tiny", "voc", "val", 5)
+    assert printed.startswith(again.table()) and f"wrote {out}" in printed
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary file left
+
+
+@pytest.mark.parametrize(("extra", "pattern"), [
+    (["--json", "r.txt"], r"--json must end in \.json, got 'r\.txt'"),
+    (["--json", "missing/r.json"], r"--json folder 'missing' does not exist"),
+    (["--weights", "w.json", "--json", "w.json"], r"--json 'w\.json' is the --weights file 'w\.json'; refusing to write over it"),
+    (["--json", "voc/old.json"], r"--json 'voc/old\.json' is a file inside the dataset's --root 'voc'; refusing to write over it"),
+    (["--split", "test"], r"no split file .*test\.txt; the split files there are: train, trainval, val"),
+    (["--batch-size", "0"], r"`batch_size` must be at least 1, got 0"),
+])
+def test_evaluate_user_errors_are_one_line(tmp_path, capsys, monkeypatch, extra, pattern):
+    monkeypatch.chdir(tmp_path)
+    _scenes_voc(tmp_path / "voc")
+    (tmp_path / "w.json").write_text("{}")
+    (tmp_path / "voc" / "old.json").write_text("{}")
+    _fails_with_one_line(["evaluate", "tiny", "--dataset", "voc", "--root", "voc", "--workers", "0", *extra], capsys, pattern)
+    assert (tmp_path / "w.json").read_text() == "{}" and (tmp_path / "voc" / "old.json").read_text() == "{}"
+
+
+def test_evaluate_refuses_a_mask_id_the_model_cannot_predict(tmp_path, capsys):
+    root = _scenes_voc(tmp_path / "voc")
+    class_map = np.zeros((64, 64), np.int64)
+    class_map[:4] = 9
+    save_label_png(class_map, root / "SegmentationClass" / "scene_000006.png")
+    argv = ["evaluate", "tiny", "--dataset", "voc", "--root", root, "--workers", "0", "--json", tmp_path / "r.json"]
+    assert main([str(a) for a in argv]) == 2
+    err = capsys.readouterr().err  # the progress bar so far, then one error line
+    assert re.fullmatch(r"segtutor: error: mask .*scene_000006\.png holds class id 9, which the model cannot predict: .*", err.splitlines()[-1])
+    assert "Traceback" not in err
+    assert not (tmp_path / "r.json").exists()
+    assert main([str(a) for a in argv] + ["--num-classes", "10"]) == 0
+    assert json.loads((tmp_path / "r.json").read_text())["confusion_matrix"][9][:5] != [0] * 5
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_evaluate_under_torchrun_with_two_gloo_processes_writes_the_single_process_matrix(tmp_path):
+    root = _scenes_voc(tmp_path / "voc")
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "SEGTUTOR_OFFLINE": "1", "PYTHONPATH": os.pathsep.join(sys.path)}
+    command = ["-m", "segtutor", "evaluate", "tiny", "--dataset", "voc", "--root", str(root), "--batch-size", "1", "--workers", "1"]
+    single = subprocess.run([sys.executable, *command, "--json", str(tmp_path / "one.json")], capture_output=True, text=True,
+                            env=env, timeout=300)
+    assert single.returncode == 0, single.stderr
+    torchrun = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2", f"--master_port={_free_port()}"]
+    double = subprocess.run([*torchrun, *command, "--json", str(tmp_path / "two.json")], capture_output=True, text=True,
+                            env=env, timeout=300)
+    assert double.returncode == 0, double.stderr
+    one, two = (json.loads((tmp_path / name).read_text()) for name in ("one.json", "two.json"))
+    assert one["images"] == two["images"] == 5
+    assert np.array(one["confusion_matrix"]).sum() > 0 and two["confusion_matrix"] == one["confusion_matrix"]
+    assert two == one
+    assert double.stdout.count("mean (macro)") == 1  # rank 0 alone prints the table

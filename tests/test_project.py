@@ -302,7 +302,7 @@ def test_the_segtutor_script_is_the_command_line_and_exits_with_its_status(tmp_p
     """``[project.scripts] segtutor`` calls ``segtutor.cli:main``, whose return value is the exit status."""
     assert _pyproject()["project"]["scripts"] == {"segtutor": "segtutor.cli:main"}
     shown = _run_console_script(_script_as_pip_writes_it(), "--help")
-    assert shown.returncode == 0 and "usage:" in shown.stdout and "{weights,segment}" in shown.stdout
+    assert shown.returncode == 0 and "usage:" in shown.stdout and "{weights,segment,evaluate}" in shown.stdout
     failed = _run_console_script(_script_as_pip_writes_it(), "segment", str(tmp_path / "missing.png"), "--model", "tiny",
                                  "--out", str(tmp_path / "out.png"))
     assert failed.returncode == 2 and failed.stderr.startswith("segtutor: error:") and "missing.png" in failed.stderr
@@ -315,7 +315,7 @@ def test_the_installed_segtutor_script_runs():
     if not script.exists():
         pytest.skip(f"no segtutor script beside {sys.executable}: run `pip install -e .` to install it")
     shown = _run_console_script([str(script)], "--help")
-    assert shown.returncode == 0 and "{weights,segment}" in shown.stdout
+    assert shown.returncode == 0 and "{weights,segment,evaluate}" in shown.stdout
 
 
 def test_make_lab_serves_the_notebooks_folder(tmp_path):

@@ -1,10 +1,12 @@
-"""Data: photos, the seed's preprocessing, synthetic scenes, palettes, PASCAL VOC files, joint augmentation.
+"""Data: photos, the seed's preprocessing, synthetic scenes, palettes, PASCAL VOC files, dataset readers, joint augmentation.
 
 Everything a model is fed, and the datasets' own facts (class colours, id conventions).
+:func:`open_dataset` reads PASCAL VOC 2012, Cityscapes, ADE20K and COCO-Stuff 164k in their own folder layouts.
 Nothing here imports a model: :mod:`segtutor.models` sits on top of this package.
 """
 
 from ._augmentation import augment_pair, scene_augmentation
+from ._datasets import DATASETS, DatasetName, SegmentationDataset, open_dataset
 from ._images import MAX_ASPECT_RATIO, MAX_WORK_PIXELS, SAMPLES, Sample, load_image, sample_names
 from ._palettes import PALETTES, Palette, get_palette, to_train_ids, voc_colormap
 from ._preprocessing import (
@@ -27,6 +29,8 @@ __all__ = [
     "add_void_border",
     "augment_pair",
     "channel_stats",
+    "DATASETS",
+    "DatasetName",
     "describe",
     "get_palette",
     "IMAGENET_MEAN",
@@ -35,6 +39,7 @@ __all__ = [
     "load_image",
     "make_scenes",
     "MIN_SCENE_SIZE",
+    "open_dataset",
     "Palette",
     "PALETTES",
     "preprocess",
@@ -46,6 +51,7 @@ __all__ = [
     "scene_augmentation",
     "SCENE_CLASSES",
     "SceneDataset",
+    "SegmentationDataset",
     "seed_transform",
     "tensor_to_image",
     "to_train_ids",

@@ -1,4 +1,4 @@
-"""Metrics: confusion matrices and every score read from them, evaluation, precision-recall, boundaries.
+"""Metrics: confusion matrices and every score read from them, evaluation (of a whole dataset, on one process or many), precision-recall, boundaries.
 
 0/0 conventions: a class absent from both prediction and target has no score (NaN),
 and the macro means (:func:`macro_mean`) skip it.
@@ -22,11 +22,13 @@ from ._confusion import (
     recall,
     recall_from_confusion,
 )
+from ._dataset_evaluation import UnpaddedSampler, evaluate_dataset, scores_to_dict
 from ._evaluation import evaluate
 from ._precision_recall import average_precision, average_precision_from_curve, mean_average_precision, precision_recall_curve
 
 __all__ = [
     "ConfusionMatrix",
+    "UnpaddedSampler",
     "MAX_CLASSES",
     "average_precision",
     "average_precision_from_curve",
@@ -38,6 +40,7 @@ __all__ = [
     "dice",
     "dice_from_confusion",
     "evaluate",
+    "evaluate_dataset",
     "iou",
     "iou_from_confusion",
     "macro_mean",
@@ -51,4 +54,5 @@ __all__ = [
     "recall",
     "recall_from_confusion",
     "Scores",
+    "scores_to_dict",
 ]

@@ -8,6 +8,12 @@ exact: it gives the same matrix as one built over all pixels at once. Averaging 
 IoUs instead would weigh a small object in one image as much as the whole
 dataset's pixels of that class.
 
+A dataset of photos and class maps at their own sizes (the readers of
+:func:`segtutor.data.open_dataset`), on one process or under ``torch.distributed``
+(torchrun), is the job of :func:`segtutor.metrics.evaluate_dataset`: it applies
+the model's own transforms, batches photos of different sizes, and sums the
+processes' matrices. :func:`evaluate` takes batches you have already made.
+
 Average precision needs every pixel's score at once, so it is not part of
 the stream: see :mod:`segtutor.metrics._precision_recall`.
 """
