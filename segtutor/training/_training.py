@@ -136,14 +136,17 @@ def train(model: torch.nn.Module, train_data: Dataset[Any], val_data: Dataset[An
     ----------
     model : torch.nn.Module
         Returns an ``OrderedDict`` with ``'out'`` logits [N, C, H, W]; it is
-        trained in place on its own device and left in eval mode.
+        trained in place on its own device and left in eval mode (under
+        ``torch.distributed``, through a DDP wrapper that is not returned).
     train_data, val_data : torch.utils.data.Dataset
         Yield (normalized float image [3, H, W], int64 labels [H, W]), e.g.
         :class:`segtutor.SceneDataset`; labels equal to `ignore_index` are ignored.
     epochs : int, optional
         Passes over `train_data`.
     batch_size : int, optional
-        Images per step.
+        Images per optimizer step, over all processes: under ``torch.distributed``
+        each of the P processes takes ``batch_size / P`` of them, so the steps,
+        the learning rate and the schedule do not depend on P.
     lr : float, optional
         Peak learning rate of the one-cycle schedule.
     seed : int, optional
@@ -181,6 +184,29 @@ def train(model: torch.nn.Module, train_data: Dataset[Any], val_data: Dataset[An
     ignoring `ignore_index`), ``zero_grad``, backward, optimizer step and
     scheduler step.
 
+    Under torchrun (a ``torch.distributed`` process group initialised, gloo on
+    CPUs, NCCL with one GPU per process: put `model` on ``cuda:LOCAL_RANK`` and
+    call ``torch.cuda.set_device`` first), every process calls :func:`train` with
+    the same arguments and it runs data-parallel: `model` is wrapped in
+    ``DistributedDataParallel``, which copies rank 0's weights and buffers to
+    every process and averages the gradients; a ``DistributedSampler`` seeded
+    with `seed` (``set_epoch`` each epoch) gives each process its share of every
+    epoch, padded with repeated samples when `train_data` does not divide by P;
+    each augmentation draw is the same on every process, one per step as on one
+    process. BatchNorm normalises each process's own share of the batch, and
+    the running statistics of rank 0 are given to all after each epoch; for
+    synchronised statistics on GPUs, convert the model yourself with
+    ``torch.nn.SyncBatchNorm.convert_sync_batchnorm`` before the call (it is not
+    supported on CPUs). Every trainable parameter must get a gradient from
+    ``'out'`` (freeze an unused ``'aux'`` head). The validation is shared out
+    without dropping or repeating a sample (process r scores samples r, r + P,
+    ...) and the confusion matrices are summed with
+    :meth:`segtutor.ConfusionMatrix.sync`; the losses are averaged over all
+    processes, so every process returns the same history and the same model.
+    Only rank 0 shows the progress bar. The data order differs from one
+    process's, so the result differs as another `seed` would. See
+    ``scripts/train_ddp.py``.
+
     Raises
     ------
     TypeError
@@ -190,7 +216,9 @@ def train(model: torch.nn.Module, train_data: Dataset[Any], val_data: Dataset[An
     ValueError
         If `epochs` or `batch_size` is below 1, `num_classes` is out of
         range, `ignore_index` is a class id, or `train_data` or `val_data` is
-        empty: all checked before the first step. Later, if a label is
+        empty, or under ``torch.distributed`` `batch_size` is not a multiple of
+        the number of processes or `val_data` holds fewer samples than
+        processes: all checked before the first step. Later, if a label is
         neither a class id nor `ignore_index` (see
         :func:`segtutor.training.segmentation_loss`), or the model's class
         count is not `num_classes`.
@@ -242,7 +270,7 @@ def train(model: torch.nn.Module, train_data: Dataset[Any], val_data: Dataset[An
             history.loss.append(_epoch_loss(losses, next(model.parameters()).device))
             history.miou.append(_validation(model, val_data, num_classes=num_classes, ignore_index=ignore_index).compute().mean_iou)
             bar.set_postfix(loss=f"{history.loss[-1]:.3f}", val_mIoU=f"{history.miou[-1]:.3f}")
-    del parallel  # with it go DDP's gradient hooks on the caller's parameters
+    del parallel  # DDP's gradient hooks on the caller's parameters go with the wrapper
     history.seconds = time.perf_counter() - start
     model.eval()
     return history
