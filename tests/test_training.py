@@ -1,10 +1,20 @@
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import torch
+import torch.distributed as dist
 
 from segtutor import SceneDataset, TinySegNet, evaluate, images_to_batch, logits_to_labels, mean_iou, predict, train, training_step
 from segtutor.data import scene_augmentation
 from segtutor.training import History
+from segtutor.training._training import _validation
+
+from . import _ddp_worker
 
 
 def _tiny_run(seed: int = 0, *, epochs: int = 2, batch_size: int = 2) -> tuple[TinySegNet, History]:
@@ -262,3 +272,152 @@ def test_training_step_refuses_an_unignored_label_before_stepping():
     with pytest.raises(TypeError, match=r"`ignore_index` must be an int, the label of unlabelled pixels \(e.g. 255\), got str"):
         training_step(model, batch, labels, optimizer, scheduler, ignore_index="-1")
     assert all(torch.equal(a, b) for a, b in zip(before, model.parameters())) and scheduler.get_last_lr() == [0.1]
+
+
+# --- several processes: torch.distributed (gloo on the CPU) -----------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _torchrun(*args: str, processes: int = 2) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
+    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc_per_node={processes}", *args]
+    result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result
+
+
+@pytest.fixture(scope="module")
+def two_processes(tmp_path_factory):
+    """One real 2-process gloo run of tests/_ddp_worker.py: each rank's results, and the run's stderr."""
+    out = tmp_path_factory.mktemp("ddp")
+    result = _torchrun("tests/_ddp_worker.py", str(out))  # exit 0: rank 0's lone step after train() did not wait for rank 1
+    ranks = [json.loads((out / f"rank{r}.json").read_text()) for r in (0, 1)]
+    states = [torch.load(out / f"rank{r}.pt", weights_only=True) for r in (0, 1)]
+    return ranks, states, result.stderr
+
+
+def _epochs(read: list[int], per_epoch: int) -> list[list[int]]:
+    return [read[i:i + per_epoch] for i in range(0, len(read), per_epoch)]
+
+
+@pytest.mark.slow
+def test_two_processes_read_every_training_sample_once_per_epoch(two_processes):
+    (first, second), _, _ = two_processes
+    half = _ddp_worker.RUN["scenes"] // 2
+    assert len(first["train_read"]) == len(second["train_read"]) == _ddp_worker.RUN["epochs"] * half
+    epochs = list(zip(_epochs(first["train_read"], half), _epochs(second["train_read"], half)))
+    for mine, theirs in epochs:
+        assert sorted(mine + theirs) == list(range(_ddp_worker.RUN["scenes"]))
+    assert epochs[0][0] != epochs[1][0]  # set_epoch: another order each epoch
+
+
+@pytest.mark.slow
+def test_two_processes_validate_every_sample_once(two_processes):
+    (first, second), _, _ = two_processes
+    count = _ddp_worker.RUN["val_scenes"]  # 7: rank 0 scores 0, 2, 4, 6 and rank 1 scores 1, 3, 5; none dropped or repeated
+    passes = _ddp_worker.RUN["epochs"] + 1  # one per epoch, and the worker's own of the final weights
+    pairs = list(zip(_epochs(first["val_read"], (count + 1) // 2), _epochs(second["val_read"], count // 2)))
+    assert len(pairs) == passes
+    assert all(sorted(mine + theirs) == list(range(count)) for mine, theirs in pairs)
+
+
+@pytest.mark.slow
+def test_two_processes_end_with_one_trained_model_in_eval_mode(two_processes):
+    ranks, states, _ = two_processes
+    assert all(not rank["training"] for rank in ranks)
+    assert ranks[0]["loss"] == ranks[1]["loss"] and ranks[0]["miou"] == ranks[1]["miou"]
+    for name, value in states[0].items():  # rank 1 started from other weights: DDP gave it rank 0's, the buffers too
+        assert torch.equal(value, states[1][name]), name
+    assert not torch.equal(states[0]["classifier.weight"], _ddp_worker.model(0).classifier.weight)
+
+
+@pytest.mark.slow
+def test_two_process_validation_counts_as_one_process_on_the_same_weights(two_processes):
+    ranks, states, _ = two_processes
+    model = _ddp_worker.model()
+    model.load_state_dict(states[0])
+    single = _validation(model, _ddp_worker.datasets()[1], num_classes=None, ignore_index=255)
+    assert ranks[0]["matrix"] == ranks[1]["matrix"] == single.matrix.tolist()
+    assert ranks[0]["miou"][-1] == single.compute().mean_iou
+
+
+@pytest.mark.slow
+def test_two_process_training_scores_as_one_process_within_the_data_orders_spread(two_processes):
+    """Tolerance 0.05 mIoU, 0.08 loss. The two runs differ in what data order explains: the shuffled order
+    (DistributedSampler's, not the single loader's) and BatchNorm's statistics (each process normalises its own
+    half batch). Measured: one process over shuffling seeds 0-3 ended at mIoU 0.162-0.182, loss 0.589-0.640;
+    two processes at 0.182, 0.602."""
+    (first, _), _, _ = two_processes
+    run = _ddp_worker.RUN
+    train_data, val_data = _ddp_worker.datasets()
+    single = train(_ddp_worker.model(), train_data, val_data, epochs=run["epochs"], batch_size=run["batch_size"], lr=run["lr"],
+                   seed=0, progress=False)
+    assert first["miou"][-1] == pytest.approx(single.miou[-1], abs=0.05)
+    assert first["loss"][-1] == pytest.approx(single.loss[-1], abs=0.08)
+    assert single.loss[-1] < 0.5 * single.loss[0] and first["loss"][-1] < 0.5 * first["loss"][0]  # both learnt
+
+
+@pytest.mark.slow
+def test_only_rank_0_shows_the_progress_bar(two_processes):
+    _, _, stderr = two_processes
+    steps = _ddp_worker.RUN["epochs"] * _ddp_worker.RUN["scenes"] // _ddp_worker.RUN["batch_size"]
+    assert stderr.count(f"| 0/{steps} [") == 1
+
+
+@pytest.fixture
+def process_group(monkeypatch):
+    """A real 1-process gloo group in this process (DDP and the collectives run), torn down afterwards."""
+    monkeypatch.setenv("MASTER_ADDR", "127.0.0.1")
+    dist.init_process_group("gloo", store=dist.HashStore(), rank=0, world_size=1)
+    yield
+    dist.destroy_process_group()
+
+
+def test_train_under_a_process_group_trains_the_callers_model_and_returns_no_wrapper(process_group):
+    model, history = _tiny_run(epochs=1)
+    assert isinstance(history, History) and type(model) is TinySegNet and not model.training
+    assert not any(isinstance(m, torch.nn.parallel.DistributedDataParallel) for m in model.modules())
+    assert not torch.equal(model.classifier.weight, _tiny_model().classifier.weight)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"batch_size": 3}, r"`batch_size` must be a multiple of the number of processes, 2, got 3"),
+        ({"val_data": SceneDataset(1, size=48)}, r"`val_data` must hold at least one sample per process, 2, got 1"),
+    ],
+)
+def test_train_refuses_a_batch_or_validation_set_it_cannot_share_out(process_group, monkeypatch, kwargs, message):
+    monkeypatch.setattr(torch.distributed, "get_world_size", lambda *args, **kwargs: 2)  # raised before any collective
+    arguments = {"val_data": SceneDataset(2, size=48), "batch_size": 4, **kwargs}
+    with pytest.raises(ValueError, match=message):
+        train(_tiny_model(), SceneDataset(4, size=48), epochs=1, progress=False, **arguments)
+
+
+def _tiny_model() -> TinySegNet:
+    torch.manual_seed(0)
+    return TinySegNet(widths=(8, 8, 16, 16))
+
+
+def _script_main():
+    spec = importlib.util.spec_from_file_location("train_ddp", ROOT / "scripts" / "train_ddp.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.main
+
+
+SCRIPT_ARGS = ["--epochs", "2", "--scenes", "8", "--val-scenes", "3", "--batch-size", "4", "--cpu"]
+
+
+def test_the_ddp_script_trains_on_one_plain_process(capsys):
+    _script_main()(SCRIPT_ARGS)
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].split() == ["epoch", "loss", "val", "mIoU"] and "on 1 process(es), cpu" in out
+    assert [line.split()[0] for line in out.splitlines()[1:3]] == ["1", "2"]
+
+
+@pytest.mark.slow
+def test_the_ddp_script_runs_under_torchrun_and_only_rank_0_prints():
+    out = _torchrun("scripts/train_ddp.py", *SCRIPT_ARGS).stdout
+    assert out.count("epoch     loss  val mIoU") == 1 and "on 2 process(es), cpu" in out

@@ -1,4 +1,10 @@
-"""Training a segmenter: a seeded loop with a progress bar, validation mIoU, and its curves."""
+"""Training a segmenter: a seeded loop with a progress bar, validation mIoU, and its curves.
+
+Under ``torchrun`` (an initialised ``torch.distributed`` process group) the same
+:func:`train` runs data-parallel with ``DistributedDataParallel``: each process
+takes its shard of every batch, the gradients are averaged, and the
+validation's confusion matrices are summed across processes.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +17,10 @@ from typing import Any, Literal
 
 import numpy as np
 import torch
+import torch.distributed as dist
+from torch.nn.parallel import DistributedDataParallel
 from torch.optim.lr_scheduler import LRScheduler
-from torch.utils.data import Dataset
+from torch.utils.data import DataLoader, Dataset, DistributedSampler, Subset
 from tqdm.auto import tqdm
 
 from .._checks import check_dataset, check_ignore_index, check_int, check_num_classes
@@ -43,18 +51,69 @@ class History:
     seconds: float = 0.0
 
 
-def _validation_miou(model: torch.nn.Module, data: Dataset[Any], *, num_classes: int | None, ignore_index: int) -> float:
-    """Mean IoU on the validation set, in eval mode; `num_classes` None: the class count of the model's logits."""
+def _distributed() -> bool:
+    """Whether a ``torch.distributed`` process group is initialised (the process was started by torchrun, say)."""
+    return dist.is_available() and dist.is_initialized()
+
+
+def _validation(model: torch.nn.Module, data: Dataset[Any], *, num_classes: int | None, ignore_index: int) -> ConfusionMatrix:
+    """The confusion matrix of the validation set, in eval mode; `num_classes` None: the class count of the model's logits.
+
+    Under ``torch.distributed`` each process scores every world-size-th sample, starting at its rank (no
+    sample is dropped or repeated), and the confusion matrices are summed across processes.
+    """
+    if _distributed():
+        data = Subset(data, range(dist.get_rank(), len(data), dist.get_world_size()))  # type: ignore[arg-type]
     metric: ConfusionMatrix | None = None
-    for batch, labels in torch.utils.data.DataLoader(data, batch_size=32):
+    for batch, labels in DataLoader(data, batch_size=32):
         logits = predict(model, batch)  # eval mode for the call; every submodule gets its own mode back
         if metric is None:
             if num_classes is not None and logits.shape[1] != num_classes:
                 raise ValueError(f"the model predicts {logits.shape[1]} classes but `num_classes` is {num_classes}")
             metric = ConfusionMatrix(logits.shape[1], ignore_index=ignore_index)
         metric.update(logits_to_labels(logits), labels.to(logits.device))
-    assert metric is not None, "train() has checked that `val_data` is not empty"
-    return metric.compute().mean_iou
+    assert metric is not None, "train() has checked that `val_data` holds a sample for every process"
+    metric.sync()
+    return metric
+
+
+def _training_loader(data: Dataset[Any], *, batch_size: int, seed: int) -> tuple[DataLoader[Any], DistributedSampler[Any] | None]:
+    """The shuffled training batches; under ``torch.distributed`` this process's share of each, and its sampler."""
+    if not _distributed():
+        return DataLoader(data, batch_size=batch_size, shuffle=True, generator=torch.Generator().manual_seed(seed)), None
+    world = dist.get_world_size()
+    if batch_size % world:
+        raise ValueError(f"`batch_size` must be a multiple of the number of processes, {world}, got {batch_size}")
+    sampler = DistributedSampler(data, shuffle=True, seed=seed)  # type: ignore[var-annotated]
+    return DataLoader(data, batch_size=batch_size // world, sampler=sampler), sampler
+
+
+def _data_parallel(model: torch.nn.Module) -> torch.nn.Module:
+    """`model` itself, or under ``torch.distributed`` a DistributedDataParallel wrapper around it (rank 0's state copied to all)."""
+    if not _distributed():
+        return model
+    device = next(model.parameters()).device
+    return DistributedDataParallel(model, device_ids=None if device.type == "cpu" else [device])
+
+
+def _epoch_loss(losses: list[float], device: torch.device) -> float:
+    """Mean of the epoch's batch losses; under ``torch.distributed`` over every process's batches."""
+    if not _distributed():
+        return float(np.mean(losses))
+    total = torch.tensor([sum(losses), len(losses)], dtype=torch.float64, device=device)
+    dist.all_reduce(total)
+    return float(total[0] / total[1])
+
+
+def _share_buffers(model: torch.nn.Module) -> None:
+    """Under ``torch.distributed``, give every process rank 0's buffers (BatchNorm's running statistics).
+
+    DDP keeps the parameters equal, but each process's BatchNorm updates its running statistics from its own
+    share of the last batch; after this every process validates, and returns, the same model.
+    """
+    if _distributed():
+        for buffer in model.buffers():
+            dist.broadcast(buffer, src=0)
 
 
 @contextmanager
@@ -77,14 +136,17 @@ def train(model: torch.nn.Module, train_data: Dataset[Any], val_data: Dataset[An
     ----------
     model : torch.nn.Module
         Returns an ``OrderedDict`` with ``'out'`` logits [N, C, H, W]; it is
-        trained in place on its own device and left in eval mode.
+        trained in place on its own device and left in eval mode (under
+        ``torch.distributed``, through a DDP wrapper that is not returned).
     train_data, val_data : torch.utils.data.Dataset
         Yield (normalized float image [3, H, W], int64 labels [H, W]), e.g.
         :class:`segtutor.SceneDataset`; labels equal to `ignore_index` are ignored.
     epochs : int, optional
         Passes over `train_data`.
     batch_size : int, optional
-        Images per step.
+        Images per optimizer step, over all processes: under ``torch.distributed``
+        each of the P processes takes ``batch_size / P`` of them, so the steps,
+        the learning rate and the schedule do not depend on P.
     lr : float, optional
         Peak learning rate of the one-cycle schedule.
     seed : int, optional
@@ -122,6 +184,29 @@ def train(model: torch.nn.Module, train_data: Dataset[Any], val_data: Dataset[An
     ignoring `ignore_index`), ``zero_grad``, backward, optimizer step and
     scheduler step.
 
+    Under torchrun (a ``torch.distributed`` process group initialised, gloo on
+    CPUs, NCCL with one GPU per process: put `model` on ``cuda:LOCAL_RANK`` and
+    call ``torch.cuda.set_device`` first), every process calls :func:`train` with
+    the same arguments and it runs data-parallel: `model` is wrapped in
+    ``DistributedDataParallel``, which copies rank 0's weights and buffers to
+    every process and averages the gradients; a ``DistributedSampler`` seeded
+    with `seed` (``set_epoch`` each epoch) gives each process its share of every
+    epoch, padded with repeated samples when `train_data` does not divide by P;
+    each augmentation draw is the same on every process, one per step as on one
+    process. BatchNorm normalises each process's own share of the batch, and
+    the running statistics of rank 0 are given to all after each epoch; for
+    synchronised statistics on GPUs, convert the model yourself with
+    ``torch.nn.SyncBatchNorm.convert_sync_batchnorm`` before the call (it is not
+    supported on CPUs). Every trainable parameter must get a gradient from
+    ``'out'`` (freeze an unused ``'aux'`` head). The validation is shared out
+    without dropping or repeating a sample (process r scores samples r, r + P,
+    ...) and the confusion matrices are summed with
+    :meth:`segtutor.ConfusionMatrix.sync`; the losses are averaged over all
+    processes, so every process returns the same history and the same model.
+    Only rank 0 shows the progress bar. The data order differs from one
+    process's, so the result differs as another `seed` would. See
+    ``scripts/train_ddp.py``.
+
     Raises
     ------
     TypeError
@@ -131,7 +216,9 @@ def train(model: torch.nn.Module, train_data: Dataset[Any], val_data: Dataset[An
     ValueError
         If `epochs` or `batch_size` is below 1, `num_classes` is out of
         range, `ignore_index` is a class id, or `train_data` or `val_data` is
-        empty: all checked before the first step. Later, if a label is
+        empty, or under ``torch.distributed`` `batch_size` is not a multiple of
+        the number of processes or `val_data` holds fewer samples than
+        processes: all checked before the first step. Later, if a label is
         neither a class id nor `ignore_index` (see
         :func:`segtutor.training.segmentation_loss`), or the model's class
         count is not `num_classes`.
@@ -157,26 +244,33 @@ def train(model: torch.nn.Module, train_data: Dataset[Any], val_data: Dataset[An
     else:
         raise TypeError(f"`augmentation` must be a transform, \"default\" or None, got {type(augmentation).__name__}")
     check_dataset(train_data, name="train_data")
-    check_dataset(val_data, name="val_data")  # checked now, not after the first epoch's training
-    generator = torch.Generator().manual_seed(seed)
-    loader = torch.utils.data.DataLoader(train_data, batch_size=batch_size, shuffle=True, generator=generator)
+    val_length = check_dataset(val_data, name="val_data")  # checked now, not after the first epoch's training
+    if _distributed() and val_length < dist.get_world_size():
+        raise ValueError(f"`val_data` must hold at least one sample per process, {dist.get_world_size()}, got {val_length}")
+    loader, sampler = _training_loader(train_data, batch_size=batch_size, seed=seed)
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=epochs * len(loader))
     history, start = History(), time.perf_counter()
     loss_fn = partial(segmentation_loss, weight=class_weights, dice_weight=dice_weight, ignore_index=ignore_index)
+    show = progress and (not _distributed() or dist.get_rank() == 0)
+    parallel = _data_parallel(model)  # the caller's model, or a DDP wrapper around it: never returned
     with _deterministic(), torch.random.fork_rng(devices=[]), \
-            tqdm(total=epochs * len(loader), desc="training", disable=not progress) as bar:
-        torch.manual_seed(seed)  # the augmentation's draws, on the forked generator
-        for _ in range(epochs):
-            model.train()
+            tqdm(total=epochs * len(loader), desc="training", disable=not show) as bar:
+        torch.manual_seed(seed)  # the augmentation's draws, on the forked generator; the same on every process
+        for epoch in range(epochs):
+            if sampler is not None:
+                sampler.set_epoch(epoch)
+            parallel.train()
             losses = []
             for batch, labels in _ticks(loader, bar):
                 if transform is not None:
                     batch, labels = augment_pair(transform, batch, labels)
-                losses.append(training_step(model, batch, labels, optimizer, schedule, loss_fn=loss_fn))
-            history.loss.append(float(np.mean(losses)))
-            history.miou.append(_validation_miou(model, val_data, num_classes=num_classes, ignore_index=ignore_index))
+                losses.append(training_step(parallel, batch, labels, optimizer, schedule, loss_fn=loss_fn))
+            _share_buffers(model)
+            history.loss.append(_epoch_loss(losses, next(model.parameters()).device))
+            history.miou.append(_validation(model, val_data, num_classes=num_classes, ignore_index=ignore_index).compute().mean_iou)
             bar.set_postfix(loss=f"{history.loss[-1]:.3f}", val_mIoU=f"{history.miou[-1]:.3f}")
+    del parallel  # DDP's gradient hooks on the caller's parameters go with the wrapper
     history.seconds = time.perf_counter() - start
     model.eval()
     return history
