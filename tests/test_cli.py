@@ -136,7 +136,7 @@ def test_usage_names_the_command_as_it_was_run(tmp_path):
     for prog, command in runs.items():
         shown = subprocess.run([sys.executable, *command, "--help"], capture_output=True, text=True, env=env, timeout=120)
         assert shown.returncode == 0, shown.stderr
-        assert shown.stdout.startswith(f"usage: {prog} [-h] {{weights,segment}} ...\n"), shown.stdout
+        assert shown.stdout.startswith(f"usage: {prog} [-h] {{weights,segment,evaluate}} ...\n"), shown.stdout
 
 
 @pytest.fixture
