@@ -502,3 +502,19 @@ def test_numpy_integers_count_as_ints(capsys):
     assert check_grey_value(np.int64(15), class_name="person") is True
     assert check_resize_size(np.array([341, 256]), original=(640, 480)) is True
     assert check_transform_shape(torch.Size([3, 1040, 520]), original=(300, 600)) is True
+
+
+def test_dataset_miou_checker_takes_a_0d_tensor_and_refuses_a_non_number(capsys):
+    """Notebook 15: a one-element tensor or array counts as a number; a string or a bool gets one line on the type."""
+    from segtutor.exercises import check_dataset_miou_function
+
+    def as_tensor(matrices):
+        total = torch.as_tensor(np.sum(matrices, axis=0), dtype=torch.float64)
+        tp = total.diagonal()
+        return (tp / (total.sum(0) + total.sum(1) - tp)).nanmean()
+
+    assert check_dataset_miou_function(as_tensor, seed=3) is True
+    assert capsys.readouterr().out.startswith("Correct! ")
+    for wrong, kind in [(lambda matrices: "0.9", "str"), (lambda matrices: True, "bool")]:
+        assert check_dataset_miou_function(wrong, seed=3) is False
+        assert capsys.readouterr().out == f"Not yet. Return the mIoU as a number (a float), got {kind} (2 processes, 4 classes).\n"

@@ -13,6 +13,7 @@ from .argmax import check_class_map, check_class_map_function, check_confidence,
 from .capstone import CAPSTONE_MIOU, CAPSTONE_SEED, capstone_set, check_capstone
 from .colouring import check_decode_function, check_overlay_pixel, check_pixel_share, check_train_id
 from .comparison import check_aspp_rates, check_feature_size, check_miou_gap, check_upsample_function
+from .dataset_scoring import check_dataset_miou_function
 from .datasets import check_read_mask_function, check_voc_path, check_void_pixels
 from .explorer import check_changed_pixels, check_least_affected_score, check_top_k_function
 from .forms import check_grey_value, check_majority_class, check_majority_function, check_polygon_count
@@ -38,6 +39,7 @@ __all__ = [
     "check_class_map_function",
     "check_confidence",
     "check_confusion_function",
+    "check_dataset_miou_function",
     "check_decode_function",
     "check_dice",
     "check_dice_function",
