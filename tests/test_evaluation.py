@@ -1,3 +1,4 @@
+import multiprocessing
 from collections import OrderedDict
 
 import numpy as np
@@ -6,7 +7,8 @@ import torch
 from PIL import Image
 from torch.utils.data import DataLoader, TensorDataset
 
-from segtutor import Scores, confusion_matrix, evaluate
+import segtutor
+from segtutor import SceneDataset, Scores, confusion_matrix, evaluate
 
 
 class Threshold(torch.nn.Module):
@@ -181,3 +183,35 @@ def test_evaluate_leaves_a_mixed_mode_model_exactly_as_it_was():
     evaluate(model, data, num_classes=5, progress=False)
     assert [m.training for m in model.modules()] == modes
     assert all(torch.equal(v, state[k]) for k, v in model.state_dict().items())
+
+
+def _evaluate_worker(rank: int, init: str, out: str) -> None:
+    """One of two gloo processes: score its own share (UnpaddedSampler) with evaluate, save the scores' matrix."""
+    from segtutor.metrics import UnpaddedSampler
+
+    torch.distributed.init_process_group("gloo", init_method=init, rank=rank, world_size=2)
+    try:
+        data = SceneDataset(5, size=48, seed=3)
+        share = [data[i] for i in UnpaddedSampler(range(len(data)), num_replicas=2, rank=rank)]
+        model = segtutor.load_model("tiny", device="cpu")
+        np.save(out, evaluate(model, share, num_classes=5, progress=False).confusion)
+    finally:
+        torch.distributed.destroy_process_group()
+
+
+@pytest.mark.slow
+def test_under_torch_distributed_each_process_scores_its_share_and_gets_the_whole(tmp_path):
+    """Two real gloo processes, spawned (a forked child can hang in OpenMP once the parent has run a model)."""
+    init = (tmp_path / "rendezvous").as_uri()
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_evaluate_worker, args=(rank, init, str(tmp_path / f"rank{rank}.npy"))) for rank in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+        if worker.is_alive():
+            worker.kill()
+    assert [worker.exitcode for worker in workers] == [0, 0]
+    whole = evaluate(segtutor.load_model("tiny", device="cpu"), SceneDataset(5, size=48, seed=3), num_classes=5, progress=False)
+    for rank in range(2):
+        assert np.array_equal(np.load(tmp_path / f"rank{rank}.npy"), whole.confusion)

@@ -75,7 +75,13 @@ def evaluate(model: torch.nn.Module, data: Iterable[Any], *, num_classes: int, i
     Returns
     -------
     Scores
-        Per-class and mean scores of the summed confusion matrix.
+        Per-class and mean scores of the summed confusion matrix. Under
+        ``torch.distributed`` (e.g. ``torchrun``), each process passes its own
+        share of the data (a ``DistributedSampler`` that neither pads nor drops,
+        such as :class:`segtutor.metrics.UnpaddedSampler`) and every process
+        gets the scores of the whole, its matrix summed with the others' by
+        :meth:`ConfusionMatrix.sync`. For a dataset of photos at their own sizes,
+        :func:`segtutor.evaluate_dataset` does the sharing out itself.
 
     Raises
     ------
@@ -112,6 +118,8 @@ def evaluate(model: torch.nn.Module, data: Iterable[Any], *, num_classes: int, i
                              f"{tuple(labels.shape)}: transform images and labels to the same size")
         metric.update(pred, labels.to(pred.device))
         seen += 1
-    if not seen:
+    distributed = torch.distributed.is_available() and torch.distributed.is_initialized()
+    if not seen and not distributed:  # under torch.distributed, a process may hold no share of a tiny dataset
         raise ValueError("`data` must yield at least one (batch, labels) pair, got none")
+    metric.sync()  # under torch.distributed: every process's counts added up, on every process
     return metric.compute()
