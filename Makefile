@@ -16,7 +16,7 @@ IPYWIDGETS7 = $(VENV)/ipywidgets7
 # `make colab-check` builds this fresh venv, Colab-like, on every run.
 COLAB_VENV ?= .venv-colab
 
-.PHONY: install lab test unit lint colab-check clean
+.PHONY: install lab test unit lint site colab-check clean
 
 install: $(STAMP)
 
@@ -52,10 +52,17 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy segtutor
 
+# The course website, from the notebooks' stored outputs (nothing runs): Sphinx with myst-nb, configured in
+# docs/conf.py, with the repository root as its source; warnings are errors. A fresh build every time, into site/;
+# Sphinx's caches go to build/. tests/test_site.py checks its links and images and opens it in a browser.
+site: $(STAMP)
+	rm -rf site build/site-doctrees build/site-outputs
+	$(BIN)/python -m sphinx -W --keep-going -b html -c docs -d build/site-doctrees . site
+
 # Colab-like: a fresh venv with Colab's classic notebook 6.5.7, ipywidgets 7.7.1 and the pinned torch pair;
 # segtutor from its wheel with its declared dependencies; then every notebook, offline. See tools/colab_check.py.
 colab-check:
 	$(PYTHON) tools/colab_check.py --venv $(COLAB_VENV)
 
 clean:
-	rm -rf $(VENV) $(COLAB_VENV)
+	rm -rf $(VENV) $(COLAB_VENV) site build/site-doctrees build/site-outputs

@@ -53,6 +53,8 @@ def test_runtime_requirements_are_what_a_notebook_needs_and_lab_tools_are_an_ext
     assert set(_requirements(project["dependencies"])) == RUNTIME
     assert set(_requirements(project["optional-dependencies"]["lab"])) == {"jupyterlab", "voila"}
     assert "segtutor[lab]" in project["optional-dependencies"]["test"]  # the browser tests need JupyterLab and Voila
+    assert "segtutor[site]" in project["optional-dependencies"]["test"]  # CI builds the website and tests it
+    assert set(_requirements(project["optional-dependencies"]["site"])) == {"sphinx", "myst-nb", "sphinx-book-theme"}
 
 
 def test_environment_yml_names_the_runtime_and_lab_packages_with_pyproject_ranges():
@@ -66,8 +68,10 @@ def test_library_requirements_are_ranges_and_only_the_test_env_pins_torch_and_th
     for requirement in map(Requirement, _pyproject()["project"]["dependencies"]):
         assert not any(s.operator == "==" for s in requirement.specifier), requirement
     pins = [line for line in (ROOT / "constraints" / "test.txt").read_text().splitlines() if line and not line.startswith("#")]
-    assert pins == ["torch==2.14.1", "torchvision==0.29.1", "ruff==0.17.6", "mypy==2.4.1"]
-    test_extra = _requirements(_pyproject()["project"]["optional-dependencies"]["test"][1:])
+    site = ['sphinx==9.0.4; python_version >= "3.11"', 'myst-nb==1.4.0; python_version >= "3.11"',
+            'sphinx-book-theme==1.4.0; python_version >= "3.11"']
+    assert pins == ["torch==2.14.1", "torchvision==0.29.1", "ruff==0.17.6", "mypy==2.4.1", *site]
+    test_extra = _requirements(_pyproject()["project"]["optional-dependencies"]["test"][2:])
     assert test_extra["ruff"] == ">=0.17" and test_extra["mypy"] == ">=2.4"
     assert _pyproject()["project"]["requires-python"] == ">=3.10"
 
@@ -380,13 +384,15 @@ def test_every_test_marked_slow_exists():
     assert missing == []
 
 
-def test_make_unit_runs_the_fast_selection_and_ci_lints_before_testing(tmp_path):
+def test_make_unit_runs_the_fast_selection_and_ci_lints_and_builds_the_site_before_testing(tmp_path):
     selection = '-m "not slow and not browser and not notebook"'
     assert selection in _make_dry_run("unit", tmp_path) and selection in (ROOT / "README.md").read_text()
     lint = _make_dry_run("lint", tmp_path)
     assert "ruff check ." in lint and "mypy segtutor" in lint
     ci = [line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line and not line.startswith("#")]
-    assert ci[-2:] == ["time make lint", "time make test"]
+    assert ci[-3:] == ["time make lint", "time make site", "time make test"]
+    site = _make_dry_run("site", tmp_path)
+    assert "-m sphinx -W --keep-going -b html -c docs -d build/site-doctrees . site" in site
 
 
 def _colab_check():
