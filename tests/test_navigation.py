@@ -1,4 +1,5 @@
-"""The generated navigation, Colab badge and install cell, and notebooks/README.md are up to date and right."""
+"""The generated navigation, Colab and Binder badges and install cell, and notebooks/README.md are up to date and right;
+every launch link, in the notebooks and on the website, comes from pyproject.toml's one repository address."""
 
 import importlib.util
 import re
@@ -30,7 +31,8 @@ def test_generated_parts_are_up_to_date(capsys):
 
 def test_repository_url_is_read_from_pyproject_only():
     assert _tool().repo_url() == REPO
-    for path in [ROOT / "README.md", ROOT / "postBuild", ROOT / "environment.yml", *ROOT.glob("segtutor/**/*.py")]:
+    others = [ROOT / "README.md", ROOT / "postBuild", ROOT / "environment.yml", ROOT / ".github" / "workflows" / "site.yml"]
+    for path in [*others, *ROOT.glob("docs/**/*.*"), *ROOT.glob("segtutor/**/*.py")]:
         assert "segtutor/segtutor" not in path.read_text(), f"{path.name} names the repository URL; it lives in pyproject.toml only"
 
 
@@ -44,6 +46,7 @@ def test_publishing_elsewhere_rewrites_the_generated_cells_and_keeps_them_run(mo
     install = next(c for c in cells if c.cell_type == "code")
     assert '%pip install -q "segtutor @ git+https://github.com/someone/course"' in install.source
     assert "colab.research.google.com/github/someone/course/blob/main/notebooks/01-" in cells[0].source
+    assert "(https://mybinder.org/v2/gh/someone/course/main?labpath=notebooks%2F01-" in cells[0].source
     assert (install.id, install.execution_count) == (old_install.id, old_install.execution_count) != (None, None)
 
 
@@ -59,10 +62,12 @@ def test_previous_contents_next_links(index):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_colab_badge_and_install_cell(path):
+def test_colab_and_binder_badges_and_install_cell(path):
     cells = nbformat.read(path, as_version=4).cells
     colab = f"https://colab.research.google.com/github/segtutor/segtutor/blob/main/notebooks/{path.name}"
-    assert f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({colab})" in cells[0].source
+    binder = f"https://mybinder.org/v2/gh/segtutor/segtutor/main?labpath=notebooks%2F{path.name}"
+    assert cells[0].source.startswith(f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({colab}) "
+                                      f"[![Launch Binder](https://mybinder.org/badge_logo.svg)]({binder}) · ")
     first_code = next(c for c in cells if c.cell_type == "code")
     assert 'if "google.colab" in sys.modules:' in first_code.source
     assert f'%pip install -q "segtutor @ git+{REPO}"' in first_code.source
@@ -73,3 +78,32 @@ def test_contents_lists_every_notebook_once_in_order_with_its_run_time():
     assert [_links(row)[0] for row in rows] == [p.name for p in NOTEBOOKS]
     for row in rows:
         assert re.search(r"\| \d+ s \|$", row), row
+
+
+def _launch_links(text: str) -> list[str]:
+    return re.findall(r"https://(?:colab\.research\.google\.com/github|mybinder\.org/v2)/[^)\s\"']+", text)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_launch_link_in_a_notebook_is_built_from_the_configured_address(path):
+    """Whatever pyproject.toml says: every Colab or Binder link anywhere in the notebook is the generated one."""
+    tool = _tool()
+    links = _launch_links(path.read_text())
+    assert links, f"{path.name} has no launch badge"
+    assert set(links) == {tool.colab_url(path), tool.binder_url(path)}, links
+
+
+def test_the_tests_launch_link_pattern_finds_a_stray_address():
+    stray = "[![x](b.svg)](https://colab.research.google.com/github/someone/else/blob/main/notebooks/01-a.ipynb)"
+    assert _launch_links(stray) == ["https://colab.research.google.com/github/someone/else/blob/main/notebooks/01-a.ipynb"]
+
+
+def test_the_website_launch_buttons_use_the_configured_address():
+    spec = importlib.util.spec_from_file_location("site_conf", ROOT / "docs" / "conf.py")
+    conf = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(conf)
+    options = conf.html_theme_options
+    assert options["repository_url"] == _tool().repo_url() == REPO
+    assert (options["repository_branch"], options["path_to_docs"]) == ("main", "")  # launch paths: main/notebooks/NN-name.ipynb
+    assert options["launch_buttons"]["colab_url"] == "https://colab.research.google.com"
+    assert options["launch_buttons"]["binderhub_url"] == "https://mybinder.org"

@@ -1,4 +1,4 @@
-"""Generate the notebooks' navigation, Colab badge and Colab install cell, and notebooks/README.md.
+"""Generate the notebooks' navigation, Colab and Binder badges and Colab install cell, and notebooks/README.md.
 
 Usage::
 
@@ -6,7 +6,7 @@ Usage::
     .venv/bin/python tools/make_navigation.py --check  # exit 1 if anything is out of date
 
 The repository URL is read from pyproject.toml ([project.urls] Repository),
-the one place it is defined. Generated cells carry the tag ``segtutor-generated``
+the one place it is defined (the website's launch buttons read it too: docs/conf.py). Generated cells carry the tag ``segtutor-generated``
 and are replaced on every run. Run times come from each notebook's metadata
 ``segtutor.cpu_seconds``, written by tools/refresh_notebooks.py.
 """
@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 TAG = "segtutor-generated"
 BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
+BINDER_BADGE = "https://mybinder.org/badge_logo.svg"
 
 
 def repo_url() -> str:
@@ -61,6 +62,16 @@ def colab_url(path: Path) -> str:
     return f"https://colab.research.google.com/github/{owner_repo}/blob/main/notebooks/{path.name}"
 
 
+def binder_url(path: Path) -> str:
+    """Binder builds the repository from environment.yml and postBuild and opens the notebook in JupyterLab."""
+    owner_repo = repo_url().removeprefix("https://github.com/")
+    return f"https://mybinder.org/v2/gh/{owner_repo}/main?labpath=notebooks%2F{path.name}"
+
+
+def badges(path: Path) -> str:
+    return f"[![Open In Colab]({BADGE})]({colab_url(path)}) [![Launch Binder]({BINDER_BADGE})]({binder_url(path)})"
+
+
 def install_source() -> str:
     return ("import sys\n\n"
             "if \"google.colab\" in sys.modules:  # only on Colab\n"
@@ -88,12 +99,12 @@ def _generated(cell, old=None):
 
 
 def with_navigation(notebook, path: Path, paths: list[Path], titles: dict[Path, str]):
-    """Return the notebook's cells with fresh generated cells: header, Colab install, footer."""
+    """Return the notebook's cells with fresh generated cells: header (badges and links), Colab install, footer."""
     content = [c for c in notebook.cells if TAG not in c.metadata.get("tags", [])]
     old = [c for c in notebook.cells if TAG in c.metadata.get("tags", [])]
     old = old if len(old) == 4 else [None] * 4
     nav = _nav(paths, paths.index(path), titles)
-    header = _generated(nbformat.v4.new_markdown_cell(f"[![Open In Colab]({BADGE})]({colab_url(path)}) · {nav}"), old[0])
+    header = _generated(nbformat.v4.new_markdown_cell(f"{badges(path)} · {nav}"), old[0])
     note = _generated(nbformat.v4.new_markdown_cell(
         "*Running on Colab?* The next cell installs segtutor there; anywhere else it does nothing."), old[1])
     install = _generated(nbformat.v4.new_code_cell(install_source()), old[2])
