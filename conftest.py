@@ -4,7 +4,8 @@
 * Notebook kernels (started by nbval) inherit ``SEGTUTOR_OFFLINE=1``, so
   ``segtutor.load_model`` never tries a download from inside a notebook.
 * Markers (registered in pyproject.toml): ``notebook`` on nbval's notebook cells, ``browser`` on
-  tests/test_browser.py, ``slow`` on the tests listed in :data:`SLOW`. ``make unit`` runs
+  tests/test_browser.py, ``site`` and ``slow`` on tests/test_site.py (it builds the website; its
+  browser tests are also ``browser``), ``slow`` on the tests listed in :data:`SLOW`. ``make unit`` runs
   ``pytest -m "not slow and not browser and not notebook"``; ``make test`` runs everything.
 """
 
@@ -38,12 +39,16 @@ on the 2-core CI machine; the rest took under 0.8 s each. Measure again after ad
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """Mark nbval's notebook cells `notebook`, the real-browser tests `browser` and the measured tests `slow`."""
+    """Mark nbval's notebook cells `notebook`, the real-browser tests `browser`, the website's tests `site` and `slow`,
+    and the measured tests `slow`."""
     for item in items:
         if item.path.suffix == ".ipynb":
             item.add_marker(pytest.mark.notebook)
         elif item.path.name == "test_browser.py":
             item.add_marker(pytest.mark.browser)
+        elif item.path.name == "test_site.py":
+            item.add_marker(pytest.mark.site)
+            item.add_marker(pytest.mark.slow)
         if item.nodeid.split("[")[0] in SLOW:
             item.add_marker(pytest.mark.slow)
 

@@ -58,10 +58,12 @@ html_show_sourcelink = False
 html_last_updated_fmt = None
 
 
-def _outputs_into_build(app) -> None:
-    """myst-nb writes the notebooks' output files beside the site (`jupyter_execute/` at the root); keep them in build/."""
-    app.env.mystnb_config = app.env.mystnb_config.copy(output_folder=str(ROOT / "build" / "site-outputs"))
+def _outputs_beside_the_doctrees(app) -> None:
+    """myst-nb writes the notebooks' output files beside the site (`jupyter_execute/` at the repository root);
+    put them beside Sphinx's doctrees instead (`make site`: build/site-outputs)."""
+    folder = Path(app.doctreedir).parent / "site-outputs"
+    app.env.mystnb_config = app.env.mystnb_config.copy(output_folder=str(folder))
 
 
 def setup(app):
-    app.connect("builder-inited", _outputs_into_build, priority=900)  # after myst-nb's own handler (500)
+    app.connect("builder-inited", _outputs_beside_the_doctrees, priority=900)  # after myst-nb's own handler (500)

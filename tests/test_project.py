@@ -366,12 +366,13 @@ class _Item:
 def test_markers_are_registered_strictly_and_conftest_sets_them():
     options = _pyproject()["tool"]["pytest"]["ini_options"]
     assert "--strict-markers" in options["addopts"]
-    assert sorted(marker.split(":")[0] for marker in options["markers"]) == ["browser", "notebook", "slow"]
+    assert sorted(marker.split(":")[0] for marker in options["markers"]) == ["browser", "notebook", "site", "slow"]
     items = [_Item("notebooks/01-seed-pipeline.ipynb::Cell 3"), _Item("tests/test_browser.py::test_voila_serves_the_explorer"),
              _Item("tests/test_cli.py::test_module_entry_point"), _Item("tests/test_cli.py::test_segment_writes_a_palette_png"),
-             _Item("tests/test_lessons.py::test_superpixel_explorer_follows_the_sliders[7.7.1]")]
+             _Item("tests/test_lessons.py::test_superpixel_explorer_follows_the_sliders[7.7.1]"),
+             _Item("tests/test_site.py::test_internal_links_and_images_resolve")]
     _root_conftest().pytest_collection_modifyitems(None, items)
-    assert [item.markers for item in items] == [["notebook"], ["browser"], ["slow"], [], ["slow"]]
+    assert [item.markers for item in items] == [["notebook"], ["browser"], ["slow"], [], ["slow"], ["site", "slow"]]
 
 
 def test_every_test_marked_slow_exists():
