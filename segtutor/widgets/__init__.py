@@ -26,15 +26,17 @@ browser or a kernel:
 - ``_encode``: JPEG and PNG bytes for ``widgets.Image``;
 - ``_views``: the HTML legend, a preprocessing step, the comparison's fallback;
 - ``_probe``: the pixel probe's enlargement, crosshair and readout;
-- ``_playground``: the metrics playground's target and perturbations, and the agreement map.
+- ``_playground``: the metrics playground's target and perturbations, and the agreement map;
+- ``_stills``: :func:`first_view`, a still figure of an explorer as it stands, for pages read without a kernel.
 """
 
 from ._lessons import explore_metrics, explore_preprocessing, explore_superpixels
 from ._model_menu import EXPLORER_MODELS
 from ._playground import agreement_map, perturb_labels
 from ._segmentation import explore_comparison, explore_segmentation
+from ._stills import first_view
 
 __all__ = [
     "EXPLORER_MODELS", "agreement_map", "explore_comparison", "explore_metrics", "explore_preprocessing",
-    "explore_segmentation", "explore_superpixels", "perturb_labels",
+    "explore_segmentation", "explore_superpixels", "first_view", "perturb_labels",
 ]
