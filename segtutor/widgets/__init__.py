@@ -24,17 +24,17 @@ browser or a kernel:
 - ``_model_menu``: the models offered (:data:`EXPLORER_MODELS`), their menu labels and palettes;
 - ``_cache``: segmentation results, cached by the image's content, read-only;
 - ``_encode``: JPEG and PNG bytes for ``widgets.Image``;
-- ``_views``: the HTML legend, a preprocessing step, the comparison's fallback;
+- ``_views``: the HTML legend, a preprocessing step, the comparison's fallback, and :func:`first_view`, a still
+  figure of an explorer as it stands, for pages read without a kernel;
 - ``_probe``: the pixel probe's enlargement, crosshair and readout;
-- ``_playground``: the metrics playground's target and perturbations, and the agreement map;
-- ``_stills``: :func:`first_view`, a still figure of an explorer as it stands, for pages read without a kernel.
+- ``_playground``: the metrics playground's target and perturbations, and the agreement map.
 """
 
 from ._lessons import explore_metrics, explore_preprocessing, explore_superpixels
 from ._model_menu import EXPLORER_MODELS
 from ._playground import agreement_map, perturb_labels
 from ._segmentation import explore_comparison, explore_segmentation
-from ._stills import first_view
+from ._views import first_view
 
 __all__ = [
     "EXPLORER_MODELS", "agreement_map", "explore_comparison", "explore_metrics", "explore_preprocessing",
