@@ -119,6 +119,25 @@ def test_stored_outputs_show_every_figure_and_no_widget_state(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_notebook_stores_a_figure_or_a_widget_view(path):
+    """Issue 22: read without a kernel (a repository page, nbviewer, the site), every lesson shows a picture."""
+    cells = [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+    assert any(mime in ("image/png", "application/vnd.jupyter.widget-view+json") for c in cells for mime in _mimes(c))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_explorer_is_followed_by_a_stored_still_of_its_first_view(path):
+    """Issue 22: an explorer's widget view needs a kernel (or a CDN); a still of its first view stands in its place."""
+    cells = [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+    for cell, after in zip(cells, cells[1:] + [None]):
+        explorer = re.match(r"(\w+) = widgets\.explore_\w+\(", cell.source)
+        assert explorer or "explore_" not in cell.source.split("#")[0] or "first_view" in cell.source, cell.source[:60]
+        if explorer:
+            assert after is not None and after.source == f"segtutor.widgets.first_view({explorer[1]})", cell.source[:60]
+            assert "image/png" in _mimes(after), f"still not stored: {after.source!r}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_every_coloured_class_map_shown_gets_a_legend(path):
     for cell in nbformat.read(path, as_version=4).cells:
         if cell.cell_type == "code" and "show_images(" in cell.source and "decode_segmap(" in cell.source:

@@ -24,7 +24,8 @@ browser or a kernel:
 - ``_model_menu``: the models offered (:data:`EXPLORER_MODELS`), their menu labels and palettes;
 - ``_cache``: segmentation results, cached by the image's content, read-only;
 - ``_encode``: JPEG and PNG bytes for ``widgets.Image``;
-- ``_views``: the HTML legend, a preprocessing step, the comparison's fallback;
+- ``_views``: the HTML legend, a preprocessing step, the comparison's fallback, and :func:`first_view`, a still
+  figure of an explorer as it stands, for pages read without a kernel;
 - ``_probe``: the pixel probe's enlargement, crosshair and readout;
 - ``_playground``: the metrics playground's target and perturbations, and the agreement map.
 """
@@ -33,8 +34,9 @@ from ._lessons import explore_metrics, explore_preprocessing, explore_superpixel
 from ._model_menu import EXPLORER_MODELS
 from ._playground import agreement_map, perturb_labels
 from ._segmentation import explore_comparison, explore_segmentation
+from ._views import first_view
 
 __all__ = [
     "EXPLORER_MODELS", "agreement_map", "explore_comparison", "explore_metrics", "explore_preprocessing",
-    "explore_segmentation", "explore_superpixels", "perturb_labels",
+    "explore_segmentation", "explore_superpixels", "first_view", "perturb_labels",
 ]
