@@ -64,3 +64,14 @@ def test_superpixel_explorer_follows_the_sliders():
     box.controls["n_segments"].value = 30
     assert box.views["status"].value != first_count and box.views["image"].value != first_image
     assert _pixels(box.views["image"]).shape == (400, 1200, 3)
+
+
+def test_the_metrics_playground_colours_the_scenes_classes_and_names_them_in_a_legend():
+    from segtutor import SCENE_CLASSES, decode_segmap
+
+    box = explorers.explore_metrics(seed=3)
+    target = playground_target(seed=3)
+    legend = box.views["legend"].value
+    assert [name for name in SCENE_CLASSES if f"</span>{name} " in legend] == [SCENE_CLASSES[i] for i in np.unique(target)]
+    assert np.array_equal(_pixels(box.views["image"])[:target.shape[0], :target.shape[1]][0, 0],
+                          decode_segmap(target, "scenes")[0, 0])  # the picture uses the legend's colours

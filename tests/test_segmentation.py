@@ -203,3 +203,15 @@ def test_a_tiny_upload_shows_its_error_and_the_explorer_keeps_working():
     box.controls["image"].value = "scene-1"
     assert box.views["status"].value.startswith(f"{CHEAP}: random weights")
     assert _pixels(box.views["image"]).shape == (480, 480, 3)
+
+
+def test_the_comparison_has_a_legend_for_each_model_in_its_own_palette():
+    box = explorers.explore_comparison(model_a="tiny", model_b=CHEAP, image="scene-1")
+    a = segment_cached("tiny", "scene-1", "seed")[0]
+    legend = box.views["legend"].value
+    b_heading = f"<b>B · {CHEAP} (random weights: noise)</b>"  # offline: no pretrained weights, so its map is noise
+    assert legend.startswith("<b>A · tiny</b>") and b_heading in legend
+    tiny_part = legend.split(b_heading)[0]
+    shown = [name for name in SCENE_CLASSES if f"</span>{name} " in tiny_part]
+    assert shown == [SCENE_CLASSES[i] for i in sorted(set(np.unique(a).tolist()) - {255})]  # the scenes' names, not VOC's
+    assert box.views["legend"] in box.children

@@ -79,3 +79,12 @@ def test_first_view_refuses_a_non_explorer_a_bad_width_and_an_empty_picture():
     explorer.views["image"].value = b""
     with pytest.raises(ValueError, match=r"`explorer` shows no picture: its `image` view is empty"):
         widgets.first_view(explorer)
+
+
+def test_a_still_keeps_the_legends_headings_and_swatches_in_order():
+    from segtutor.widgets._views import _legend_handles, legend_html
+
+    legend = "<b>A · tiny</b>" + legend_html(np.array([[0, 1]]), palette="scenes") + "<b>B · x (random weights: noise)</b>"
+    handles = _legend_handles(legend)
+    assert [h.get_label() for h in handles] == ["A · tiny", "background 50.0%", "disc 50.0%", "B · x (random weights: noise)"]
+    assert [h.get_visible() for h in handles] == [False, True, True, False]

@@ -14,7 +14,7 @@ from ._controls import box, guarded, image_view
 from ._encode import to_png
 from ._gallery import explorer_image
 from ._playground import perturb_labels, playground_scores, playground_target
-from ._views import step_view
+from ._views import legend_html, step_view
 
 __all__ = ["explore_metrics", "explore_preprocessing", "explore_superpixels"]
 
@@ -46,12 +46,13 @@ def explore_metrics(*, seed: int = 0) -> widgets.VBox:
     controls = {"dx": widgets.IntSlider(0, min=-20, max=20, description="shift x"),
                 "dy": widgets.IntSlider(0, min=-20, max=20, description="shift y"),
                 "grow": widgets.IntSlider(0, min=-8, max=8, description="grow")}
-    views = {"image": image_view(), "scores": widgets.HTML(), "status": widgets.HTML()}
+    views = {"image": image_view(), "legend": widgets.HTML(legend_html(target, palette="scenes")), "scores": widgets.HTML(),
+             "status": widgets.HTML()}
 
     @functools.partial(guarded, views["status"])
     def update(_=None):
         pred = perturb_labels(target, shift=(controls["dx"].value, controls["dy"].value), grow=controls["grow"].value)
-        views["image"].value = to_png(probe.panels_picture([decode_segmap(target), decode_segmap(pred)])[0])
+        views["image"].value = to_png(probe.panels_picture([decode_segmap(target, "scenes"), decode_segmap(pred, "scenes")])[0])
         scores = playground_scores(pred, target, num_classes=len(SCENE_CLASSES))
         views["scores"].value = "<br>".join(f"{k}: <b>{v:.3f}</b>" for k, v in scores.items()) + \
             "<br><i>Dice = 2·IoU/(1+IoU) ≥ IoU</i>"
@@ -61,7 +62,7 @@ def explore_metrics(*, seed: int = 0) -> widgets.VBox:
         control.observe(update, names="value")
     update()
     return box([widgets.HBox(list(controls.values())), views["status"], widgets.HTML("ground truth | prediction"),
-                views["image"], views["scores"]], controls, views)
+                views["image"], views["legend"], views["scores"]], controls, views)
 
 
 def explore_superpixels(*, image: str = "astronaut") -> widgets.VBox:

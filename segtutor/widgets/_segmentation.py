@@ -103,8 +103,8 @@ def explore_comparison(*, model_a: str = "fcn_resnet101", model_b: str = "deepla
     controls = {"model_a": model_dropdown(model_a, "model A"), "model_b": model_dropdown(model_b, "model B"),
                 "image": widgets.Dropdown(options=explorer_images(), value=image, description="image"),
                 **probe_controls()}
-    views = {"image": image_view(), "status": widgets.HTML(), "probe": readout(), "note": widgets.HTML(),
-             "fallback": image_view()}
+    views = {"image": image_view(), "legend": widgets.HTML(), "status": widgets.HTML(), "probe": readout(),
+             "note": widgets.HTML(), "fallback": image_view()}
     state: dict[str, Any] = {}
 
     def update(_=None):
@@ -116,6 +116,9 @@ def explore_comparison(*, model_a: str = "fcn_resnet101", model_b: str = "deepla
         with quiet(state):
             fit_probe(controls, state["shape"], centre=new_image)
         (a, _, ta, wa), (b, _, tb, wb) = results
+        views["legend"].value = "".join(
+            f"<b>{side} · {spec.name}{' (random weights: noise)' if weights == 'random' else ''}</b>"
+            f"{legend_html(labels, palette=model_palette(spec))}" for side, labels, spec, weights in zip("AB", (a, b), models, (wa, wb)))
         views["status"].value = (f"A: {ta:.2f} s ({wa}) · B: {tb:.2f} s ({wb}) · "
                                  f"they agree on <b>{100 * agreement_map(a, b)[1]:.1f}%</b> of the pixels (green)")
         offline([spec.name for spec, result in zip(models, results) if result[3] == "random"])
@@ -151,5 +154,5 @@ def explore_comparison(*, model_a: str = "fcn_resnet101", model_b: str = "deepla
     update()
     return box([widgets.HBox([controls["model_a"], controls["model_b"], controls["image"]]),
                 widgets.HBox([controls["row"], controls["col"]]), views["status"],
-                widgets.HTML("model A | model B | agreement"), views["image"], views["probe"], views["note"],
+                widgets.HTML("model A | model B | agreement"), views["image"], views["legend"], views["probe"], views["note"],
                 views["fallback"]], controls, views, events)

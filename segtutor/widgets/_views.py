@@ -104,7 +104,8 @@ _COLUMNS = 90
 """Readouts are wrapped at this many characters."""
 _PICTURES = ("image", "fallback")
 _TEXTS = ("status", "stats", "scores", "probe", "note")
-_SWATCH = re.compile(r"background:rgb\((\d+), (\d+), (\d+)\);[^>]*></span>([^<]*)")
+_SWATCH = re.compile(r"<b>([^<]*)</b>|background:rgb\((\d+), (\d+), (\d+)\);[^>]*></span>([^<]*)")
+"""A legend's parts, in order: a bold heading (e.g. which model), or a colour swatch and its class."""
 _TIMING = re.compile(r"\d+(\.\d+)?\s?(ms|s)\b")
 _SYMBOLS = re.compile("[\u2300-\u23ff\u2600-\u27bf\ufe0f\U0001f000-\U0001faff]")  # emoji: no glyph in matplotlib's font
 
@@ -183,12 +184,17 @@ def first_view(explorer: Any, *, width: float = 6.0) -> Figure:
         axes[-1].imshow(picture)
         axes[-1].set_axis_off()
         top -= _GAP / figure.get_figheight()
-    swatches = _SWATCH.findall(explorer.views["legend"].value) if "legend" in explorer.views else []
-    if swatches:
-        handles = [Patch(facecolor=np.array([r, g, b], float) / 255, edgecolor="black", label=html.unescape(name).strip())
-                   for r, g, b, name in swatches]
+    handles = _legend_handles(explorer.views["legend"].value) if "legend" in explorer.views else []
+    if handles:
         axes[0].legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0, title="class  pixels")
     figure.suptitle(STILL_TITLE, y=1.0, va="bottom")
     if text:
         figure.text(0.0, -0.02, text, va="top", ha="left", fontsize=9, family="monospace")
     return figure
+
+
+def _legend_handles(legend: str) -> list[Patch]:
+    """The HTML legend's headings (as entries without a swatch) and colour swatches, in order, for a matplotlib legend."""
+    return [Patch(visible=False, label=html.unescape(heading)) if heading else
+            Patch(facecolor=(int(r) / 255, int(g) / 255, int(b) / 255), edgecolor="black", label=html.unescape(name).strip())
+            for heading, r, g, b, name in _SWATCH.findall(legend)]
