@@ -8,6 +8,8 @@ import segtutor
 from segtutor import Scores, confusion_matrix
 from segtutor.metrics import ConfusionMatrix, dice, iou, mean_iou, pixel_accuracy, precision, recall
 
+from ._gloo import run_two_processes
+
 
 def _maps(seed, shape, num_classes=4, ignore_index=255):
     rng = np.random.default_rng(seed)
@@ -170,17 +172,7 @@ def _sync_worker(rank: int, init: str, out: str) -> None:
 @pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="needs the fork start method")
 def test_sync_sums_the_matrices_of_two_gloo_processes(tmp_path):
     """Two real processes, forked so that they need not import segtutor again, rendezvous through a file."""
-    init = (tmp_path / "rendezvous").as_uri()
-    context = multiprocessing.get_context("fork")
-    workers = [context.Process(target=_sync_worker, args=(rank, init, str(tmp_path / f"rank{rank}.npz"))) for rank in range(2)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=60)
-        if worker.is_alive():
-            worker.kill()
-    assert [worker.exitcode for worker in workers] == [0, 0]
-    ranks = [np.load(tmp_path / f"rank{rank}.npz") for rank in range(2)]
+    ranks = [np.load(out) for out in run_two_processes(_sync_worker, tmp_path, suffix=".npz", timeout=60)]
     single = ConfusionMatrix(4)
     single.update(np.concatenate([r["pred"] for r in ranks]), np.concatenate([r["target"] for r in ranks]))
     for rank in ranks:

@@ -1,4 +1,3 @@
-import multiprocessing
 from collections import OrderedDict
 
 import numpy as np
@@ -9,6 +8,8 @@ from torch.utils.data import DataLoader, TensorDataset
 
 import segtutor
 from segtutor import SceneDataset, Scores, confusion_matrix, evaluate
+
+from ._gloo import run_two_processes
 
 
 class Threshold(torch.nn.Module):
@@ -202,16 +203,7 @@ def _evaluate_worker(rank: int, init: str, out: str) -> None:
 @pytest.mark.slow
 def test_under_torch_distributed_each_process_scores_its_share_and_gets_the_whole(tmp_path):
     """Two real gloo processes, spawned (a forked child can hang in OpenMP once the parent has run a model)."""
-    init = (tmp_path / "rendezvous").as_uri()
-    context = multiprocessing.get_context("spawn")
-    workers = [context.Process(target=_evaluate_worker, args=(rank, init, str(tmp_path / f"rank{rank}.npy"))) for rank in range(2)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=120)
-        if worker.is_alive():
-            worker.kill()
-    assert [worker.exitcode for worker in workers] == [0, 0]
+    outs = run_two_processes(_evaluate_worker, tmp_path, suffix=".npy", start="spawn")
     whole = evaluate(segtutor.load_model("tiny", device="cpu"), SceneDataset(5, size=48, seed=3), num_classes=5, progress=False)
-    for rank in range(2):
-        assert np.array_equal(np.load(tmp_path / f"rank{rank}.npy"), whole.confusion)
+    for out in outs:
+        assert np.array_equal(np.load(out), whole.confusion)
