@@ -1,4 +1,5 @@
 import io
+import os
 
 import numpy as np
 import pytest
@@ -105,6 +106,20 @@ def test_unknown_sample_name_lists_the_valid_ones():
 def test_folder_is_refused(tmp_path):
     with pytest.raises(ValueError, match=r"is a folder, not an image file"):
         load_image(tmp_path)
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
+def test_character_device_is_named_as_such():
+    with pytest.raises(ValueError, match=r"^`source` '/dev/zero' is a character device, not an image file$"):
+        load_image("/dev/zero")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs os.mkfifo")
+def test_fifo_is_named_as_such(tmp_path):
+    fifo = tmp_path / "pipe.png"
+    os.mkfifo(fifo)
+    with pytest.raises(ValueError, match=r"^`source` '.*pipe\.png' is a FIFO \(named pipe\), not an image file$"):
+        load_image(fifo)
 
 
 def test_wrong_types_are_refused():

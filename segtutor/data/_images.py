@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TypeAlias
@@ -94,7 +95,8 @@ def load_image(source: ImageSource) -> Image.Image:
     TypeError
         If `source` is of an unsupported type, or an array is not uint8.
     ValueError
-        If a string is neither a file nor a sample name, a file or bytes are
+        If a string is neither a file nor a sample name, a path names a folder,
+        a device, a FIFO or a socket rather than a regular file, a file or bytes are
         not a readable image, an array has an unsupported shape, a
         high-bit-depth image is out of range (see Notes), or a file has more
         pixels than ``PIL.Image.MAX_IMAGE_PIXELS`` allows (a decompression bomb).
@@ -132,13 +134,22 @@ def _from_name_or_path(source: StrPath) -> Image.Image:
 
         return Image.fromarray(getattr(skimage.data, source)()).convert("RGB")
     if path.exists():
-        raise ValueError(f"`source` '{path}' is a folder, not an image file")
+        raise ValueError(f"`source` '{path}' is {_file_kind(path)}, not an image file")
     if path.suffix or len(path.parts) > 1:
         raise FileNotFoundError(f"`source` file '{path}' does not exist")
     raise ValueError(
         f"`source` '{source}' is neither an existing file nor a sample name; "
         f"valid sample names are {', '.join(SAMPLES)}"
     )
+
+
+def _file_kind(path: Path) -> str:
+    """Name what an existing path that is not a regular file is: "a folder", "a character device", ..."""
+    mode = path.stat().st_mode
+    kinds = ((stat.S_ISDIR, "a folder"), (stat.S_ISCHR, "a character device"),
+             (stat.S_ISBLK, "a block device"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+             (stat.S_ISSOCK, "a socket"))
+    return next((name for test, name in kinds if test(mode)), "something other than a regular file")
 
 
 def _open(file: IO[bytes], what: str) -> Image.Image:
