@@ -153,6 +153,39 @@ def test_bad_weights_device_and_half():
         load_model("fcn")
 
 
+@pytest.mark.parametrize("device", ["cuda", "cuda:0", torch.device("cuda")])
+def test_cuda_without_a_cuda_device_says_so_and_suggests_the_cpu(monkeypatch, device):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    with pytest.raises(ValueError, match=r"^`device` 'cuda(:0)?' asks for CUDA, but no CUDA device is available; "
+                                         r"use device='cpu'$"):
+        load_model("tiny", device=device)
+
+
+def test_a_cuda_index_past_the_last_device_is_refused(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 2)
+    with pytest.raises(ValueError, match=r"^`device` 'cuda:2' names CUDA device 2, but only 2 is available "
+                                         r"\(cuda:0 to cuda:1\)$"):
+        load_model("tiny", device="cuda:2")
+    assert models_module._check_device("cuda:1") == torch.device("cuda", 1)
+    assert models_module._check_device(torch.device("cuda")) == torch.device("cuda")
+
+
+def test_meta_and_unknown_devices_are_refused_up_front():
+    with pytest.raises(ValueError, match=r"^`device` 'meta' holds no data, so a model there cannot run; "
+                                         r"use device='cpu' or 'cuda'$"):
+        load_model("tiny", device="meta")
+    with pytest.raises(ValueError, match=r"^`device` 'meta' holds"):
+        load_model("tiny", device=torch.device("meta"))
+    with pytest.raises(ValueError, match=r"^`device` must be 'cpu', 'cuda' or 'cuda:N', got 'gpu'$"):
+        load_model("tiny", device="gpu")
+
+
+def test_cpu_devices_still_load():
+    for device in ("cpu", torch.device("cpu")):
+        assert next(load_model("tiny", device=device).parameters()).device == torch.device("cpu")
+
+
 def test_lesson_model_falls_back_to_random_weights_with_one_line(torch_home, capsys):
     model = load_lesson_model("lraspp_mobilenet_v3_large")
     lines = capsys.readouterr().out.splitlines()

@@ -84,8 +84,9 @@ def load_model(name: str | ModelSpec, *, weights: Literal["pretrained", "random"
     TypeError
         If `weights` is neither a string nor a path.
     ValueError
-        If `name` or `weights` is not a valid choice, or `half` is asked for
-        off CUDA.
+        If `name` or `weights` is not a valid choice, `device` is ``"meta"``,
+        is CUDA where no CUDA device is available (or names one that does not
+        exist), or `half` is asked for off CUDA.
     FileNotFoundError
         If a checkpoint file given as `weights` does not exist.
     WeightsUnavailableError
@@ -102,7 +103,7 @@ def load_model(name: str | ModelSpec, *, weights: Literal["pretrained", "random"
     """
     spec = get_spec(name)
     source = check_weights(weights)
-    device = torch.device(device) if device is not None else default_device()
+    device = _check_device(device) if device is not None else default_device()
     if half and device.type != "cuda":
         raise ValueError(f"`half` precision needs a CUDA device, got device={str(device)!r}")
     model = spec.build() if source == "random" else _load(spec, source, progress=progress, cache=cache)
@@ -112,6 +113,23 @@ def load_model(name: str | ModelSpec, *, weights: Literal["pretrained", "random"
     if device.type == "cpu":
         model = model.to(memory_format=torch.channels_last)
     return (model.half() if half else model).eval()
+
+
+def _check_device(device: str | torch.device) -> torch.device:
+    """`device` as a torch.device a model can run on: refused up front if it is meta, or CUDA without one."""
+    try:
+        checked = torch.device(device)
+    except (RuntimeError, TypeError):
+        raise ValueError(f"`device` must be 'cpu', 'cuda' or 'cuda:N', got {device!r}") from None
+    if checked.type == "meta":
+        raise ValueError("`device` 'meta' holds no data, so a model there cannot run; use device='cpu' or 'cuda'")
+    if checked.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"`device` {str(checked)!r} asks for CUDA, but no CUDA device is available; "
+                         "use device='cpu'")
+    if checked.type == "cuda" and checked.index is not None and checked.index >= torch.cuda.device_count():
+        raise ValueError(f"`device` {str(checked)!r} names CUDA device {checked.index}, but only "
+                         f"{torch.cuda.device_count()} is available (cuda:0 to cuda:{torch.cuda.device_count() - 1})")
+    return checked
 
 
 def _load(spec: ModelSpec, source: str | Path, *, progress: bool, cache: bool) -> torch.nn.Module:
