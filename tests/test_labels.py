@@ -23,7 +23,7 @@ def test_a_label_pair_comes_back_native_and_a_bad_pair_is_named():
                                          (torch.int64, torch.int64)])
 def test_narrow_labels_widen_to_a_signed_type_that_compares_right_with_minus_one(dtype, wide):
     values = torch.tensor([0, 255 if dtype == torch.uint8 else 7], dtype=dtype)
-    widened = widen_labels(values)
+    widened = widen_labels(values, name="labels")
     assert widened.dtype == wide and widened.tolist() == values.tolist()
     assert (widened != -1).tolist() == [True, True]
 
@@ -44,3 +44,17 @@ def test_a_confusion_matrix_is_square_nonnegative_and_float64():
         as_confusion_matrix(np.zeros((2, 3), np.int64))
     with pytest.raises(ValueError, match=r"^`matrix` must hold non-negative counts, got minimum -1$"):
         as_confusion_matrix(np.array([[1, -1], [0, 1]]))
+
+
+def test_uint64_values_beyond_int64_are_reported_as_they_are_never_wrapped_to_negatives():
+    import segtutor
+
+    huge, zero = np.array([[2**64 - 1, 1]], np.uint64), np.array([[0, 1]], np.uint64)
+    with pytest.raises(ValueError, match=r"^`pred` values must be class ids, which fit in int64, got 18446744073709551615$"):
+        segtutor.confusion_matrix(huge, zero, num_classes=2)
+    for ignore_index in (255, -1):  # wrapped to -1, it used to be taken for ignore_index=-1 and silently dropped
+        with pytest.raises(ValueError, match=r"^`target` values must be class ids, which fit in int64, got 18446744073709551615$"):
+            segtutor.confusion_matrix(zero, huge, num_classes=2, ignore_index=ignore_index)
+    with pytest.raises(ValueError, match=r"^`target` values must be in 0\.\.1 or ignore_index=255, got 9223372036854775807$"):
+        segtutor.confusion_matrix(zero, np.array([[2**63 - 1, 0]], np.uint64), num_classes=2)
+    assert segtutor.confusion_matrix(zero, zero, num_classes=2).tolist() == [[1, 0], [0, 1]]

@@ -120,8 +120,8 @@ def confusion_matrix(pred: ArrayOrTensor, target: ArrayOrTensor, *, num_classes:
     counted = count_narrow(pred, target, num_classes, ignore_index)  # fast path for valid CPU maps
     if counted is not None:
         return counted
-    target = widen_labels(torch.as_tensor(target).reshape(-1))
-    pred = widen_labels(torch.as_tensor(pred).to(target.device).reshape(-1))
+    target = widen_labels(torch.as_tensor(target).reshape(-1), name="target")
+    pred = widen_labels(torch.as_tensor(pred).to(target.device).reshape(-1), name="pred")
     keep = target != ignore_index
     check_label_range("target", target, keep, num_classes, f" or ignore_index={ignore_index}")
     check_label_range("pred", pred, keep, num_classes, "")

@@ -36,11 +36,23 @@ def check_label_pair(pred: Any, target: Any) -> tuple[ArrayOrTensor, ArrayOrTens
     return as_native(pred), as_native(target)
 
 
-def widen_labels(values: torch.Tensor) -> torch.Tensor:
-    """Signed int32/int64 copy of narrow or unsigned labels, so that e.g. ``uint8 != -1`` compares right."""
+def widen_labels(values: torch.Tensor, *, name: str) -> torch.Tensor:
+    """Signed int32/int64 copy of narrow or unsigned labels, so that e.g. ``uint8 != -1`` compares right.
+
+    Raises
+    ------
+    ValueError
+        If a uint64 value does not fit in int64 (it would wrap to a negative
+        value, reported wrong or taken for an ``ignore_index`` such as -1).
+    """
     if values.dtype in (torch.int32, torch.int64):
         return values
-    return values.to(torch.int32 if values.element_size() < 4 else torch.int64)
+    wide = values.to(torch.int32 if values.element_size() < 4 else torch.int64)
+    if values.dtype == torch.uint64:
+        wrapped = wide < 0  # exactly the values >= 2**63
+        if wrapped.any():
+            raise ValueError(f"`{name}` values must be class ids, which fit in int64, got {int(wide[wrapped][0]) + 2**64}")
+    return wide
 
 
 def check_label_range(name: str, values: torch.Tensor, keep: torch.Tensor, num_classes: int, allowed: str) -> None:

@@ -73,7 +73,7 @@ def _scores_and_target(probs: ArrayOrTensor, target: ArrayOrTensor, ignore_index
     scores = probs.movedim(-3, 0).reshape(shape[-3], -1)
     if not torch.isfinite(scores).all():
         raise ValueError(f"`probs` must be finite, got {int((~torch.isfinite(scores)).sum())} NaN or infinite values")
-    target = widen_labels(torch.as_tensor(as_native(target)).to(scores.device).reshape(-1))
+    target = widen_labels(torch.as_tensor(as_native(target)).to(scores.device).reshape(-1), name="target")
     keep = target != ignore_index
     check_label_range("target", target, keep, shape[-3], f" or ignore_index={ignore_index}")
     return scores[:, keep], target[keep]

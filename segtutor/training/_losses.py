@@ -96,7 +96,7 @@ def _check_pair(logits: torch.Tensor, labels: torch.Tensor, ignore_index: int) -
                          f"got {describe_array(labels)}")
     num_classes = logits.shape[1]
     ignore_index = check_ignore_index(ignore_index, num_classes=num_classes)
-    wide = widen_labels(labels)  # e.g. uint8 labels compare right with ignore_index=-1
+    wide = widen_labels(labels, name="labels")  # e.g. uint8 labels compare right with ignore_index=-1
     check_label_range("labels", wide, wide != ignore_index, num_classes, f" or ignore_index={ignore_index}")
     return ignore_index
 
