@@ -51,7 +51,8 @@ RUNTIME = {"torch", "torchvision", "numpy", "pillow", "matplotlib", "ipywidgets"
 def test_runtime_requirements_are_what_a_notebook_needs_and_lab_tools_are_an_extra():
     project = _pyproject()["project"]
     assert set(_requirements(project["dependencies"])) == RUNTIME
-    assert set(_requirements(project["optional-dependencies"]["lab"])) == {"jupyterlab", "voila"}
+    # ipyevents: the click on an explorer's picture works after `make lab`, not only in the test environment
+    assert set(_requirements(project["optional-dependencies"]["lab"])) == {"jupyterlab", "voila", "ipyevents"}
     assert "segtutor[lab]" in project["optional-dependencies"]["test"]  # the browser tests need JupyterLab and Voila
     assert "segtutor[site]" in project["optional-dependencies"]["test"]  # CI builds the website and tests it
     assert set(_requirements(project["optional-dependencies"]["site"])) == {"sphinx", "myst-nb", "sphinx-book-theme"}
