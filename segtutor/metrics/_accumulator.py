@@ -37,6 +37,11 @@ from ._labels import as_confusion_matrix
 
 __all__ = ["ConfusionMatrix", "Scores"]
 
+
+def distributed() -> bool:
+    """Whether a ``torch.distributed`` process group is initialised (the process was started by torchrun, say)."""
+    return dist.is_available() and dist.is_initialized()
+
 _COLUMNS = ("precision", "recall", "iou", "dice")
 
 
@@ -213,7 +218,7 @@ class ConfusionMatrix:
         its last :meth:`update`: a second call would add the totals again.
         Without an initialised process group it does nothing.
         """
-        if not (dist.is_available() and dist.is_initialized()):
+        if not distributed():
             return
         device = torch.device("cuda", torch.cuda.current_device()) if dist.get_backend() == "nccl" else "cpu"
         total = torch.from_numpy(self._matrix.copy()).to(device)

@@ -40,7 +40,7 @@ from .._checks import check_dataset, check_ignore_index, check_int, check_num_cl
 from ..models._inference import check_model, predict
 from ..models._segment import _resized_blocks
 from ..models._spec import ModelSpec
-from ._accumulator import ConfusionMatrix, Scores
+from ._accumulator import ConfusionMatrix, Scores, distributed
 
 __all__ = ["UnpaddedSampler", "evaluate_dataset", "scores_to_dict"]
 
@@ -178,7 +178,7 @@ def evaluate_dataset(model: torch.nn.Module, dataset: Any, *, batch_size: int = 
     count = count if limit is None else min(count, check_int(limit, name="limit", minimum=1))
     metric = _accumulator(spec, dataset, num_classes, ignore_index)
     model = _on_device(model, device)
-    rank, world = (dist.get_rank(), dist.get_world_size()) if dist.is_available() and dist.is_initialized() else (0, 1)
+    rank, world = (dist.get_rank(), dist.get_world_size()) if distributed() else (0, 1)
     batches = _batches(dataset, count, batch_size)
     mine = [batches[j] for j in UnpaddedSampler(batches, num_replicas=world, rank=rank)]
     on_gpu = next(model.parameters()).device.type == "cuda"
@@ -271,8 +271,8 @@ def process_group(device: str | None = None) -> Iterator[tuple[torch.device, int
     a GPU is available, else ``"cpu"``.
     """
     kind = torch.device(device if device is not None else "cuda" if torch.cuda.is_available() else "cpu")
-    if "RANK" not in os.environ or (dist.is_available() and dist.is_initialized()):
-        yield kind, dist.get_rank() if dist.is_available() and dist.is_initialized() else 0
+    if "RANK" not in os.environ or distributed():
+        yield kind, dist.get_rank() if distributed() else 0
         return
     if kind.type == "cuda" and kind.index is None:
         kind = torch.device("cuda", int(os.environ.get("LOCAL_RANK", "0")))

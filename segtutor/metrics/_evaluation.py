@@ -29,7 +29,7 @@ from tqdm.auto import tqdm
 
 from .._checks import describe_array
 from ..models._inference import check_model, logits_to_labels, predict
-from ._accumulator import ConfusionMatrix, Scores
+from ._accumulator import ConfusionMatrix, Scores, distributed
 
 __all__ = ["evaluate"]
 
@@ -118,8 +118,7 @@ def evaluate(model: torch.nn.Module, data: Iterable[Any], *, num_classes: int, i
                              f"{tuple(labels.shape)}: transform images and labels to the same size")
         metric.update(pred, labels.to(pred.device))
         seen += 1
-    distributed = torch.distributed.is_available() and torch.distributed.is_initialized()
-    if not seen and not distributed:  # under torch.distributed, a process may hold no share of a tiny dataset
+    if not seen and not distributed():  # under torch.distributed, a process may hold no share of a tiny dataset
         raise ValueError("`data` must yield at least one (batch, labels) pair, got none")
     metric.sync()  # under torch.distributed: every process's counts added up, on every process
     return metric.compute()

@@ -20,12 +20,13 @@ import torch
 import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel
 from torch.optim.lr_scheduler import LRScheduler
-from torch.utils.data import DataLoader, Dataset, DistributedSampler, Subset
+from torch.utils.data import DataLoader, Dataset, DistributedSampler
 from tqdm.auto import tqdm
 
 from .._checks import check_dataset, check_ignore_index, check_int, check_num_classes
 from ..data import augment_pair, scene_augmentation
-from ..metrics import ConfusionMatrix
+from ..metrics import ConfusionMatrix, UnpaddedSampler
+from ..metrics._accumulator import distributed as _distributed
 from ..models import logits_to_labels, predict
 from ._losses import segmentation_loss
 
@@ -51,21 +52,15 @@ class History:
     seconds: float = 0.0
 
 
-def _distributed() -> bool:
-    """Whether a ``torch.distributed`` process group is initialised (the process was started by torchrun, say)."""
-    return dist.is_available() and dist.is_initialized()
-
-
 def _validation(model: torch.nn.Module, data: Dataset[Any], *, num_classes: int | None, ignore_index: int) -> ConfusionMatrix:
     """The confusion matrix of the validation set, in eval mode; `num_classes` None: the class count of the model's logits.
 
     Under ``torch.distributed`` each process scores every world-size-th sample, starting at its rank (no
     sample is dropped or repeated), and the confusion matrices are summed across processes.
     """
-    if _distributed():
-        data = Subset(data, range(dist.get_rank(), len(data), dist.get_world_size()))  # type: ignore[arg-type]
+    sampler = UnpaddedSampler(data, num_replicas=dist.get_world_size(), rank=dist.get_rank()) if _distributed() else None  # type: ignore[arg-type]
     metric: ConfusionMatrix | None = None
-    for batch, labels in DataLoader(data, batch_size=32):
+    for batch, labels in DataLoader(data, batch_size=32, sampler=sampler):
         logits = predict(model, batch)  # eval mode for the call; every submodule gets its own mode back
         if metric is None:
             if num_classes is not None and logits.shape[1] != num_classes:
