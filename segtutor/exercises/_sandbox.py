@@ -1,0 +1,371 @@
+"""A grade that the graded code cannot game: the learner's code runs in a fresh, limited process.
+
+The checker, its reference answers and the verdict stay in the calling process. The learner's
+code runs in a new Python process (``python -I``, its own session, a temporary folder, limits on
+memory, CPU time, file size and processes, and a wall-clock limit after which its whole process
+group is killed). The checker calls a proxy: each call ships the arguments over, calls the
+learner's function there, and ships back the return value and the state the call left its
+arguments in (arrays and tensors edited in place, modules' weights, gradients, flags and
+layers, optimizer and scheduler state), which the proxy copies into the checker's objects.
+Nothing that comes back is unpickled (see :mod:`._sandbox_child`); anything malformed
+grades as "crashed".
+"""
+
+from __future__ import annotations
+
+import builtins
+import contextlib
+import importlib
+import inspect
+import io
+import os
+import select
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from . import _sandbox_child as _wire
+from ._common import NOT_ATTEMPTED
+
+__all__ = ["Grade", "grade_in_fresh_process"]
+
+STATUSES = ("correct", "wrong", "not attempted", "timed out", "out of memory", "crashed")
+_STARTUP_S = 120.0  # starting Python and importing torch, before any learner code runs (a loaded machine is slow)
+_FILE_BYTES = 16 * 2**20
+
+
+@dataclass(frozen=True)
+class Grade:
+    """The outcome of grading one exercise: whether it passed, a status (one of ``STATUSES``) and one line of feedback."""
+
+    passed: bool
+    status: str
+    feedback: str
+
+
+class _Verdict(BaseException):
+    """Ends a grading early; a BaseException, so that no checker's ``except Exception`` catches it."""
+
+    def __init__(self, status: str, feedback: str) -> None:
+        super().__init__(feedback)
+        self.grade = Grade(False, status, feedback if status == "not attempted" else "Not yet. " + feedback)
+
+
+def coding_checkers() -> list[str]:
+    """The names of segtutor.exercises' coding checkers: those that take the learner's ``function``."""
+    exercises = importlib.import_module(__package__ or "segtutor.exercises")
+    return sorted(name for name in exercises.__all__ if name.startswith("check_")
+                  and "function" in inspect.signature(getattr(exercises, name)).parameters)
+
+
+def grade_in_fresh_process(checker: str, source: str, function: str, *, seed: int | None = None,
+                           time_limit: float = 20.0, memory_limit: int = 2 * 2**30) -> Grade:
+    """Grade the learner's `function`, defined by `source`, with a coding checker, running the learner's code apart.
+
+    Parameters
+    ----------
+    checker : str
+        The name of a coding checker of :mod:`segtutor.exercises`, e.g. ``"check_majority_function"``.
+    source : str
+        The learner's code, as submitted; it must define `function`.
+    function : str
+        The name of the learner's function.
+    seed : int, optional
+        Passed to the checker: fixes its random inputs. By default every grading draws new ones.
+    time_limit : float, optional
+        Wall-clock seconds the learner's code may run in all (loading `source` and every call).
+    memory_limit : int, optional
+        Bytes of memory the learner's process may hold (``RLIMIT_DATA``; torch itself takes about 0.5 GiB).
+
+    Returns
+    -------
+    Grade
+        ``passed``, ``status`` (correct, wrong, not attempted, timed out, out of memory or crashed) and
+        ``feedback``, the checker's line or the grader's.
+
+    Raises
+    ------
+    ValueError
+        If `checker` is not a coding checker, `function` not a name, or a limit not positive.
+    RuntimeError
+        If the learner's Python process cannot start (before any learner code runs).
+
+    Examples
+    --------
+    >>> grade_in_fresh_process("check_majority_function", "def majority(labels, ignore_index=255):\\n"
+    ...                        "    raise NotImplementedError", "majority", seed=0)
+    Grade(passed=False, status='not attempted', feedback='Not attempted yet: replace `raise NotImplementedError` with your code, then run this cell again.')
+    """
+    check = _checker(checker)
+    if not isinstance(source, str):
+        raise TypeError(f"`source` must be a str of Python code, got {type(source).__name__}")
+    if not isinstance(function, str) or not function.isidentifier():
+        raise ValueError(f"`function` must be a Python name, got {function!r}")
+    if not time_limit > 0 or not memory_limit >= 2**29:
+        raise ValueError(f"`time_limit` must be > 0 and `memory_limit` at least 512 MiB, got {time_limit!r} and {memory_limit!r}")
+    output = io.StringIO()
+    with _Learner(time_limit, memory_limit) as learner:
+        try:
+            learner.load(source, function)
+            with contextlib.redirect_stdout(output):
+                passed = check(learner, seed=seed)
+        except _Verdict as verdict:
+            return verdict.grade
+    lines = output.getvalue().splitlines()
+    feedback = lines[-1] if lines else ""
+    status = "correct" if passed is True else "not attempted" if feedback == NOT_ATTEMPTED else "wrong"
+    return Grade(passed is True, status, feedback)
+
+
+def _checker(name: str) -> Callable[..., bool]:
+    if name not in coding_checkers():
+        raise ValueError(f"`checker` must name a coding checker of segtutor.exercises, e.g. 'check_majority_function', "
+                         f"got {name!r}")
+    return getattr(importlib.import_module(__package__ or "segtutor.exercises"), name)
+
+
+class _Learner:
+    """The learner's process, and the proxy the checker calls (the object itself)."""
+
+    def __init__(self, time_limit: float, memory_limit: int) -> None:
+        self.time_limit, self.memory_limit, self.left = time_limit, memory_limit, time_limit
+
+    def __enter__(self) -> _Learner:
+        self.folder = tempfile.mkdtemp(prefix="segtutor-grade-")
+        request, self.request = os.pipe()
+        self.reply, reply = os.pipe()
+        root = Path(__file__).resolve().parents[2]
+        command = [sys.executable, "-I", str(Path(__file__).with_name("_sandbox_child.py")), str(root), str(request),
+                   str(reply), str(self.memory_limit), str(_FILE_BYTES), str(int(self.time_limit) + 1)]
+        environment = {"PATH": os.environ.get("PATH", ""), "HOME": self.folder, "TMPDIR": self.folder,
+                       "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "LC_ALL": "C.UTF-8"}
+        with open(Path(self.folder) / "stderr", "wb") as stderr:
+            self.process = subprocess.Popen(command, cwd=self.folder, env=environment, stdin=subprocess.DEVNULL,
+                                            stdout=subprocess.DEVNULL, stderr=stderr, pass_fds=(request, reply),
+                                            start_new_session=True)
+        os.close(request)
+        os.close(reply)
+        os.set_blocking(self.request, False)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signal.SIGKILL)  # the learner's process and whatever it started
+        self.process.wait()
+        os.close(self.request)
+        os.close(self.reply)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def load(self, source: str, function: str) -> None:
+        """Wait for the process to start, then run `source` in it (on the learner's time)."""
+        try:
+            self._receive(time.monotonic() + _STARTUP_S)
+        except (_Verdict, TimeoutError):
+            error = (Path(self.folder) / "stderr").read_text(errors="replace")[-2000:]
+            raise RuntimeError(f"the learner's Python process did not start: {error}") from None
+        reply, _ = self._exchange({"source": source, "function": function}, [], "Your code")
+        if reply.get("loaded") is not True:
+            error = reply.get("error") if isinstance(reply.get("error"), dict) else {}
+            if error.get("base") == "NotImplementedError":
+                raise _Verdict("not attempted", NOT_ATTEMPTED)
+            self._memory(error, "Your code")
+            raise _Verdict("crashed", f"Your code raised {_line(error.get('type'))}: {_line(error.get('text'))}")
+        if reply.get("defined") is not True:
+            raise _Verdict("wrong", f"Your code did not define `{function}`.")
+        if reply.get("callable") is not True:
+            raise _Verdict("wrong", f"Your code defines `{function}`, but not as a function.")
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        objects: list = []
+        encoder = _wire.Encoder(objects)
+        call = encoder.value([args, kwargs])  # a value it cannot carry is the grader's bug: it raises
+        reply, blobs = self._exchange({"call": call}, encoder.blobs, "Your function")
+        try:
+            if "unsupported" in reply:
+                raise _Verdict("crashed", f"Your function returned or built {_line(reply['unsupported'])}, which the "
+                                          "grader cannot check outside your code: use torch.nn's own layers.")
+            split = reply["post_blobs"]
+            state = _wire.Decoder(blobs[:split], [], post=True).value(reply["post"])
+            _apply(state, [args, kwargs])
+            raised = None if reply["raised"] is None else _exception(reply["raised"])
+            returned = _wire.Decoder(blobs[split:], objects).value(reply["returned"])
+        except (_wire.WireError, LookupError, TypeError, ValueError, AttributeError, RuntimeError) as error:
+            raise _Verdict("crashed", "The grader could not read your function's answer: it is malformed.") from error
+        if raised is not None:
+            self._memory(reply["raised"], "Your function")
+            raise raised
+        return returned
+
+    def _memory(self, error: dict, who: str) -> None:
+        text = str(error.get("text"))
+        if error.get("base") == "MemoryError" or "can't allocate memory" in text or "DefaultCPUAllocator" in text:
+            raise _Verdict("out of memory", f"{who} used more than {self.memory_limit / 2**30:g} GiB of memory.")
+
+    def _exchange(self, message: dict, blobs: list[bytes], who: str) -> tuple[dict, list[bytes]]:
+        """Send one request and wait for its reply, on the learner's time."""
+        start = time.monotonic()
+        deadline = start + self.left
+        try:
+            self._send(_wire.encode_frame(message, blobs), deadline)
+            return self._receive(deadline)
+        except TimeoutError:
+            raise _Verdict("timed out", f"{who} ran past the {self.time_limit:g} s time limit.") from None
+        finally:
+            self.left -= time.monotonic() - start
+
+    def _send(self, data: bytes, deadline: float) -> None:
+        view = memoryview(data)
+        while view:
+            if not select.select([], [self.request], [], self._wait(deadline))[1]:
+                continue
+            try:
+                view = view[os.write(self.request, view):]
+            except (BrokenPipeError, BlockingIOError):
+                if self.process.poll() is not None:
+                    self._died()
+
+    def _receive(self, deadline: float) -> tuple[dict, list[bytes]]:
+        (size,) = struct.unpack("<Q", self._read(8, deadline))
+        if size > _wire.MAX_FRAME:
+            raise _Verdict("crashed", "The grader could not read your function's answer: it is too long.")
+        try:
+            message, sizes = _wire.decode_header(self._read(size, deadline))
+        except _wire.WireError:
+            raise _Verdict("crashed", "The grader could not read your function's answer: it is malformed.") from None
+        return message, [self._read(n, deadline) for n in sizes]
+
+    def _read(self, size: int, deadline: float) -> bytes:
+        data = bytearray()
+        while len(data) < size:
+            if not select.select([self.reply], [], [], self._wait(deadline))[0]:
+                if self.process.poll() is not None:
+                    self._died()
+                continue
+            chunk = os.read(self.reply, min(size - len(data), 2**20))
+            if not chunk:
+                self._died()
+            data += chunk
+        return bytes(data)
+
+    def _wait(self, deadline: float) -> float:
+        """Seconds to wait for the pipe: a quarter of a second at most, so a dead process is seen."""
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError
+        return min(left, 0.25)
+
+    def _died(self) -> None:
+        code = self.process.wait()
+        if code == -signal.SIGXCPU:
+            raise _Verdict("timed out", f"Your function ran past the {self.time_limit:g} s time limit (CPU time).")
+        raise _Verdict("crashed", f"Your code ended its Python process (exit code {code}) before it answered.")
+
+
+def _line(text: object) -> str:
+    """The first line of an untrusted message, at most 200 characters."""
+    lines = str(text).splitlines()
+    return lines[0][:200] if lines else ""
+
+
+def _exception(error: dict) -> Exception:
+    """The learner's exception, rebuilt in the grader: its type's name and message, under its builtin base class."""
+    name, base, text = str(error["type"]), getattr(builtins, str(error["base"]), Exception), _line(error["text"])
+    if not (isinstance(base, type) and issubclass(base, Exception)):
+        base = Exception  # SystemExit, KeyboardInterrupt: the checker reports them like any other error
+    if not name.isidentifier() or len(name) > 100:
+        name = base.__name__
+    kind = type(name, (base,), {"__str__": lambda self: text, "__init__": Exception.__init__})
+    return kind(text)
+
+
+def _apply(state: Any, target: Any) -> None:
+    """Copy the learner's post-call `state` of the arguments into the checker's `target` objects."""
+    if isinstance(target, np.ndarray) and isinstance(state, np.ndarray):
+        if target.flags.writeable and state.shape == target.shape and state.dtype == target.dtype:
+            target[...] = state
+    elif isinstance(target, torch.Tensor) and isinstance(state, torch.Tensor):
+        _apply_tensor(state, target)
+    elif isinstance(target, nn.Module) and isinstance(state, nn.Module):
+        _apply_module(state, target)
+    elif isinstance(target, torch.optim.Optimizer) and type(state) is _wire.OptimizerState:
+        target.load_state_dict(state.state)
+        if isinstance(getattr(target, "events", None), list) and state.events is not None:
+            target.events[:] = state.events  # type: ignore[attr-defined]  # the recording SGD of check_training_step_function
+    elif isinstance(target, torch.optim.lr_scheduler.LRScheduler) and type(state) is _wire.SchedulerState:
+        current = target.state_dict()
+        target.load_state_dict({**current, **{k: v for k, v in state.state.items()
+                                              if k in current and type(v) is type(current[k])}})
+    elif type(target) in (list, tuple) and type(state) is type(target) and len(state) == len(target):
+        for part, item in zip(state, target):
+            _apply(part, item)
+    elif isinstance(target, dict) and isinstance(state, dict):
+        for key in set(target) & set(state):
+            _apply(state[key], target[key])
+
+
+def _apply_tensor(state: torch.Tensor, target: torch.Tensor) -> None:
+    if state.shape != target.shape or state.dtype != target.dtype:
+        return
+    with torch.no_grad():
+        target.copy_(state)
+    if target.is_leaf:
+        target.requires_grad_(state.requires_grad)
+        target.grad = state.grad
+
+
+def _apply_module(state: nn.Module, target: nn.Module) -> None:
+    target.training = state.training
+    for table, new in ((target._parameters, state._parameters), (target._buffers, state._buffers)):
+        for name in [n for n in table if n not in new]:
+            del table[name]
+        for name, tensor in new.items():
+            current = table.get(name)
+            if current is not None and tensor is not None and current.shape == tensor.shape and current.dtype == tensor.dtype:
+                _apply_tensor(tensor, current)
+            else:
+                table[name] = tensor
+    for name in [n for n in target._modules if n not in state._modules]:
+        del target._modules[name]
+    for name, child in state._modules.items():
+        current = target._modules.get(name)
+        if current is not None and child is not None and type(current) is type(child) \
+                and _wire.layer_arguments(current) == _wire.layer_arguments(child):
+            _apply_module(child, current)
+        else:
+            target._modules[name] = child
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m segtutor.exercises._sandbox CHECKER FILE FUNCTION [--seed N]``: print the grade as JSON."""
+    import argparse
+    import dataclasses
+    import json
+
+    parser = argparse.ArgumentParser(prog="python -m segtutor.exercises._sandbox", description=main.__doc__)
+    parser.add_argument("checker")
+    parser.add_argument("file", type=Path)
+    parser.add_argument("function")
+    parser.add_argument("--seed", type=int)
+    parser.add_argument("--time-limit", type=float, default=20.0)
+    parser.add_argument("--memory-limit", type=int, default=2 * 2**30)
+    options = parser.parse_args(argv)
+    grade = grade_in_fresh_process(options.checker, options.file.read_text(), options.function, seed=options.seed,
+                                   time_limit=options.time_limit, memory_limit=options.memory_limit)
+    print(json.dumps(dataclasses.asdict(grade)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
