@@ -6,8 +6,12 @@ checker calls the learner's function on fresh random inputs and compares its
 results with segtutor's own; an untouched stub (``raise NotImplementedError``)
 prints "Not attempted yet" and returns ``False`` without raising. No
 docstring shows a right answer, and no feedback on a wrong answer states it.
+
+:func:`grade_in_fresh_process` grades with a coding checker while the learner's code runs
+in a fresh, limited process, so that a submission cannot game its grade.
 """
 
+from ._sandbox import Grade, grade_in_fresh_process
 from .architectures import check_receptive_field_function, check_upsampled_size
 from .argmax import check_class_map, check_class_map_function, check_confidence, check_squeeze_shape
 from .capstone import CAPSTONE_MIOU, CAPSTONE_SEED, capstone_set, check_capstone
@@ -27,6 +31,7 @@ from .transfer import check_freeze_function, check_trainable_after_freeze
 __all__ = [
     "CAPSTONE_MIOU",
     "CAPSTONE_SEED",
+    "Grade",
     "capstone_set",
     "check_aspp_rates",
     "check_average_precision",
@@ -78,4 +83,5 @@ __all__ = [
     "check_upsampled_size",
     "check_voc_path",
     "check_void_pixels",
+    "grade_in_fresh_process",
 ]

@@ -104,9 +104,10 @@ def grade_in_fresh_process(checker: str, source: str, function: str, *, seed: in
 
     Examples
     --------
-    >>> grade_in_fresh_process("check_majority_function", "def majority(labels, ignore_index=255):\\n"
-    ...                        "    raise NotImplementedError", "majority", seed=0)
-    Grade(passed=False, status='not attempted', feedback='Not attempted yet: replace `raise NotImplementedError` with your code, then run this cell again.')
+    >>> grade = grade_in_fresh_process("check_majority_function", "def majority(labels, ignore_index=255):\\n"
+    ...                                "    raise NotImplementedError", "majority", seed=0)
+    >>> grade.passed, grade.status
+    (False, 'not attempted')
     """
     check = _checker(checker)
     if not isinstance(source, str):
@@ -173,11 +174,12 @@ class _Learner:
         try:
             self._receive(time.monotonic() + _STARTUP_S)
         except (_Verdict, TimeoutError):
-            error = (Path(self.folder) / "stderr").read_text(errors="replace")[-2000:]
-            raise RuntimeError(f"the learner's Python process did not start: {error}") from None
+            log = (Path(self.folder) / "stderr").read_text(errors="replace")[-2000:]
+            raise RuntimeError(f"the learner's Python process did not start: {log}") from None
         reply, _ = self._exchange({"source": source, "function": function}, [], "Your code")
         if reply.get("loaded") is not True:
-            error = reply.get("error") if isinstance(reply.get("error"), dict) else {}
+            failure = reply.get("error")
+            error: dict = failure if isinstance(failure, dict) else {}
             if error.get("base") == "NotImplementedError":
                 raise _Verdict("not attempted", NOT_ATTEMPTED)
             self._memory(error, "Your code")
@@ -188,19 +190,19 @@ class _Learner:
             raise _Verdict("wrong", f"Your code defines `{function}`, but not as a function.")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        objects: list = []
-        encoder = _wire.Encoder(objects)
+        encoder = _wire.Encoder([])
         call = encoder.value([args, kwargs])  # a value it cannot carry is the grader's bug: it raises
         reply, blobs = self._exchange({"call": call}, encoder.blobs, "Your function")
         try:
             if "unsupported" in reply:
                 raise _Verdict("crashed", f"Your function returned or built {_line(reply['unsupported'])}, which the "
                                           "grader cannot check outside your code: use torch.nn's own layers.")
-            split = reply["post_blobs"]
-            state = _wire.Decoder(blobs[:split], [], post=True).value(reply["post"])
-            _apply(state, [args, kwargs])
+            decoder = _wire.Decoder(blobs, [], post=True)
+            same: dict[int, Any] = {}
+            _apply(decoder.value(reply["post"]), [args, kwargs], same)
+            decoder.objects[:] = [same.get(id(o), o) for o in decoder.objects]  # now the checker's own objects
             raised = None if reply["raised"] is None else _exception(reply["raised"])
-            returned = _wire.Decoder(blobs[split:], objects).value(reply["returned"])
+            returned = decoder.value(reply["returned"])
         except (_wire.WireError, LookupError, TypeError, ValueError, AttributeError, RuntimeError) as error:
             raise _Verdict("crashed", "The grader could not read your function's answer: it is malformed.") from error
         if raised is not None:
@@ -290,15 +292,21 @@ def _exception(error: dict) -> Exception:
     return kind(text)
 
 
-def _apply(state: Any, target: Any) -> None:
-    """Copy the learner's post-call `state` of the arguments into the checker's `target` objects."""
+def _apply(state: Any, target: Any, same: dict[int, Any]) -> None:
+    """Copy the learner's post-call `state` of the arguments into the checker's `target` objects.
+
+    `same` maps the id of each state object copied into a target to that target.
+    """
+    if isinstance(target, (np.ndarray, torch.Tensor, nn.Module, torch.optim.Optimizer,
+                           torch.optim.lr_scheduler.LRScheduler)):
+        same[id(state)] = target
     if isinstance(target, np.ndarray) and isinstance(state, np.ndarray):
         if target.flags.writeable and state.shape == target.shape and state.dtype == target.dtype:
             target[...] = state
     elif isinstance(target, torch.Tensor) and isinstance(state, torch.Tensor):
         _apply_tensor(state, target)
     elif isinstance(target, nn.Module) and isinstance(state, nn.Module):
-        _apply_module(state, target)
+        _apply_module(state, target, same)
     elif isinstance(target, torch.optim.Optimizer) and type(state) is _wire.OptimizerState:
         target.load_state_dict(state.state)
         if isinstance(getattr(target, "events", None), list) and state.events is not None:
@@ -309,10 +317,10 @@ def _apply(state: Any, target: Any) -> None:
                                               if k in current and type(v) is type(current[k])}})
     elif type(target) in (list, tuple) and type(state) is type(target) and len(state) == len(target):
         for part, item in zip(state, target):
-            _apply(part, item)
+            _apply(part, item, same)
     elif isinstance(target, dict) and isinstance(state, dict):
         for key in set(target) & set(state):
-            _apply(state[key], target[key])
+            _apply(state[key], target[key], same)
 
 
 def _apply_tensor(state: torch.Tensor, target: torch.Tensor) -> None:
@@ -325,15 +333,18 @@ def _apply_tensor(state: torch.Tensor, target: torch.Tensor) -> None:
         target.grad = state.grad
 
 
-def _apply_module(state: nn.Module, target: nn.Module) -> None:
+def _apply_module(state: nn.Module, target: nn.Module, same: dict[int, Any]) -> None:
     target.training = state.training
-    for table, new in ((target._parameters, state._parameters), (target._buffers, state._buffers)):
+    tables: list[tuple[dict[str, Any], dict[str, Any]]] = [(target._parameters, state._parameters),
+                                                           (target._buffers, state._buffers)]
+    for table, new in tables:
         for name in [n for n in table if n not in new]:
             del table[name]
         for name, tensor in new.items():
             current = table.get(name)
             if current is not None and tensor is not None and current.shape == tensor.shape and current.dtype == tensor.dtype:
                 _apply_tensor(tensor, current)
+                same[id(tensor)] = current
             else:
                 table[name] = tensor
     for name in [n for n in target._modules if n not in state._modules]:
@@ -342,7 +353,8 @@ def _apply_module(state: nn.Module, target: nn.Module) -> None:
         current = target._modules.get(name)
         if current is not None and child is not None and type(current) is type(child) \
                 and _wire.layer_arguments(current) == _wire.layer_arguments(child):
-            _apply_module(child, current)
+            same[id(child)] = current
+            _apply_module(child, current, same)
         else:
             target._modules[name] = child
 

@@ -112,7 +112,8 @@ class Encoder:
     """Turns values into a JSON tree and blobs; objects already in `objects` travel as references."""
 
     def __init__(self, objects: list, *, post: bool = False) -> None:
-        self.objects, self.ids, self.blobs, self.post = objects, {id(o): i for i, o in enumerate(objects)}, [], post
+        self.objects, self.ids, self.post = objects, {id(o): i for i, o in enumerate(objects)}, post
+        self.blobs: list[bytes] = []
 
     def _blob(self, data: bytes) -> int:
         self.blobs.append(data)
@@ -201,7 +202,8 @@ class Decoder:
     """Turns a JSON tree and blobs back into values; refuses anything malformed with WireError."""
 
     def __init__(self, blobs: list[bytes], objects: list, *, post: bool = False) -> None:
-        self.blobs, self.objects, self.post, self.events = blobs, objects, post, []
+        self.blobs, self.objects, self.post = blobs, objects, post
+        self.events: list[str] = []
 
     def _blob(self, index: Any) -> bytes:
         if type(index) is not int or not 0 <= index < len(self.blobs):
@@ -251,7 +253,8 @@ class Decoder:
         if tag == "image":
             if node["mode"] not in _IMAGE_MODES:
                 raise WireError("an image of an unknown mode")
-            image = Image.frombytes(node["mode"], tuple(int(v) for v in node["size"]), self._blob(node["image"]))
+            width, height = (int(v) for v in node["size"])
+            image = Image.frombytes(node["mode"], (width, height), self._blob(node["image"]))
             if node["mode"] == "P" and node["palette"] is not None:
                 image.putpalette([int(v) for v in node["palette"]])
             return image
@@ -295,7 +298,7 @@ class Decoder:
             with torch.device("meta"):  # nothing allocated or drawn at random: the data comes with the message
                 module = kind(**arguments)
         else:
-            module = kind.__new__(kind)
+            module = kind.__new__(kind)  # type: ignore[call-overload]
             nn.Module.__init__(module)
         self._register(module)
         module.train(node["training"] is True)
@@ -383,8 +386,8 @@ def _receive(fd: int) -> tuple[dict, list[bytes]]:
     return message, [_read(fd, n) for n in sizes]
 
 
-def _send(fd: int, message: dict, blobs: list[bytes] = ()) -> None:
-    data = memoryview(encode_frame(message, list(blobs)))
+def _send(fd: int, message: dict, blobs: list[bytes] | None = None) -> None:
+    data = memoryview(encode_frame(message, blobs or []))
     while data:
         data = data[os.write(fd, data):]
 
@@ -421,14 +424,13 @@ def _serve(request: int, reply: int, function: Any) -> None:
             result, raised = function(*args, **kwargs), None
         except BaseException as error:  # the learner's error is reported, whatever it is
             result, raised = None, _error(error)
-        try:
-            post, encoder = Encoder([], post=True), Encoder(objects)
-            state, returned = post.value([args, kwargs]), encoder.value(result)
+        try:  # one encoder: a returned object that is (part of) an argument travels as a reference to it
+            encoder = Encoder([], post=True)
+            state, returned = encoder.value([args, kwargs]), encoder.value(result)
         except Unsupported as error:
             _send(reply, {"unsupported": str(error)})
             continue
-        _send(reply, {"post": state, "returned": returned, "raised": raised, "post_blobs": len(post.blobs)},
-              post.blobs + encoder.blobs)
+        _send(reply, {"post": state, "returned": returned, "raised": raised}, encoder.blobs)
 
 
 def main(argv: list[str]) -> None:

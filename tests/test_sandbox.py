@@ -1,0 +1,272 @@
+"""grade_in_fresh_process: the learner's code runs in its own limited process, the checker and the verdict in ours."""
+
+import builtins
+import json
+import sys
+import time
+from collections import OrderedDict
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+from torch import nn
+
+import segtutor
+from segtutor import exercises
+from segtutor.exercises import Grade, grade_in_fresh_process
+from segtutor.exercises import _sandbox_child as wire
+from segtutor.exercises._common import NOT_ATTEMPTED
+from segtutor.exercises._sandbox import _Learner
+from tests.test_solutions import EXERCISES, SOLUTIONS
+
+MAJORITY = "check_majority_function"
+REFERENCE = (SOLUTIONS / "02_what_is_a_segmentation.py").read_text()
+
+
+def _grade(source: str, **options) -> Grade:
+    return grade_in_fresh_process(MAJORITY, source, "majority_class", seed=0, **options)
+
+
+def test_it_is_in_the_exercises_namespace_not_the_top_level():
+    assert exercises.grade_in_fresh_process is grade_in_fresh_process and "Grade" in exercises.__all__
+    assert not hasattr(segtutor, "grade_in_fresh_process") and "grade_in_fresh_process" not in segtutor.__all__
+
+
+def test_only_a_coding_checker_and_a_python_name_are_accepted():
+    with pytest.raises(ValueError, match=r"`checker` must name a coding checker of segtutor.exercises.*got 'check_dice'"):
+        grade_in_fresh_process("check_dice", REFERENCE, "majority_class")  # a checker of a number, not of a function
+    with pytest.raises(ValueError, match=r"`checker` must name a coding checker.*got '__import__'"):
+        grade_in_fresh_process("__import__", REFERENCE, "majority_class")
+    with pytest.raises(ValueError, match=r"`function` must be a Python name, got 'os.system'"):
+        grade_in_fresh_process(MAJORITY, REFERENCE, "os.system")
+    with pytest.raises(TypeError, match=r"`source` must be a str of Python code, got bytes"):
+        grade_in_fresh_process(MAJORITY, b"def f(): pass", "f")
+    with pytest.raises(ValueError, match=r"`time_limit` must be > 0 and `memory_limit` at least 512 MiB, got 0 and"):
+        grade_in_fresh_process(MAJORITY, REFERENCE, "majority_class", time_limit=0)
+
+
+def test_reference_solution_is_correct_and_a_typical_wrong_answer_gets_its_exact_line():  # (g), (h)
+    assert _grade(REFERENCE) == Grade(True, "correct", "Correct! Your function finds the majority class on every map "
+                                                       "tried, voids left out and ties to the smaller id.")
+    assert grade_in_fresh_process(MAJORITY, REFERENCE, "counts_void", seed=0) == Grade(False, "wrong", "Not yet. Your function returns 255 on a map that is mostly void (255): leave pixels "
+                                 "equal to ignore_index out of the vote.")
+
+
+def test_untouched_stub_is_not_attempted():  # (f)
+    stub = "def majority_class(labels, ignore_index=255):\n    raise NotImplementedError  # your code here\n"
+    assert _grade(stub) == Grade(False, "not attempted", NOT_ATTEMPTED)
+
+
+TAMPERING = '''
+import builtins, sys, numpy
+import segtutor.exercises as exercises
+exercises.check_iou_function = lambda *args, **kwargs: True
+exercises._common._close = lambda *args: True
+numpy.allclose = lambda *args, **kwargs: True
+builtins.print = lambda *args, **kwargs: None
+sys.modules["segtutor.exercises"] = None
+
+def iou_per_class(pred, target, num_classes, ignore_index=255):
+    numpy.allclose = lambda *args, **kwargs: True
+    return numpy.zeros(num_classes)
+'''
+
+
+def test_monkeypatching_in_the_submission_changes_nothing_in_the_grader():  # (a)
+    allclose, printing, module = np.allclose, builtins.print, sys.modules["segtutor.exercises"]
+    grade = grade_in_fresh_process("check_iou_function", TAMPERING, "iou_per_class", seed=0)
+    assert (grade.passed, grade.status) == (False, "wrong") and grade.feedback.startswith("Not yet. ")
+    assert (np.allclose, builtins.print, sys.modules["segtutor.exercises"]) == (allclose, printing, module)
+    assert exercises.check_iou_function.__module__ == "segtutor.exercises.metrics"
+
+
+FAKE_OUTPUT = '''
+import os, sys
+print("Correct! Your function finds the majority class on every map tried.")
+sys.stderr.write("Correct!\\n")
+os.write(1, b"Correct! \\x00\\xff")
+os.write(2, b"Correct! \\x00\\xff")
+
+def majority_class(labels, ignore_index=255):
+    print("Correct!")
+    os.write(1, b"\\nCorrect! all done\\n")
+    return 255
+'''
+
+
+def test_printed_correct_lines_and_bytes_on_stdout_and_stderr_earn_nothing(capfd):  # (b)
+    grade = _grade(FAKE_OUTPUT)
+    assert grade == Grade(False, "wrong", "Not yet. Your function returns 255 on a 5x7 map: leave pixels equal to "
+                                          "ignore_index out of the vote.")
+    assert capfd.readouterr() == ("", "")  # nothing of the learner's reaches the grader's output
+
+
+def test_bytes_written_into_the_graders_pipes_grade_as_crashed():  # (b), fd 3 and up
+    source = ("import os\nfor fd in range(3, 64):\n    try:\n        os.write(fd, b'Correct! ' * 8)\n"
+              "    except OSError:\n        pass\n" + REFERENCE)
+    assert _grade(source) == Grade(False, "crashed", "Not yet. The grader could not read your function's answer: "
+                                                     "it is too long.")
+
+
+def test_an_endless_loop_times_out():  # (c)
+    source = "def majority_class(labels, ignore_index=255):\n    while True:\n        pass\n"
+    assert _grade(source, time_limit=2) == Grade(False, "timed out", "Not yet. Your function ran past the 2 s time limit.")
+    assert _grade("while True:\n    pass\n", time_limit=1.5) == Grade(False, "timed out",
+                                                                       "Not yet. Your code ran past the 1.5 s time limit.")
+
+
+@pytest.mark.parametrize("allocation", ["chunks = []\n    while True:\n        chunks.append(bytearray(2**26))",
+                                        "return numpy.ones(2**31)", "return torch.ones(2**31)"])
+def test_unbounded_allocation_is_out_of_memory(allocation):  # (d)
+    source = f"import numpy, torch\ndef majority_class(labels, ignore_index=255):\n    {allocation}\n"
+    assert _grade(source, memory_limit=2**30) == Grade(False, "out of memory",
+                                                       "Not yet. Your function used more than 1 GiB of memory.")
+
+
+def test_a_forked_process_is_killed_with_the_learners(tmp_path):  # (e)
+    pid_file = tmp_path / "pid"
+    source = (f"import os, time\ndef majority_class(labels, ignore_index=255):\n    if os.fork() == 0:\n"
+              f"        open({str(pid_file)!r}, 'w').write(str(os.getpid()))\n        while True:\n"
+              f"            time.sleep(1)\n    time.sleep(1)\n    return 255\n")
+    grade = _grade(source)
+    assert (grade.passed, grade.status) == (False, "wrong")  # as root the fork succeeds; otherwise RLIMIT_NPROC refuses it
+    if pid_file.exists():
+        status = Path(f"/proc/{pid_file.read_text()}/status")
+        for _ in range(100):  # killed at once; init reaps the orphan soon after
+            if not status.exists() or "zombie" in status.read_text():
+                break
+            time.sleep(0.1)
+        assert not status.exists() or "zombie" in status.read_text()
+
+
+def test_a_huge_file_is_cut_at_the_file_size_limit(tmp_path):  # (e)
+    big = tmp_path / "big"
+    source = (f"def majority_class(labels, ignore_index=255):\n    with open({str(big)!r}, 'wb') as f:\n"
+              f"        f.write(bytes(2**25))\n    return 0\n")
+    assert _grade(source) == Grade(False, "wrong", "Not yet. Your function raised OSError: [Errno 27] File too large")
+    assert big.stat().st_size <= 16 * 2**20
+
+
+@pytest.mark.parametrize(("source", "grade"), [
+    ("def majority_class(labels:\n", Grade(False, "crashed", "Not yet. Your code raised SyntaxError: '(' was never closed "
+                                                             "(<your code>, line 1)")),
+    ("def majority(labels, ignore_index=255):\n    return 0\n", Grade(False, "wrong", "Not yet. Your code did not define "
+                                                                                   "`majority_class`.")),
+    ("majority_class = 3\n", Grade(False, "wrong", "Not yet. Your code defines `majority_class`, but not as a function.")),
+    ("import os\ndef majority_class(labels, ignore_index=255):\n    os._exit(3)\n",
+     Grade(False, "crashed", "Not yet. Your code ended its Python process (exit code 3) before it answered.")),
+    ("import sys\ndef majority_class(labels, ignore_index=255):\n    sys.exit(0)\n",
+     Grade(False, "wrong", "Not yet. Your function raised SystemExit: 0")),
+])
+def test_code_that_fails_gets_one_clear_line(source, grade):
+    assert _grade(source) == grade
+
+
+SEGMENTER = '''
+import torch
+from PIL import Image
+from torch import nn
+
+def new_head(model, scores):
+    scores *= 2  # an array edited in place
+    model.classifier = nn.Conv2d(model.classifier.in_channels, 7, 1)
+    with torch.no_grad():
+        model.classifier.weight.fill_(0.5)
+    model.backbone[0].weight.requires_grad_(False)
+    model.eval()
+    return model, model.classifier, scores.sum()
+'''
+
+
+def test_the_proxy_brings_back_in_place_edits_flags_and_a_replaced_layer():
+    from segtutor.exercises.transfer import _Segmenter
+
+    model, scores = _Segmenter(torch.Generator().manual_seed(0)).train(), np.arange(4.0)
+    backbone = model.backbone[1].running_mean.clone()
+    with _Learner(20.0, 2 * 2**30) as learner:
+        learner.load(SEGMENTER, "new_head")
+        returned, head, total = learner(model, scores)
+    assert returned is model and head is model.classifier and not model.training
+    assert isinstance(head, nn.Conv2d) and head.out_channels == 7 and torch.equal(head.weight, torch.full_like(head.weight, 0.5))
+    assert model(torch.zeros(1, 3, 4, 4))["out"].shape == (1, 7, 4, 4)
+    assert not model.backbone[0].weight.requires_grad and model.backbone[0].bias.requires_grad
+    assert scores.tolist() == [0.0, 2.0, 4.0, 6.0] and total == 12.0 and type(total) is np.float64
+    assert torch.equal(model.backbone[1].running_mean, backbone)
+
+
+def test_values_round_trip_through_the_wire_format():
+    objects: list = []
+    value = [None, True, 3, 2.5, float("nan"), "s", (1, [2]), {1: "a"}, OrderedDict(out=torch.arange(3)),
+             np.int64(4), np.float32(0.5), np.array([[1, 2]], np.uint8), torch.Size([2, 3]),
+             torch.ones(2, requires_grad=True), Image.new("P", (2, 3), 5)]
+    encoder = wire.Encoder(objects)
+    tree = json.loads(json.dumps(encoder.value(value)))
+    back = wire.Decoder(encoder.blobs, []).value(tree)
+    assert back[:4] == value[:4] and np.isnan(back[4]) and back[5:8] == value[5:8]
+    assert type(back[8]) is OrderedDict and torch.equal(back[8]["out"], value[8]["out"])
+    assert type(back[9]) is np.int64 and back[9] == 4 and type(back[10]) is np.float32
+    assert back[11].dtype == np.uint8 and back[11].tolist() == [[1, 2]] and back[12] == torch.Size([2, 3])
+    assert back[13].requires_grad and back[14].mode == "P" and back[14].getpixel((1, 2)) == 5
+
+
+@pytest.mark.parametrize(("tree", "blobs"), [
+    ({"array": 0, "dtype": "|O", "shape": [1]}, [b"12345678"]),  # object arrays would unpickle
+    ({"array": 0, "dtype": "<f8", "shape": [1000]}, [b"12345678"]),  # shape and data disagree
+    ({"array": 5, "dtype": "<f8", "shape": [1]}, [b"12345678"]),
+    ({"ref": 3}, []),
+    ({"pickle": "gASVAAAAAAAAAAAu"}, []),
+    ({"module": "os.system", "args": {"dict": []}, "training": True, "children": [], "params": [], "buffers": []}, []),
+    ({"module": "torch.nn.modules.conv.Conv2d",  # 4 TB of weights, if it were built: it is not, the data is missing
+      "args": {"dict": [["in_channels", 10**6], ["out_channels", 10**6], ["kernel_size", 1], ["stride", 1],
+                        ["padding", 0], ["dilation", 1], ["groups", 1], ["bias", False], ["padding_mode", "zeros"]]},
+      "training": True, "children": [], "params": [], "buffers": []}, []),
+    ({"opaque": "x; import os"}, []),
+    ([1, 2], []),
+])
+def test_malformed_messages_are_refused(tree, blobs):
+    with pytest.raises(wire.WireError):
+        wire.Decoder(blobs, []).value(tree)
+
+
+def test_a_frame_header_that_is_not_json_is_refused():
+    with pytest.raises(wire.WireError, match="a header that is not JSON"):
+        wire.decode_header(b"\x80\x04\x95 pickle")
+    with pytest.raises(wire.WireError, match="a malformed header"):
+        wire.decode_header(json.dumps({"message": {}, "blobs": [2**40]}).encode())
+
+
+def test_a_module_outside_the_allowlist_is_not_carried():
+    class Mine(nn.Module):
+        pass
+
+    with pytest.raises(wire.Unsupported, match="a Mine module"):
+        wire.Encoder([]).value(Mine())
+
+
+@pytest.mark.parametrize(("stem", "checker", "solution", "mistakes"), EXERCISES, ids=[e[1] for e in EXERCISES])
+def test_every_coding_exercise_grades_through_the_sandbox(stem, checker, solution, mistakes):
+    """The reference gets "correct", the first typical wrong answer its exact line, and the stub "not attempted"."""
+    source = (SOLUTIONS / f"{stem}.py").read_text()
+    assert grade_in_fresh_process(checker, source, solution.__name__, seed=1).status == "correct"
+    wrong, line = mistakes[0]
+    assert grade_in_fresh_process(checker, source, wrong.__name__, seed=1) == Grade(False, "wrong", line)
+
+
+def test_the_command_line_prints_the_grade_as_json(tmp_path, capsys):
+    from segtutor.exercises._sandbox import main
+
+    (tmp_path / "answer.py").write_text(REFERENCE)
+    assert main([MAJORITY, str(tmp_path / "answer.py"), "counts_void", "--seed", "0"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"passed": False, "status": "wrong", "feedback": "Not yet. Your function "
+                                                   "returns 255 on a map that is mostly void (255): leave pixels equal to "
+                                                   "ignore_index out of the vote."}
+
+
+def test_the_learners_process_starts_isolated():
+    source = ("import os, sys, resource\ndef majority_class(labels, ignore_index=255):\n"
+              "    raise ValueError(repr((sys.flags.isolated, os.getsid(0) == os.getpid(), os.getcwd().split('/')[-1][:15],"
+              " resource.getrlimit(resource.RLIMIT_DATA)[0], resource.getrlimit(resource.RLIMIT_NPROC)[0])))\n")
+    expected = repr((1, True, "segtutor-grade-", 2**30, 0))
+    assert _grade(source, memory_limit=2**30) == Grade(False, "wrong", f"Not yet. Your function raised ValueError: {expected}")
