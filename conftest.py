@@ -31,6 +31,19 @@ SLOW = {
     "tests/test_project.py::test_the_segtutor_script_is_the_command_line_and_exits_with_its_status",
     "tests/test_tiny.py::test_held_out_miou_of_the_shipped_model",
     "tests/test_lessons.py::test_superpixel_explorer_follows_the_sliders",
+    "tests/test_sandbox.py::test_reference_solution_is_correct_and_a_typical_wrong_answer_gets_its_exact_line",
+    "tests/test_sandbox.py::test_monkeypatching_in_the_submission_changes_nothing_in_the_grader",
+    "tests/test_sandbox.py::test_printed_correct_lines_and_bytes_on_stdout_and_stderr_earn_nothing",
+    "tests/test_sandbox.py::test_bytes_written_into_the_graders_pipes_grade_as_crashed",
+    "tests/test_sandbox.py::test_an_endless_loop_times_out",
+    "tests/test_sandbox.py::test_unbounded_allocation_is_out_of_memory",
+    "tests/test_sandbox.py::test_a_forked_process_is_killed_with_the_learners",
+    "tests/test_sandbox.py::test_a_huge_file_is_cut_at_the_file_size_limit",
+    "tests/test_sandbox.py::test_code_that_fails_gets_one_clear_line",
+    "tests/test_sandbox.py::test_the_proxy_brings_back_in_place_edits_flags_and_a_replaced_layer",
+    "tests/test_sandbox.py::test_every_coding_exercise_grades_through_the_sandbox",
+    "tests/test_sandbox.py::test_the_command_line_prints_the_grade_as_json",
+    "tests/test_sandbox.py::test_the_learners_process_starts_isolated",
 }
 """Tests (every parametrization) that took about a second or more in
 ``pytest segtutor tests --ignore=tests/test_browser.py --ignore=tests/test_notebooks.py -p no:randomly --durations=60 -n 2``

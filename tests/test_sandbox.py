@@ -270,3 +270,17 @@ def test_the_learners_process_starts_isolated():
               " resource.getrlimit(resource.RLIMIT_DATA)[0], resource.getrlimit(resource.RLIMIT_NPROC)[0])))\n")
     expected = repr((1, True, "segtutor-grade-", 2**30, 0))
     assert _grade(source, memory_limit=2**30) == Grade(False, "wrong", f"Not yet. Your function raised ValueError: {expected}")
+
+
+def test_a_forged_optimizer_state_changes_only_known_settings_of_their_own_type():
+    from segtutor.exercises._sandbox import _apply
+
+    model = nn.Linear(2, 1)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
+    forged = optimizer.state_dict()
+    forged["param_groups"][0].update(lr="0.25", momentum=0.0, foreach=True, evil=1)
+    _apply(wire.OptimizerState("torch.optim.sgd.SGD", forged, None), optimizer, {})
+    assert optimizer.param_groups[0]["lr"] == 0.5 and "evil" not in optimizer.param_groups[0]
+    assert optimizer.param_groups[0]["params"] == list(model.parameters())
+    with pytest.raises(wire.WireError, match="another number of parameter groups"):
+        _apply(wire.OptimizerState("torch.optim.sgd.SGD", {"state": {}, "param_groups": []}, None), optimizer, {})

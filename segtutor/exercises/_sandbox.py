@@ -63,6 +63,10 @@ class _Verdict(BaseException):
         self.grade = Grade(False, status, feedback if status == "not attempted" else "Not yet. " + feedback)
 
 
+class _GraderError(BaseException):
+    """A checker's argument that the sandbox cannot carry: the grader's own bug, never the learner's grade."""
+
+
 def coding_checkers() -> list[str]:
     """The names of segtutor.exercises' coding checkers: those that take the learner's ``function``."""
     exercises = importlib.import_module(__package__ or "segtutor.exercises")
@@ -124,6 +128,11 @@ def grade_in_fresh_process(checker: str, source: str, function: str, *, seed: in
                 passed = check(learner, seed=seed)
         except _Verdict as verdict:
             return verdict.grade
+        except _GraderError as error:
+            raise TypeError(str(error)) from None
+        except Exception as error:  # e.g. a forged state the checker trips on: this learner's grade, not the grading's end
+            return Grade(False, "crashed", f"Not yet. The checker could not use your function's answer "
+                                           f"({type(error).__name__}).")
     lines = output.getvalue().splitlines()
     feedback = lines[-1] if lines else ""
     status = "correct" if passed is True else "not attempted" if feedback == NOT_ATTEMPTED else "wrong"
@@ -191,7 +200,10 @@ class _Learner:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         encoder = _wire.Encoder([])
-        call = encoder.value([args, kwargs])  # a value it cannot carry is the grader's bug: it raises
+        try:
+            call = encoder.value([args, kwargs])
+        except _wire.Unsupported as error:  # the checker passed a value the sandbox cannot carry: the grader's bug
+            raise _GraderError(f"the sandbox cannot carry {error} to the learner's process") from None
         reply, blobs = self._exchange({"call": call}, encoder.blobs, "Your function")
         try:
             if "unsupported" in reply:
@@ -308,7 +320,12 @@ def _apply(state: Any, target: Any, same: dict[int, Any]) -> None:
     elif isinstance(target, nn.Module) and isinstance(state, nn.Module):
         _apply_module(state, target, same)
     elif isinstance(target, torch.optim.Optimizer) and type(state) is _wire.OptimizerState:
-        target.load_state_dict(state.state)
+        current, groups = target.state_dict(), state.state["param_groups"]
+        if len(groups) != len(current["param_groups"]):
+            raise _wire.WireError("an optimizer with another number of parameter groups")
+        target.load_state_dict({"state": state.state["state"], "param_groups": [  # known keys, of their own types
+            {**old, **{k: v for k, v in new.items() if k in old and k != "params" and type(v) is type(old[k])}}
+            for old, new in zip(current["param_groups"], groups)]})
         if isinstance(getattr(target, "events", None), list) and state.events is not None:
             target.events[:] = state.events  # type: ignore[attr-defined]  # the recording SGD of check_training_step_function
     elif isinstance(target, torch.optim.lr_scheduler.LRScheduler) and type(state) is _wire.SchedulerState:
