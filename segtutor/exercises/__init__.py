@@ -26,7 +26,7 @@ from .model_output import check_class_channel, check_output_shape, check_probabi
 from .pipeline import check_class_color, check_output_keys, check_pipeline, check_resize_size
 from .preprocessing import check_kept_fraction, check_normalized_pixel, check_seed_transform, check_transform_shape
 from .training import check_background_only_miou, check_initial_loss, check_training_step_function, check_training_steps
-from .transfer import check_freeze_function, check_trainable_after_freeze
+from .transfer import check_freeze_function, check_replace_head_function, check_trainable_after_freeze
 
 __all__ = [
     "CAPSTONE_MIOU",
@@ -70,6 +70,7 @@ __all__ = [
     "check_probabilities_function",
     "check_read_mask_function",
     "check_receptive_field_function",
+    "check_replace_head_function",
     "check_resize_size",
     "check_seed_transform",
     "check_squeeze_shape",
