@@ -152,7 +152,7 @@ def _from_name_or_path(source: StrPath) -> Image.Image:
 
         return Image.fromarray(getattr(skimage.data, source)()).convert("RGB")
     if path.exists():
-        raise ValueError(f"`source` '{path}' is {_file_kind(path)}, not an image file")
+        raise ValueError(f"`source` '{path}' is {file_kind(path)}, not an image file")
     if not isinstance(source, str) and str(source) in SAMPLES:
         raise FileNotFoundError(f"`source` file '{path}' does not exist; a sample is named by a str, not a path: "
                                 f"load_image({str(source)!r})")
@@ -164,7 +164,7 @@ def _from_name_or_path(source: StrPath) -> Image.Image:
     )
 
 
-def _file_kind(path: Path) -> str:
+def file_kind(path: Path) -> str:
     """Name what an existing path that is not a regular file is: "a folder", "a character device", ..."""
     mode = path.stat().st_mode
     kinds = ((stat.S_ISDIR, "a folder"), (stat.S_ISCHR, "a character device"),
