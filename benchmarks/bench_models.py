@@ -1,8 +1,16 @@
-"""CPU speed of the six torchvision models, and what channels_last and bfloat16 autocast give.
+"""predict()'s overhead; CPU speed of the six torchvision models, and what channels_last and bfloat16 autocast give.
 
 Usage::
 
     .venv/bin/python benchmarks/bench_models.py [--sizes 224 520] [--repeats 3] [--models NAME ...]
+    .venv/bin/python benchmarks/bench_models.py --overhead-only [--overhead-repeats 21]
+
+First table: ``segtutor.predict`` against the bare ``model(batch)["out"]``
+under ``torch.inference_mode`` for lraspp_mobilenet_v3_large with random
+weights, batch 4 at 224², the model as ``load_model`` gives it (channels-last
+on the CPU), on the CPU and on CUDA when there is a GPU. The two calls
+alternate (their order swapped every round) and the ratio is of the medians.
+The goal is predict/bare ≤ 1.05.
 
 For each model and input size it prints: the time to build the model (random
 weights: no download here), fp32 forward speed through ``segtutor.predict``,
@@ -84,13 +92,54 @@ def bench(name: str, size: int, repeats: int) -> dict:
     return row
 
 
+def overhead(device: str, repeats: int) -> dict:
+    """Median predict and bare times (ms) for lraspp, batch 4 at 224², interleaved rounds."""
+    torch.manual_seed(0)
+    model = segtutor.load_model("lraspp_mobilenet_v3_large", weights="random", device=device, cache=False)
+    batch = torch.randn(4, 3, 224, 224, device=device)
+    sync = torch.cuda.synchronize if device == "cuda" else (lambda: None)
+
+    def bare():
+        with torch.inference_mode():
+            return model(batch)["out"]
+
+    variants = {"predict": lambda: segtutor.predict(model, batch), "bare": bare}
+    for fn in (*variants.values(), *variants.values()):  # warm-up
+        fn()
+    times: dict[str, list[float]] = {k: [] for k in variants}
+    for round_ in range(repeats):
+        for key in (("predict", "bare") if round_ % 2 else ("bare", "predict")):
+            sync()
+            start = time.perf_counter()
+            variants[key]()
+            sync()
+            times[key].append(time.perf_counter() - start)
+    med = {k: 1e3 * statistics.median(v) for k, v in times.items()}
+    return {"device": device, **med, "ratio": med["predict"] / med["bare"]}
+
+
+def print_overhead(repeats: int) -> None:
+    print("| device | model | batch | predict ms | bare ms | predict/bare |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for device in ("cpu", "cuda") if torch.cuda.is_available() else ("cpu",):
+        r = overhead(device, repeats)
+        print(f"| {device} | lraspp_mobilenet_v3_large | 4x3x224x224 | {r['predict']:.2f} | {r['bare']:.2f} | "
+              f"{r['ratio']:.3f} |", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[224, 520])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--models", nargs="+", default=segtutor.models.MODEL_NAMES)
+    parser.add_argument("--overhead-repeats", type=int, default=21, help="interleaved rounds for predict/bare")
+    parser.add_argument("--overhead-only", action="store_true", help="print only the predict/bare table")
     args = parser.parse_args()
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, repeats={args.repeats}")
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
+    print_overhead(args.overhead_repeats)
+    if args.overhead_only:
+        return
+    print(f"\nrepeats={args.repeats}")
     header = ("| model | size | load s | img/s | predict/bare | channels_last x | max abs diff | argmax changed % "
               "| bf16 x | max abs diff | argmax changed % |")
     print(header)

@@ -15,7 +15,7 @@ from typing import Any, TypeAlias, TypeGuard
 
 import numpy as np
 import torch
-from PIL import Image
+from PIL import Image, ImageOps
 
 ArrayOrTensor: TypeAlias = np.ndarray | torch.Tensor
 """A NumPy array or a torch tensor: what the class maps, probabilities and matrices of the public functions may be."""
@@ -105,7 +105,8 @@ def check_nonnegative(labels: ArrayOrTensor, *, name: str = "labels") -> None:
 def as_image_array(image: object, *, name: str = "image") -> np.ndarray:
     """Return an RGB image as a uint8 ``(H, W, 3)`` NumPy array.
 
-    Accepts a PIL image (converted to RGB) or a uint8 ``(H, W, 3)`` array.
+    Accepts a PIL image (turned upright by :func:`upright`, then converted to
+    RGB) or a uint8 ``(H, W, 3)`` array (used as it is).
 
     Raises
     ------
@@ -115,12 +116,45 @@ def as_image_array(image: object, *, name: str = "image") -> np.ndarray:
         If the array is not of shape (H, W, 3).
     """
     if isinstance(image, Image.Image):
-        return np.asarray(image.convert("RGB"))
+        return np.asarray(upright(image).convert("RGB"))
     message = f"`{name}` must be a PIL image or a uint8 array of shape (H, W, 3), got {describe_array(image)}"
     if not isinstance(image, np.ndarray) or image.dtype != np.uint8:
         raise TypeError(message)
     if image.ndim != 3 or image.shape[2] != 3:
         raise ValueError(message)
+    return image
+
+
+def upright(image: Image.Image) -> Image.Image:
+    """Turn a PIL image upright according to its EXIF orientation tag: the one place segtutor does it.
+
+    Every function that takes a PIL image (:func:`segtutor.load_image`, so
+    :func:`segtutor.segment` and :func:`segtutor.preprocess`, and
+    :func:`segtutor.overlay` and the other display functions) goes through
+    here, so a class map and the picture it is drawn over agree on
+    orientation. A NumPy array has no tag and is used as it is:
+    ``np.asarray(Image.open(path))`` is the stored orientation, which differs
+    from the displayed one when the tag says to rotate or flip; pass the PIL
+    image itself, or ``np.asarray(segtutor.load_image(path))``.
+
+    Returns
+    -------
+    PIL.Image.Image
+        `image` itself when it has no orientation tag (or the tag is 1),
+        else a new, transposed image.
+
+    Examples
+    --------
+    >>> image = Image.new("RGB", (4, 2))
+    >>> exif = image.getexif()
+    >>> exif[0x0112] = 6  # "rotate 90 degrees clockwise to view"
+    >>> image.info["exif"] = exif.tobytes()
+    >>> upright(image).size
+    (2, 4)
+    """
+    orientation = image.getexif().get(0x0112, 1)
+    if orientation in (2, 3, 4, 5, 6, 7, 8):
+        return ImageOps.exif_transpose(image)
     return image
 
 

@@ -7,15 +7,18 @@ import contextlib
 import io
 import json
 import os
+import secrets
+import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 from PIL import Image
 
 from .data._datasets import DATASETS, open_dataset
-from .data._images import load_image
+from .data._images import file_kind, load_image
 from .data._voc import save_label_png
 from .display._overlays import overlay
 from .metrics._dataset_evaluation import evaluate_dataset, process_group, scores_to_dict
@@ -30,6 +33,8 @@ __all__ = ["main"]
 _OUT_SUFFIXES = {".png": "PNG"}
 """The class map is a palette PNG: lossless, so pixel values stay class ids."""
 _OVERLAY_SUFFIXES = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
+_TEMPORARY = ".segtutor-"
+"""Temporary files are ``.segtutor-XXXXXXXX.part`` beside the output: short, so any valid output name works."""
 
 
 def _prog() -> str:
@@ -97,42 +102,48 @@ def main(argv: list[str] | None = None) -> int:
             _evaluate(args)
         else:
             _segment(args)
-    except (WeightsUnavailableError, CheckpointError, OSError, ValueError) as err:
-        message = " ".join(line.strip() for line in str(err).splitlines() if line.strip())
-        print(f"segtutor: error: {message}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("segtutor: error: interrupted", file=sys.stderr)
+        return 130
+    except (WeightsUnavailableError, CheckpointError, OSError, ValueError, FloatingPointError) as err:
+        _fail(str(err))
+        return 2
+    except Exception as err:  # a bug or an unforeseen failure: still one line, never a traceback
+        _fail(f"unexpected {type(err).__name__}: {err}")
         return 2
     return 0
 
 
+def _fail(message: str) -> None:
+    print("segtutor: error: " + " ".join(line.strip() for line in message.splitlines() if line.strip()), file=sys.stderr)
+
+
 def _segment(args: argparse.Namespace) -> None:
     """Check every option, segment, encode both outputs in memory, then write each through a temporary file."""
+    _check_weights_option(args.weights)
     out, overlay_path = _check_outputs(args)
     if not 0 <= args.alpha <= 1:
         raise ValueError(f"--alpha must be in [0, 1], got {args.alpha}")
-    if args.weights not in ("pretrained", "random") and not Path(args.weights).is_file():
-        raise ValueError(f"--weights must be 'pretrained', 'random' or a checkpoint file, got {args.weights!r}")
     image = load_image(args.image)
     spec = get_spec(args.model)  # the name becomes a spec once; everything below reads the spec
     model = load_model(spec, weights=args.weights, progress=True)
     labels = segment(image, model=model, preprocessing=args.preprocessing)
     buffer = io.BytesIO()
     save_label_png(labels, buffer)
-    outputs = {out: buffer.getvalue()}
+    outputs = {"--out": (out, buffer.getvalue())}
     if overlay_path is not None:
         blended = overlay(image, labels, alpha=args.alpha, palette=spec.palette)
         buffer = io.BytesIO()
         Image.fromarray(blended).save(buffer, format=_OVERLAY_SUFFIXES[overlay_path.suffix.lower()])
-        outputs[overlay_path] = buffer.getvalue()
-    for path, data in outputs.items():
-        _write_atomically(path, data)
+        outputs["--overlay"] = (overlay_path, buffer.getvalue())
+    write_together(outputs)
     print(f"wrote {args.out}: {labels.shape[1]}x{labels.shape[0]} class map, classes {sorted(set(np.unique(labels).tolist()))}")
 
 
 def _evaluate(args: argparse.Namespace) -> None:
     """Check the options and the dataset, score (under torchrun: each process its share), then rank 0 prints and writes."""
+    _check_weights_option(args.weights)
     path = None if args.json is None else _check_json(args)
-    if args.weights not in ("pretrained", "random") and not Path(args.weights).is_file():
-        raise ValueError(f"--weights must be 'pretrained', 'random' or a checkpoint file, got {args.weights!r}")
     dataset = open_dataset(args.dataset, args.root, split=args.split)
     with process_group(args.device) as (device, rank):
         model = load_model(get_spec(args.model), weights=args.weights, device=device, progress=rank == 0)
@@ -144,7 +155,7 @@ def _evaluate(args: argparse.Namespace) -> None:
             report = {"model": args.model, "weights": args.weights, "dataset": args.dataset, "root": str(args.root),
                       "split": args.split, "images": len(dataset) if args.limit is None else min(args.limit, len(dataset)),
                       "ignore_index": dataset.ignore_index, **scores_to_dict(scores)}
-            _write_atomically(path, (json.dumps(report, indent=1) + "\n").encode())
+            write_together({"--json": (path, (json.dumps(report, indent=1) + "\n").encode())})
             print(f"wrote {path}")
 
 
@@ -155,6 +166,7 @@ def _check_json(args: argparse.Namespace) -> Path:
         raise ValueError(f"--json must end in .json, got '{path}'")
     if path.is_dir() or not path.parent.is_dir():
         raise ValueError(f"--json '{path}' is a folder" if path.is_dir() else f"--json folder '{path.parent}' does not exist")
+    _check_writable("--json", path)  # after is_dir: a name too long for the folder fails there, naming the file
     if args.weights not in ("pretrained", "random") and Path(args.weights).is_file() and _same_file(path, Path(args.weights)):
         raise ValueError(f"--json '{path}' is the --weights file '{args.weights}'; refusing to write over it")
     if path.exists() and path.resolve().is_relative_to(Path(args.root).resolve()):
@@ -171,9 +183,12 @@ def _check_outputs(args: argparse.Namespace) -> tuple[Path, Path | None]:
     for option, path, suffixes in (("--out", out, _OUT_SUFFIXES), ("--overlay", overlay_path, _OVERLAY_SUFFIXES)):
         if path is None:
             continue
+        if path.name.lower() in suffixes:
+            raise ValueError(f"{option} '{path}' has an empty name: nothing before {path.name}")
         if path.suffix.lower() not in suffixes:
             *others, last = suffixes
             raise ValueError(f"{option} must end in {', '.join(others) + ' or ' if others else ''}{last}, got '{path}'")
+        _check_name_length(option, path)
         if path.is_dir():
             raise ValueError(f"{option} '{path}' is a folder")
         if not path.parent.is_dir():
@@ -181,6 +196,7 @@ def _check_outputs(args: argparse.Namespace) -> tuple[Path, Path | None]:
         for what, source in inputs.items():
             if source.is_file() and _same_file(path, source):
                 raise ValueError(f"{option} '{path}' is {what}; refusing to write over it")
+        _check_writable(option, path)
     if overlay_path is not None and _same_file(out, overlay_path):
         raise ValueError(f"--out and --overlay must be different files, got '{out}' and '{overlay_path}'")
     return out, overlay_path
@@ -192,17 +208,105 @@ def _same_file(a: Path, b: Path) -> bool:
     return a.exists() and b.exists() and os.path.samefile(a, b)  # hard links, case-insensitive file systems
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write `data` to a temporary file beside `path`, then rename it over `path`: no partial file, ever."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+def _check_weights_option(weights: str) -> None:
+    """Refuse a --weights that is neither choice nor a checkpoint file, saying what it is instead."""
+    if weights in ("pretrained", "random"):
+        return
+    if not weights:
+        raise ValueError("--weights is empty; pass 'pretrained', 'random' or a checkpoint file")
+    if Path(weights).exists() and not Path(weights).is_file():
+        raise ValueError(f"--weights '{weights}' is {file_kind(Path(weights))}, not a checkpoint file")
+    if not Path(weights).is_file():
+        raise ValueError(f"--weights must be 'pretrained', 'random' or a checkpoint file, got {weights!r}")
+
+
+def _check_writable(option: str, path: Path) -> None:
+    """Before any work: a file can be created in the output's folder."""
+    try:
+        handle, probe = tempfile.mkstemp(dir=path.parent, prefix=_TEMPORARY, suffix=".part")
+    except OSError as err:
+        raise OSError(f"{option} folder '{path.parent}' is not writable ({err.strerror or err})") from None
+    os.close(handle)
+    os.unlink(probe)
+
+
+def _check_name_length(option: str, path: Path) -> None:
+    size, limit = len(os.fsencode(path.name)), _name_max(path.parent)
+    if size > limit:
+        raise ValueError(f"{option} name '{path.name}' is {size} bytes long; the folder '{path.parent}' allows at most {limit}")
+
+
+def _name_max(folder: Path) -> int:
+    try:
+        return os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError, AttributeError):  # no pathconf (Windows) or no answer
+        return 255
+
+
+def write_together(files: dict[str, tuple[Path, bytes]]) -> None:
+    """Write every file or none: each to a temporary beside it, then rename them all.
+
+    If a write fails (a full disk) no file is changed; if a rename fails or is
+    interrupted, the files already renamed get their old contents back (kept
+    as hard links until every rename is done). Errors name the user's file.
+    """
+    temporaries: dict[Path, Path] = {}
+    backups: dict[Path, Path | None] = {}
+    try:
+        for option, (path, data) in files.items():
+            try:
+                temporaries[path] = _temporary(path, data)
+            except OSError as err:
+                raise OSError(f"could not write {option} '{path}' ({err.strerror or err}); "
+                              f"no file was changed") from None
+        for option, (path, _) in files.items():
+            backups[path] = _backup(path) if path.exists() else None
+            try:
+                _rename(temporaries[path], path)
+                del temporaries[path]
+            except OSError as err:
+                raise OSError(f"could not replace {option} '{path}' ({err.strerror or err}); no file was changed") from None
+    except BaseException:
+        for path, backup in backups.items():
+            with contextlib.suppress(OSError):
+                _rename(backup, path) if backup is not None else path.unlink()
+        raise
+    finally:
+        for leftover in [*temporaries.values(), *(b for b in backups.values() if b is not None)]:
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+
+
+def _temporary(path: Path, data: bytes) -> Path:
+    """`data` in a new ``.segtutor-XXXXXXXX.part`` beside `path`, with `path`'s permissions (or the umask's)."""
+    handle, name = tempfile.mkstemp(dir=path.parent, prefix=_TEMPORARY, suffix=".part")
+    temporary = Path(name)
     try:
         with os.fdopen(handle, "wb") as file:
-            file.write(data)
+            _fill(file, data)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(temporary, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~umask)
-        os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(OSError):
-            os.unlink(temporary)
+            temporary.unlink()
         raise
+    return temporary
+
+
+def _rename(source: Path, target: Path) -> None:
+    os.replace(source, target)
+
+
+def _fill(file: IO[bytes], data: bytes) -> None:
+    file.write(data)
+
+
+def _backup(path: Path) -> Path:
+    """Another name for `path`'s current file (a hard link, else a copy), so that it can be put back."""
+    backup = path.parent / f"{_TEMPORARY}{secrets.token_hex(4)}.old"
+    try:
+        os.link(path, backup)
+    except OSError:
+        shutil.copy2(path, backup)
+    return backup

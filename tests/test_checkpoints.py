@@ -4,6 +4,7 @@ its errors naming the file and the fix, and loading a state dict into a model.
 The hostile files (code in a pickle) every entry point refuses are in tests/test_checkpoint_corpus.py.
 """
 
+import copy
 import dataclasses
 import os
 from pathlib import Path
@@ -39,7 +40,7 @@ def test_check_weights_refuses_a_wrong_type_a_misspelt_choice_and_a_missing_file
         check_weights(str(tmp_path / "none.pth"))  # a suffix: a path, not a misspelt choice
     with pytest.raises(FileNotFoundError, match=r"^`weights` checkpoint not found: .*pretraind$"):
         check_weights(tmp_path / "pretraind")  # a Path is a path even without a suffix
-    with pytest.raises(FileNotFoundError, match=r"^`weights` checkpoint not found: "):
+    with pytest.raises(ValueError, match=r"^`weights` '.*' is a folder, not a checkpoint file$"):
         check_weights(str(tmp_path))  # a folder is not a checkpoint file
 
 
@@ -203,3 +204,59 @@ def test_a_state_dict_of_another_kind_of_number_is_refused_and_loads_nothing(dty
 def test_checkpoint_holds_what_the_build_path_needs(tmp_path):
     checkpoint = Checkpoint(tmp_path / "t.pt", {"w": torch.ones(1)}, arguments={"widths": (8,)}, categories=("a", "b"), fix="F")
     assert (checkpoint.arguments, checkpoint.categories, checkpoint.fix) == ({"widths": (8,)}, ("a", "b"), "F")
+
+
+def test_check_weights_says_what_a_path_that_is_no_file_is(tmp_path):
+    with pytest.raises(ValueError, match=r"^`weights` is an empty string; pass 'pretrained', 'random' or the path of a checkpoint file$"):
+        check_weights("")
+    with pytest.raises(ValueError, match=r"^`weights` '.*folder\.pth' is a folder, not a checkpoint file$"):
+        (tmp_path / "folder.pth").mkdir()
+        check_weights(tmp_path / "folder.pth")
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "pipe.pth")
+        with pytest.raises(ValueError, match=r"^`weights` '.*pipe\.pth' is a FIFO \(named pipe\), not a checkpoint file$"):
+            check_weights(str(tmp_path / "pipe.pth"))
+    if os.path.exists("/dev/zero"):
+        with pytest.raises(ValueError, match=r"^`weights` '/dev/zero' is a character device, not a checkpoint file$"):
+            check_weights("/dev/zero")
+
+
+class _RunsCode:
+    def __reduce__(self):
+        return (os.system, ("echo this must never run",))
+
+
+def test_a_checkpoint_that_would_call_os_system_is_refused_as_unsafe_not_corrupt(tmp_path):
+    path = tmp_path / "evil.pth"
+    torch.save({"w": torch.zeros(1), "x": _RunsCode()}, path)
+    with pytest.raises(CheckpointError, match=rf"^checkpoint file '.*evil\.pth' is refused: unpickling it fully could run arbitrary "
+                                              rf"code \(it holds a {os.name}\.system\)\. A checkpoint must hold only tensors"):
+        read_checkpoint(path)
+
+
+def _conv_bn():
+    return torch.nn.Sequential(torch.nn.Conv2d(3, 2, 1), torch.nn.BatchNorm2d(2))
+
+
+@pytest.mark.parametrize("key, value, message", [
+    ("0.weight", float("nan"), r"holds 6 non-finite values \(inf or NaN\) in '0\.weight': a model with them answers NaN; "
+                               r"was it saved after training diverged\? Use one saved before\. Save it again$"),
+    ("1.bias", float("inf"), r"holds 2 non-finite values \(inf or NaN\) in '1\.bias'"),
+    ("1.running_var", -1.0, r"holds negative BatchNorm variances in '1\.running_var' \(min -1\): a variance is never below 0, "
+                            r"so the file is damaged; use another copy\. Save it again$"),
+])
+def test_load_state_dict_refuses_values_a_model_can_only_answer_nan_with(key, value, message):
+    model, state = _conv_bn(), _conv_bn().state_dict()
+    state[key] = torch.full_like(state[key], value)
+    before = copy.deepcopy(model.state_dict())
+    with pytest.raises(CheckpointError, match=r"^the file " + message):
+        load_state_dict(model, state, source="the file", fix="Save it again")
+    assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())  # nothing was loaded
+
+
+def test_load_state_dict_refuses_a_nested_tensor_with_a_checkpoint_error():
+    model, state = _conv_bn(), _conv_bn().state_dict()
+    state["0.weight"] = torch.nested.nested_tensor([torch.zeros(3, 1, 1), torch.zeros(3, 1, 1)])
+    with pytest.raises(CheckpointError, match=r"^the file holds 1 nested tensors \(e\.g\. 0\.weight\); a state dict holds "
+                                              r"plain tensors: save model\.state_dict\(\) again\. Save it again$"):
+        load_state_dict(model, state, source="the file", fix="Save it again")

@@ -201,7 +201,7 @@ def test_segment_user_errors_are_one_line_without_a_traceback(torch_home, tmp_pa
                          r"`source` file '.*nope\.png' does not exist")
     (tmp_path / "notes.png").write_text("not an image")
     _fails_with_one_line(["segment", tmp_path / "notes.png", "--model", "tiny", "--out", out], capsys,
-                         r"`source` file '.*notes\.png' is not an image PIL can read")
+                         r"`source` file '.*notes\.png' is not an image PIL can read, or not in a format segtutor accepts \(PNG, JPEG, WebP, BMP, GIF, TIFF\)")
     Image.new("RGB", (2000, 32)).save(tmp_path / "strip.png")
     _fails_with_one_line(["segment", tmp_path / "strip.png", "--model", "tiny", "--out", out], capsys,
                          r"`image` is 2000x32 pixels, an aspect ratio of 62\.5:1; the limit is 10:1 \(crop it into pieces\)")
@@ -249,7 +249,8 @@ def test_a_failed_write_leaves_no_partial_file(tmp_path, photo, monkeypatch, cap
             raise OSError(18, "Invalid cross-device link")
 
         monkeypatch.setattr(os, "replace", refuse)
-    message = r"\[Errno 28\] No space left on device" if failure == "write" else r"\[Errno 18\] Invalid cross-device link"
+    message = (r"could not write --out '.*mask\.png' \(No space left on device\); no file was changed" if failure == "write"
+               else r"could not replace --out '.*mask\.png' \(Invalid cross-device link\); no file was changed")
     _fails_with_one_line(["segment", photo, "--model", "tiny", "--out", out, "--overlay", over], capsys, message)
     assert out.read_bytes() == b"the previous mask"  # neither replaced nor truncated
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mask.png", "photo.png"]  # no temporary file left over
@@ -347,3 +348,157 @@ def test_evaluate_under_torchrun_with_two_gloo_processes_writes_the_single_proce
     assert np.array(one["confusion_matrix"]).sum() > 0 and two["confusion_matrix"] == one["confusion_matrix"]
     assert two == one
     assert double.stdout.count("mean (macro)") == 1  # rank 0 alone prints the table
+
+
+def _no_model(*args, **kwargs):
+    raise AssertionError("the model was loaded before the outputs were checked")
+
+
+@pytest.fixture
+def old_pair(tmp_path):
+    out, over = tmp_path / "mask.png", tmp_path / "overlay.png"
+    out.write_bytes(b"the previous mask")
+    over.write_bytes(b"the previous overlay")
+    return out, over
+
+
+def test_a_full_disk_on_the_second_write_leaves_both_old_files(tmp_path, photo, old_pair, monkeypatch, capsys):
+    import errno
+
+    out, over = old_pair
+    calls = []
+
+    def fill(file, data):
+        calls.append(len(data))
+        if len(calls) == 2:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        file.write(data)
+
+    monkeypatch.setattr(cli, "_fill", fill)
+    _fails_with_one_line(["segment", photo, "--model", "tiny", "--out", out, "--overlay", over], capsys,
+                         r"could not write --overlay '.*overlay\.png' \(No space left on device\); no file was changed")
+    assert len(calls) == 2
+    assert out.read_bytes() == b"the previous mask" and over.read_bytes() == b"the previous overlay"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mask.png", "overlay.png", "photo.png"]
+
+
+def test_an_interrupt_between_the_two_renames_puts_the_first_file_back(tmp_path, photo, old_pair, monkeypatch, capsys):
+    out, over = old_pair
+    renames = []
+    real = cli._rename
+
+    def rename(source, target):
+        renames.append(Path(target).name)
+        if len(renames) == 2:
+            raise KeyboardInterrupt
+        real(source, target)
+
+    monkeypatch.setattr(cli, "_rename", rename)
+    assert main(["segment", str(photo), "--model", "tiny", "--out", str(out), "--overlay", str(over)]) == 130
+    assert capsys.readouterr().err == "segtutor: error: interrupted\n"
+    assert renames[:2] == ["mask.png", "overlay.png"]  # the mask was replaced, then put back
+    assert out.read_bytes() == b"the previous mask" and over.read_bytes() == b"the previous overlay"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mask.png", "overlay.png", "photo.png"]
+
+
+def test_a_pair_write_replaces_both_files(tmp_path, photo, old_pair):
+    out, over = old_pair
+    assert main(["segment", str(photo), "--model", "tiny", "--out", str(out), "--overlay", str(over)]) == 0
+    assert Image.open(out).format == "PNG" and Image.open(over).size == (48, 40)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mask.png", "overlay.png", "photo.png"]
+
+
+def test_the_longest_valid_names_work_and_longer_ones_are_refused_up_front(tmp_path, photo, monkeypatch, capsys):
+    # 252 characters: the old temporary '.<name>.XXXXXXXX.part' was too long, and failed after the model ran.
+    out, over = tmp_path / ("m" * 248 + ".png"), tmp_path / ("o" * 251 + ".png")
+    assert main(["segment", str(photo), "--model", "tiny", "--out", str(out), "--overlay", str(over)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([out.name, over.name, "photo.png"])
+    capsys.readouterr()
+    monkeypatch.setattr(cli, "load_model", _no_model)
+    _fails_with_one_line(["segment", photo, "--model", "tiny", "--out", tmp_path / ("x" * 252 + ".png")], capsys,
+                         r"--out name 'x{252}\.png' is 256 bytes long; the folder '.*' allows at most 255")
+
+
+def test_outputs_are_checked_before_the_model_runs(tmp_path, photo, monkeypatch, capsys):
+    monkeypatch.setattr(cli, "load_model", _no_model)
+    _fails_with_one_line(["segment", photo, "--model", "tiny", "--out", tmp_path / ".png"], capsys,
+                         r"--out '.*/\.png' has an empty name: nothing before \.png")
+    _fails_with_one_line(["segment", photo, "--model", "tiny", "--out", tmp_path / "m.png", "--overlay", tmp_path / ".JPG"],
+                         capsys, r"--overlay '.*/\.JPG' has an empty name: nothing before \.JPG")
+    if os.geteuid() != 0:
+        folder = tmp_path / "locked"
+        folder.mkdir(mode=0o555)
+    elif os.path.isdir("/sys"):  # root writes anywhere a mode allows nothing; sysfs refuses new files even to root
+        folder = Path("/sys")
+    else:
+        pytest.skip("needs a folder this user cannot write to")
+    _fails_with_one_line(["segment", photo, "--model", "tiny", "--out", folder / "m.png"], capsys,
+                         r"--out folder '.*' is not writable \(Permission denied\)")
+
+
+def test_weights_that_are_no_file_say_what_they_are(tmp_path, photo, capsys):
+    (tmp_path / "folder.pth").mkdir()
+    base = ["segment", photo, "--model", "tiny", "--out", tmp_path / "m.png"]
+    _fails_with_one_line([*base, "--weights", tmp_path / "folder.pth"], capsys,
+                         r"--weights '.*folder\.pth' is a folder, not a checkpoint file")
+    _fails_with_one_line([*base, "--weights", ""], capsys,
+                         r"--weights is empty; pass 'pretrained', 'random' or a checkpoint file")
+    if os.path.exists("/dev/zero"):
+        _fails_with_one_line([*base, "--weights", "/dev/zero"], capsys,
+                             r"--weights '/dev/zero' is a character device, not a checkpoint file")
+
+
+@pytest.fixture(scope="module")
+def lraspp_state():
+    torch.manual_seed(0)
+    return load_model("lraspp_mobilenet_v3_large", weights="random", cache=False).state_dict()
+
+
+@pytest.mark.parametrize("damage, message", [
+    ("nan", r"checkpoint file '.*bad\.pth' holds 432 non-finite values \(inf or NaN\) in 'backbone\.0\.0\.weight': a model "
+            r"with them answers NaN; was it saved after training diverged\? Use one saved before\."),
+    ("negative variance", r"checkpoint file '.*bad\.pth' holds negative BatchNorm variances in 'backbone\.0\.1\.running_var' "
+                          r"\(min -1\): a variance is never below 0, so the file is damaged; use another copy\."),
+    ("nested", r"checkpoint file '.*bad\.pth' holds 1 nested tensors \(e\.g\. backbone\.0\.0\.weight\); a state dict holds "
+               r"plain tensors: save model\.state_dict\(\) again\."),
+])
+def test_damaged_weights_are_one_line_naming_the_file(tmp_path, photo, capsys, lraspp_state, damage, message):
+    state = dict(lraspp_state)
+    if damage == "nan":
+        state["backbone.0.0.weight"] = torch.full_like(state["backbone.0.0.weight"], float("nan"))
+    elif damage == "negative variance":
+        state["backbone.0.1.running_var"] = torch.full_like(state["backbone.0.1.running_var"], -1.0)
+    else:
+        state["backbone.0.0.weight"] = torch.nested.nested_tensor(list(state["backbone.0.0.weight"][:2]))
+    torch.save(state, tmp_path / "bad.pth")
+    _fails_with_one_line(["segment", photo, "--model", "lraspp_mobilenet_v3_large", "--weights", tmp_path / "bad.pth",
+                          "--out", tmp_path / "m.png"], capsys, message)
+    assert not (tmp_path / "m.png").exists()
+
+
+def test_any_other_failure_is_one_line_too(tmp_path, photo, monkeypatch, capsys):
+    def overflowed(*args, **kwargs):
+        raise FloatingPointError("the model's 'out' output holds 3 non-finite values (inf or NaN) out of 9: check it")
+
+    monkeypatch.setattr(cli, "segment", overflowed)
+    base = ["segment", photo, "--model", "tiny", "--out", tmp_path / "m.png"]
+    _fails_with_one_line(base, capsys, r"the model's 'out' output holds 3 non-finite values \(inf or NaN\) out of 9: check it")
+
+    def raw(*args, **kwargs):
+        raise RuntimeError("something\nunforeseen")
+
+    monkeypatch.setattr(cli, "segment", raw)
+    _fails_with_one_line(base, capsys, r"unexpected RuntimeError: something unforeseen")
+
+
+def test_a_three_class_tiny_checkpoint_works_through_the_cli(tmp_path, photo):
+    # The CLI takes no num_classes: the checkpoint's own class count and names are used.
+    from segtutor.models import save_tiny_model
+    from segtutor.models._tiny import TinySegNet
+
+    torch.manual_seed(0)
+    save_tiny_model(TinySegNet(num_classes=3), tmp_path / "three.pth", classes=["sky", "sea", "sand"])
+    out = tmp_path / "m.png"
+    assert main(["segment", str(photo), "--model", "tiny", "--weights", str(tmp_path / "three.pth"), "--out", str(out),
+                 "--overlay", str(tmp_path / "o.png")]) == 0
+    assert np.asarray(Image.open(out)).max() < 3

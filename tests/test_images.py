@@ -202,3 +202,105 @@ def test_check_image_size_limits_the_ratio_and_the_resized_pixels():
         check_image_size((451, 300), resize=2100)
     with pytest.raises(ValueError, match=r"^`image` is empty: 5x0 pixels$"):
         check_image_size((5, 0))
+
+
+_PEAK_SCRIPT = """
+import resource, sys
+from PIL import Image
+import segtutor
+from segtutor.cli import main
+
+def peak_mib():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+before = peak_mib()
+for name, call in [("load_image", lambda: segtutor.load_image(sys.argv[1])),
+                   ("segment", lambda: segtutor.segment(Image.open(sys.argv[1]), model="tiny"))]:
+    try:
+        call()
+    except ValueError as err:
+        print(name, "refused:", err)
+print("cli exit", main(["segment", sys.argv[1], "--model", "tiny", "--weights", "random", "--out", sys.argv[2]]))
+print(f"peak MiB {before:.0f} -> {peak_mib():.0f}")
+"""
+
+
+def test_a_144_mp_png_is_refused_from_its_header_without_decoding_it(tmp_path):
+    # 12000x12000 solid colour: 450 KB on disk, 576 MB in PIL, 2.1 GB through the old load_image.
+    import subprocess
+    import sys
+
+    from ._huge_png import huge_png
+
+    path = huge_png(tmp_path / "huge.png", 12000, 12000)
+    assert path.stat().st_size < 1_000_000
+    run = subprocess.run([sys.executable, "-c", _PEAK_SCRIPT, str(path), str(tmp_path / "mask.png")],
+                         capture_output=True, text=True, timeout=300, env={**os.environ, "TORCH_HOME": str(tmp_path)})
+    limit = (r"'.*huge\.png' has 12000x12000 = 144,000,000 pixels; load_image reads at most 50,000,000 "
+             r"\(scale it down first\)")
+    import re
+    assert re.search(r"load_image refused: `source` file " + limit, run.stdout), run.stdout + run.stderr
+    assert re.search(r"segment refused: `source` has 12000x12000 = 144,000,000 pixels", run.stdout), run.stdout
+    assert re.search(r"segtutor: error: `source` file " + limit, run.stderr), run.stderr
+    assert "cli exit 2" in run.stdout
+    before, after = map(float, re.search(r"peak MiB (\d+) -> (\d+)", run.stdout).groups())
+    assert after - before < 100, run.stdout  # nothing of the image's size (576 MB) was allocated
+    assert not (tmp_path / "mask.png").exists()
+
+
+def test_every_kind_of_source_is_bounded_in_pixels(tmp_path, monkeypatch, rgb_array):
+    from segtutor.data import _images
+
+    assert _images.MAX_IMAGE_PIXELS == 50_000_000
+    monkeypatch.setattr(_images, "MAX_IMAGE_PIXELS", 34)  # rgb_array is 7x5 = 35 pixels
+    path = tmp_path / "photo.png"
+    Image.fromarray(rgb_array).save(path)
+    with pytest.raises(ValueError, match=r"^`source` file '.*photo\.png' has 7x5 = 35 pixels; load_image reads at most 34 \(scale it down first\)$"):
+        load_image(path)
+    with pytest.raises(ValueError, match=r"^`source` bytes has 7x5 = 35 pixels"):
+        load_image(path.read_bytes())
+    with pytest.raises(ValueError, match=r"^`source` has 7x5 = 35 pixels"):
+        load_image(Image.open(path))
+    with pytest.raises(ValueError, match=r"^`source` array has 7x5 = 35 pixels"):
+        load_image(rgb_array)
+    monkeypatch.setattr(_images, "MAX_IMAGE_PIXELS", 35)
+    assert np.array_equal(np.asarray(load_image(path)), rgb_array)
+
+
+def test_only_the_listed_formats_are_opened(tmp_path, monkeypatch):
+    # An EPS is refused before Pillow parses it: Ghostscript never runs on its bytes.
+    from PIL import EpsImagePlugin
+
+    def ghostscript(*args, **kwargs):
+        raise AssertionError("Ghostscript was called")
+
+    monkeypatch.setattr(EpsImagePlugin, "Ghostscript", ghostscript)
+    eps = tmp_path / "figure.eps"
+    eps.write_bytes(b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 4 4\nshowpage\n%%EOF\n")
+    with pytest.raises(ValueError, match=r"^`source` file '.*figure\.eps' is not an image PIL can read, or not in a "
+                                         r"format segtutor accepts \(PNG, JPEG, WebP, BMP, GIF, TIFF\)$"):
+        load_image(eps)
+    for fmt in ("PNG", "JPEG", "WEBP", "BMP", "GIF", "TIFF"):
+        buffer = io.BytesIO()
+        Image.new("RGB", (3, 2), (0, 0, 0)).save(buffer, format=fmt)
+        assert load_image(buffer.getvalue()).size == (3, 2)
+    buffer = io.BytesIO()
+    Image.new("RGB", (3, 2)).save(buffer, format="PPM")
+    with pytest.raises(ValueError, match=r"^`source` bytes is not an image PIL can read, or not in a format"):
+        load_image(buffer.getvalue())
+
+
+def test_a_sample_name_given_as_a_path_says_samples_are_strings():
+    from pathlib import Path
+
+    with pytest.raises(FileNotFoundError, match=r"^`source` file 'astronaut' does not exist; a sample is named by a str, "
+                                                r"not a path: load_image\('astronaut'\)$"):
+        load_image(Path("astronaut"))
+
+
+def test_a_pil_image_is_copied_never_returned_itself(rgb_array):
+    image = Image.fromarray(rgb_array)
+    loaded = load_image(image)
+    assert loaded is not image and np.array_equal(np.asarray(loaded), rgb_array)
+    loaded.putpixel((0, 0), (1, 2, 3))
+    assert np.array_equal(np.asarray(image), rgb_array)

@@ -114,3 +114,45 @@ def test_show_overlay_panels_and_legend():
     assert np.array_equal(arrays[1], decode_segmap(labels))
     assert np.array_equal(arrays[2], overlay(image, labels, alpha=0.5, classes="person"))
     assert [t.get_text() for t in fig.axes[2].get_legend().get_texts()] == ["person  30.0%"]
+
+
+class _RedIsClassZero(torch.nn.Module):
+    """Class 0 where a pixel is red, class 1 elsewhere: its class map shows the orientation it was given."""
+
+    def __init__(self):
+        super().__init__()
+        self.scale = torch.nn.Parameter(torch.tensor(1.0))
+
+    def forward(self, x):
+        from collections import OrderedDict
+
+        return OrderedDict(out=self.scale * torch.stack([x[:, 0], 1 - x[:, 0]], dim=1))
+
+
+def test_segment_overlay_and_load_image_agree_on_a_square_photo_with_an_exif_orientation(tmp_path):
+    # A square photo, red in its stored top-left quadrant, tagged "rotate 90 degrees clockwise to view"
+    # (orientation 6): shown upright, the red quadrant is the top-right one. Square, so a map in one
+    # orientation fits a picture in the other and nothing else would catch the mix-up.
+    from segtutor import load_image, segment
+
+    stored = np.zeros((32, 32, 3), dtype=np.uint8)
+    stored[:16, :16] = (255, 0, 0)
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    path = tmp_path / "square.png"
+    Image.fromarray(stored).save(path, exif=exif)
+    shown = np.rot90(stored, k=-1)  # 90 degrees clockwise
+    assert shown[0, 31].tolist() == [255, 0, 0] and shown[0, 0].tolist() == [0, 0, 0]
+
+    def to_tensor(image):
+        return torch.from_numpy(np.asarray(image).copy()).permute(2, 0, 1).float() / 255
+
+    labels = segment(Image.open(path), model=_RedIsClassZero(), preprocessing=to_tensor)
+    assert np.array_equal(labels, np.where(shown[..., 0] == 255, 0, 1))
+    assert np.array_equal(overlay(Image.open(path), labels, alpha=0.0), shown)
+    assert np.array_equal(np.asarray(load_image(Image.open(path))), shown)
+    from segtutor._checks import upright  # the one place it is done
+
+    assert np.array_equal(np.asarray(upright(Image.open(path))), shown)
+    on_top = overlay(Image.open(path), labels, alpha=1.0, classes=[0])  # class 0 (background) is black in VOC
+    assert (on_top[..., 0] == 255).sum() == 0 and np.array_equal(on_top[16:, :], shown[16:, :])

@@ -1,4 +1,5 @@
 import io
+import re
 
 import numpy as np
 import pytest
@@ -93,9 +94,9 @@ def test_write_refuses_bad_input(tmp_path, scenes):
 
 def test_read_refuses_a_missing_split(tmp_path, scenes):
     root = write_voc(tmp_path, *scenes)
-    with pytest.raises(FileNotFoundError, match=r"no split list .*test.txt; the splits there are: train, trainval, val"):
+    with pytest.raises(FileNotFoundError, match=r"no split file .*test.txt; the split files there are: train, trainval, val"):
         read_voc(root, split="test")
-    with pytest.raises(FileNotFoundError, match=r"the splits there are: none"):
+    with pytest.raises(FileNotFoundError, match=r"the split files there are: none"):
         read_voc(tmp_path / "elsewhere")
 
 
@@ -173,3 +174,33 @@ def test_save_label_png_refuses_non_integer_empty_and_out_of_range_maps(tmp_path
     assert not path.exists() and not (tmp_path / "mask.jpg").exists()
     save_label_png(torch.tensor([[1, 300 - 45]], dtype=torch.uint8), path)
     assert np.asarray(Image.open(path)).tolist() == [[1, 255]]
+
+
+@pytest.mark.parametrize("entry", ["../../outside/secret", "/etc/secret", "a/../../secret", ".."])
+def test_read_refuses_split_entries_that_leave_the_root(tmp_path, scenes, entry):
+    # The same check as open_dataset's (one reader of VOC's split files): nothing outside `root` is read.
+    root = write_voc(tmp_path / "voc", *scenes)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    Image.fromarray(scenes[0][0]).save(outside / "secret.jpg")
+    save_label_png(scenes[1][0], outside / "secret.png")
+    listing = root / "ImageSets" / "Segmentation" / "val.txt"
+    listing.write_text(listing.read_text() + entry + "\n")
+    line = len(listing.read_text().splitlines())
+    with pytest.raises(ValueError, match=rf"^split file {re.escape(str(listing))}, line {line}: {re.escape(repr(entry))} is not an "
+                                         rf"image id; an entry with '/', '\.\.' or an absolute path would escape {re.escape(str(root))}$"):
+        read_voc(root, split="val")
+    with pytest.raises(ValueError, match=r"^`split` must be the name of a split file in ImageSets/Segmentation, such as 'val', got '\.\./val'$"):
+        read_voc(root, split="../val")
+
+
+def test_read_names_a_truncated_file(tmp_path, scenes):
+    root = write_voc(tmp_path, *scenes)
+    first = (root / "ImageSets" / "Segmentation" / "val.txt").read_text().split()[0]
+    for path in (root / "JPEGImages" / f"{first}.jpg", root / "SegmentationClass" / f"{first}.png"):
+        intact = path.read_bytes()
+        path.write_bytes(intact[: len(intact) // 2])
+        with pytest.raises(ValueError, match=rf"^{re.escape(str(path))} cannot be decoded as an image: ") as caught:
+            read_voc(root, split="val")
+        assert isinstance(caught.value.__cause__, OSError)
+        path.write_bytes(intact)

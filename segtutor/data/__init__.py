@@ -7,7 +7,7 @@ Nothing here imports a model: :mod:`segtutor.models` sits on top of this package
 
 from ._augmentation import augment_pair, scene_augmentation
 from ._datasets import DATASETS, DatasetName, SegmentationDataset, open_dataset
-from ._images import MAX_ASPECT_RATIO, MAX_WORK_PIXELS, SAMPLES, Sample, load_image, sample_names
+from ._images import IMAGE_FORMATS, MAX_ASPECT_RATIO, MAX_IMAGE_PIXELS, MAX_WORK_PIXELS, SAMPLES, Sample, load_image, sample_names
 from ._palettes import PALETTES, Palette, get_palette, to_train_ids, voc_colormap
 from ._preprocessing import (
     IMAGENET_MEAN,
@@ -24,7 +24,9 @@ from ._scenes import MIN_SCENE_SIZE, SCENE_CLASSES, SceneDataset, images_to_batc
 from ._voc import add_void_border, read_voc, save_label_png, write_voc
 
 __all__ = [
+    "IMAGE_FORMATS",
     "MAX_ASPECT_RATIO",
+    "MAX_IMAGE_PIXELS",
     "MAX_WORK_PIXELS",
     "add_void_border",
     "augment_pair",

@@ -18,10 +18,6 @@ ids; the readers map them with :func:`segtutor.data.to_train_ids`.
 
 from __future__ import annotations
 
-import os
-import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal, TypeAlias, get_args
 
@@ -31,7 +27,7 @@ from torch.utils.data import Dataset
 
 from .._checks import StrPath, check_int
 from ._palettes import PALETTES, to_train_ids
-from ._voc import _colours_to_ids
+from ._voc import _colours_to_ids, check_split_name, decoding, split_ids
 
 __all__ = ["DATASETS", "DatasetName", "SegmentationDataset", "open_dataset"]
 
@@ -41,7 +37,6 @@ DATASETS: tuple[str, ...] = get_args(DatasetName)
 """Their names, in the order the course meets them: ``("voc", "cityscapes", "ade20k", "coco-stuff")``."""
 
 Pairs: TypeAlias = "list[tuple[Path, Path]]"
-_PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
 
 class SegmentationDataset(Dataset[tuple[Image.Image, np.ndarray]]):
@@ -106,9 +101,9 @@ class SegmentationDataset(Dataset[tuple[Image.Image, np.ndarray]]):
             The message names the files.
         """
         image_path, mask_path = self.files(index)
-        with _decoding(image_path) as opened:
+        with decoding(image_path) as opened:
             image = opened.convert("RGB")
-        with _decoding(mask_path) as mask:
+        with decoding(mask_path) as mask:
             if mask.size != image.size:
                 raise ValueError(f"mask {mask_path} is {mask.width}x{mask.height} pixels but its image {image_path} "
                                  f"is {image.width}x{image.height}; a mask must match its image")
@@ -118,18 +113,6 @@ class SegmentationDataset(Dataset[tuple[Image.Image, np.ndarray]]):
                 raise ValueError(f"mask {mask_path} has mode {mask.mode!r}; {self.name} masks are 8-bit PNGs of label ids (mode L or P)")
             ids = np.asarray(mask, dtype=np.int64)
         return image, ids if self.name == "voc" else to_train_ids(ids, self.name)
-
-
-@contextmanager
-def _decoding(path: Path) -> Iterator[Image.Image]:
-    """Open an image file; a file PIL cannot decode (truncated, not an image) is a ValueError naming it."""
-    try:
-        with Image.open(path) as opened:
-            yield opened
-    except FileNotFoundError:
-        raise
-    except OSError as error:
-        raise ValueError(f"{path} cannot be decoded as an image: {error}") from error
 
 
 def open_dataset(name: DatasetName, root: StrPath, *, split: str = "val") -> SegmentationDataset:
@@ -211,8 +194,8 @@ def open_dataset(name: DatasetName, root: StrPath, *, split: str = "val") -> Seg
         raise TypeError(f"`split` must be a str, got {type(split).__name__}")
     if name != "voc" and split not in ("train", "val"):
         raise ValueError(f"`split` must be 'train' or 'val' for {name}, got {split!r}")
-    if name == "voc" and not _PLAIN_NAME.fullmatch(split):
-        raise ValueError(f"`split` must be the name of a split file in ImageSets/Segmentation, such as 'val', got {split!r}")
+    if name == "voc":
+        check_split_name(split)
     folder = Path(root)
     if not folder.is_dir():
         raise FileNotFoundError(f"`root` {folder} is not a folder")
@@ -243,20 +226,7 @@ def _more(count: int, what: str) -> str:
 def _voc_pairs(root: Path, split: str) -> Pairs:
     base = _base(root, ("VOCdevkit/VOC2012", "VOC2012"), "JPEGImages", "PASCAL VOC 2012")
     images, masks = _folder(base / "JPEGImages", "VOC"), _folder(base / "SegmentationClass", "VOC")
-    listing = base / "ImageSets" / "Segmentation" / f"{split}.txt"
-    if not listing.is_file():
-        found = sorted(p.stem for p in listing.parent.glob("*.txt")) if listing.parent.is_dir() else []
-        raise FileNotFoundError(f"no split file {listing}; the split files there are: {', '.join(found) or 'none'}")
-    ids: list[str] = []
-    for number, line in enumerate(listing.read_text().splitlines(), start=1):
-        entry = line.strip()
-        if entry and (entry in (".", "..") or Path(entry).name != entry or "\\" in entry or os.path.isabs(entry)):
-            raise ValueError(f"split file {listing}, line {number}: {entry!r} is not an image id; "
-                             f"an entry with '/', '..' or an absolute path would escape {base}")
-        if entry:
-            ids.append(entry)
-    if not ids:
-        raise ValueError(f"split file {listing} lists no images")
+    listing, ids = split_ids(base, split)
     pairs = [(images / f"{i}.jpg", masks / f"{i}.png") for i in ids]
     for column, kind in ((0, "image"), (1, "mask")):
         missing = [pair[column] for pair in pairs if not pair[column].is_file()]

@@ -5,19 +5,30 @@ from __future__ import annotations
 import io
 import os
 import stat
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TypeAlias
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
-from .._checks import StrPath
+from .._checks import StrPath, upright
 
 ImageSource: TypeAlias = StrPath | bytes | Image.Image | np.ndarray
 """What :func:`load_image` accepts: a sample name, a file, encoded bytes, a PIL image or a uint8 array."""
 
-__all__ = ["SAMPLES", "Sample", "load_image", "sample_names"]
+__all__ = ["IMAGE_FORMATS", "MAX_IMAGE_PIXELS", "SAMPLES", "Sample", "load_image", "sample_names"]
+
+MAX_IMAGE_PIXELS = 50_000_000
+"""Most pixels (width x height) a photo may have when :func:`load_image` reads it: 8000x6000 fits.
+A file's size is read from its header and checked before anything is decoded: a PNG of
+140 KB can hold 144 MP, which would take 2 GB decoded."""
+IMAGE_FORMATS = ("PNG", "JPEG", "WEBP", "BMP", "GIF", "TIFF")
+"""The file formats :func:`load_image` reads, by Pillow's names (a camera's multi-picture JPEG, which Pillow
+names MPO, is read as JPEG). Any other file is refused before Pillow parses it: an EPS, for one,
+would make Pillow run Ghostscript on its bytes."""
+NOT_READ = "is not an image PIL can read, or not in a format segtutor accepts (PNG, JPEG, WebP, BMP, GIF, TIFF)"
 
 MAX_ASPECT_RATIO = 10
 """Longest side over shortest side that :func:`segtutor.preprocess`, :func:`segtutor.segment`
@@ -78,8 +89,9 @@ def load_image(source: ImageSource) -> Image.Image:
     Returns
     -------
     PIL.Image.Image
-        The image in mode ``"RGB"``, turned upright according to its EXIF
-        orientation tag.
+        A new image in mode ``"RGB"``, turned upright according to its EXIF
+        orientation tag (by :func:`segtutor._checks.upright`, as every
+        function that takes a PIL image does).
 
     Notes
     -----
@@ -90,6 +102,11 @@ def load_image(source: ImageSource) -> Image.Image:
     are multiplied by 255. Values are rounded to the nearest integer. An
     image outside those ranges raises ``ValueError`` naming its mode.
 
+    Files and bytes are read only in the formats of :data:`IMAGE_FORMATS`
+    (PNG, JPEG, WebP, BMP, GIF, TIFF), and an image of any kind may have at
+    most :data:`MAX_IMAGE_PIXELS` pixels; a file's size is checked on its
+    header, before it is decoded.
+
     Raises
     ------
     TypeError
@@ -97,9 +114,10 @@ def load_image(source: ImageSource) -> Image.Image:
     ValueError
         If a string is neither a file nor a sample name, a path names a folder,
         a device, a FIFO or a socket rather than a regular file, a file or bytes are
-        not a readable image, an array has an unsupported shape, a
-        high-bit-depth image is out of range (see Notes), or a file has more
-        pixels than ``PIL.Image.MAX_IMAGE_PIXELS`` allows (a decompression bomb).
+        not a readable image in one of :data:`IMAGE_FORMATS`, an array has an
+        unsupported shape, a high-bit-depth image is out of range (see Notes),
+        or the image has more than :data:`MAX_IMAGE_PIXELS` pixels (Pillow's
+        own decompression-bomb error is chained).
     FileNotFoundError
         If `source` looks like a path (it has a folder or a suffix) and no
         such file exists.
@@ -111,9 +129,9 @@ def load_image(source: ImageSource) -> Image.Image:
     ('RGB', (451, 300))
     """
     if isinstance(source, Image.Image):
-        return _to_rgb(source)
+        return _to_rgb(source, copy=True)
     if isinstance(source, np.ndarray):
-        return _to_rgb(_from_array(source))
+        return _to_rgb(_from_array(source))  # fromarray copies an RGB array
     if isinstance(source, (bytes, bytearray)):
         return _open(io.BytesIO(source), "`source` bytes")
     if isinstance(source, (str, os.PathLike)):
@@ -134,7 +152,10 @@ def _from_name_or_path(source: StrPath) -> Image.Image:
 
         return Image.fromarray(getattr(skimage.data, source)()).convert("RGB")
     if path.exists():
-        raise ValueError(f"`source` '{path}' is {_file_kind(path)}, not an image file")
+        raise ValueError(f"`source` '{path}' is {file_kind(path)}, not an image file")
+    if not isinstance(source, str) and str(source) in SAMPLES:
+        raise FileNotFoundError(f"`source` file '{path}' does not exist; a sample is named by a str, not a path: "
+                                f"load_image({str(source)!r})")
     if path.suffix or len(path.parts) > 1:
         raise FileNotFoundError(f"`source` file '{path}' does not exist")
     raise ValueError(
@@ -143,7 +164,7 @@ def _from_name_or_path(source: StrPath) -> Image.Image:
     )
 
 
-def _file_kind(path: Path) -> str:
+def file_kind(path: Path) -> str:
     """Name what an existing path that is not a regular file is: "a folder", "a character device", ..."""
     mode = path.stat().st_mode
     kinds = ((stat.S_ISDIR, "a folder"), (stat.S_ISCHR, "a character device"),
@@ -154,24 +175,40 @@ def _file_kind(path: Path) -> str:
 
 def _open(file: IO[bytes], what: str) -> Image.Image:
     try:
-        image = Image.open(file)
+        with warnings.catch_warnings():  # Pillow warns above 89 MP; MAX_IMAGE_PIXELS is lower and refuses
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(file, formats=IMAGE_FORMATS)  # reads the header only
+        check_photo_pixels(image.size, what)
         image.load()
     except UnidentifiedImageError:
-        raise ValueError(f"{what} is not an image PIL can read") from None
+        raise ValueError(f"{what} {NOT_READ}") from None
     except Image.DecompressionBombError as err:
-        raise ValueError(f"{what} has too many pixels to be read safely, a possible decompression bomb ({err})") from err
+        raise ValueError(f"{what} has too many pixels to be read safely, a possible decompression bomb ({err}); "
+                         f"the limit is {MAX_IMAGE_PIXELS:,} pixels") from err
     except (OSError, SyntaxError) as err:
         raise ValueError(f"{what} is truncated or corrupt ({err})") from None
-    return _to_rgb(image, what)
+    return _to_rgb(image, what=what)
 
 
-def _to_rgb(image: Image.Image, what: str = "`source`") -> Image.Image:
-    upright = _to_8_bits(ImageOps.exif_transpose(image), what)
-    if upright.mode in ("RGBA", "LA", "PA") or (upright.mode == "P" and "transparency" in upright.info):
-        background = Image.new("RGB", upright.size, (255, 255, 255))
-        background.paste(upright.convert("RGBA"), mask=upright.convert("RGBA").getchannel("A"))
+def check_photo_pixels(size: tuple[int, int], what: str = "`source`") -> None:
+    """Refuse a photo of more than :data:`MAX_IMAGE_PIXELS` pixels, from its (width, height) alone."""
+    width, height = size
+    if width * height > MAX_IMAGE_PIXELS:
+        raise ValueError(f"{what} has {width}x{height} = {width * height:,} pixels; load_image reads at most "
+                         f"{MAX_IMAGE_PIXELS:,} (scale it down first)")
+
+
+def _to_rgb(image: Image.Image, *, what: str = "`source`", copy: bool = False) -> Image.Image:
+    """The image upright in RGB: a new image when `copy` (the caller's own), else possibly `image` itself."""
+    check_photo_pixels(image.size, what)
+    turned = _to_8_bits(upright(image), what)
+    if turned.mode in ("RGBA", "LA", "PA") or (turned.mode == "P" and "transparency" in turned.info):
+        background = Image.new("RGB", turned.size, (255, 255, 255))
+        background.paste(turned.convert("RGBA"), mask=turned.convert("RGBA").getchannel("A"))
         return background
-    return upright.convert("RGB")
+    if turned.mode != "RGB":
+        return turned.convert("RGB")
+    return turned.copy() if copy and turned is image else turned
 
 
 def _to_8_bits(image: Image.Image, what: str) -> Image.Image:
@@ -250,6 +287,8 @@ def check_image_size(size: tuple[int, int], *, resize: int | None = None, name: 
 
 
 def _from_array(array: np.ndarray) -> Image.Image:
+    if array.ndim >= 2:
+        check_photo_pixels((array.shape[1], array.shape[0]), "`source` array")
     if array.dtype != np.uint8:
         raise TypeError(
             f"`source` array must be uint8 of shape (H, W), (H, W, 3) or (H, W, 4), "

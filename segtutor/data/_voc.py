@@ -16,6 +16,9 @@ out of training and scoring (``ignore_index=255``).
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -31,6 +34,7 @@ from ._palettes import voc_colormap
 __all__ = ["add_void_border", "read_voc", "save_label_png", "write_voc"]
 
 _SPLITS = Path("ImageSets") / "Segmentation"
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
 
 def add_void_border(labels: np.ndarray, *, border: int = 1, ignore_index: int = 255) -> np.ndarray:
@@ -176,11 +180,15 @@ def read_voc(root: StrPath, *, split: str = "train") -> tuple[np.ndarray, np.nda
     Raises
     ------
     FileNotFoundError
-        If the split list does not exist; the message names the lists there.
+        If the split file does not exist (the message names the split files
+        there), or a listed image or mask does not.
     ValueError
-        If the split is empty, its images differ in size, a mask differs in
-        size from its image, or a mask is neither a palette (P) nor a grey
-        (L) PNG of class ids nor an RGB PNG in VOC's colours.
+        If `split` is not a plain name, the split file lists no images or an
+        entry that would leave `root` (``../x``, ``a/b``, an absolute path),
+        its images differ in size, a file cannot be decoded (truncated, not
+        an image; the message names it), a mask differs in size from its
+        image, or a mask is neither a palette (P) nor a grey (L) PNG of class
+        ids nor an RGB PNG in VOC's colours.
 
     Examples
     --------
@@ -191,13 +199,7 @@ def read_voc(root: StrPath, *, split: str = "train") -> tuple[np.ndarray, np.nda
     >>> images.shape, labels.dtype, sorted(np.unique(labels))[-1]
     ((1, 48, 48, 3), dtype('int64'), np.int64(255))
     """
-    listing = Path(root) / _SPLITS / f"{split}.txt"
-    if not listing.is_file():
-        found = sorted(p.stem for p in listing.parent.glob("*.txt")) if listing.parent.is_dir() else []
-        raise FileNotFoundError(f"no split list {listing}; the splits there are: {', '.join(found) or 'none'}")
-    ids = listing.read_text().split()
-    if not ids:
-        raise ValueError(f"`split` {split!r} lists no images in {listing}")
+    listing, ids = split_ids(Path(root), split)
     pairs = [_read_pair(Path(root), i) for i in ids]
     images, labels = [image for image, _ in pairs], [mask for _, mask in pairs]
     if len({image.shape for image in images}) > 1:
@@ -205,11 +207,53 @@ def read_voc(root: StrPath, *, split: str = "train") -> tuple[np.ndarray, np.nda
     return np.stack(images), np.stack(labels)
 
 
+def check_split_name(split: str) -> None:
+    """Refuse a VOC split name that is not a plain file name (``../val``, ``/tmp/x``)."""
+    if not _PLAIN_NAME.fullmatch(split):
+        raise ValueError(f"`split` must be the name of a split file in ImageSets/Segmentation, such as 'val', got {split!r}")
+
+
+def split_ids(base: Path, split: str) -> tuple[Path, list[str]]:
+    """The split file ``base/ImageSets/Segmentation/<split>.txt`` and its ids, each checked to stay inside `base`.
+
+    The one reader of VOC's split files (:func:`read_voc` and :func:`segtutor.data.open_dataset`).
+    """
+    check_split_name(split)
+    listing = base / _SPLITS / f"{split}.txt"
+    if not listing.is_file():
+        found = sorted(p.stem for p in listing.parent.glob("*.txt")) if listing.parent.is_dir() else []
+        raise FileNotFoundError(f"no split file {listing}; the split files there are: {', '.join(found) or 'none'}")
+    ids: list[str] = []
+    for number, line in enumerate(listing.read_text().splitlines(), start=1):
+        entry = line.strip()
+        if entry and (entry in (".", "..") or Path(entry).name != entry or "\\" in entry or os.path.isabs(entry)):
+            raise ValueError(f"split file {listing}, line {number}: {entry!r} is not an image id; "
+                             f"an entry with '/', '..' or an absolute path would escape {base}")
+        if entry:
+            ids.append(entry)
+    if not ids:
+        raise ValueError(f"split file {listing} lists no images")
+    return listing, ids
+
+
+@contextmanager
+def decoding(path: Path) -> Iterator[Image.Image]:
+    """Open an image file; a file PIL cannot decode (truncated, not an image) is a ValueError naming it."""
+    try:
+        with Image.open(path) as opened:
+            yield opened
+    except FileNotFoundError:
+        raise
+    except OSError as error:
+        raise ValueError(f"{path} cannot be decoded as an image: {error}") from error
+
+
 def _read_pair(root: Path, image_id: str) -> tuple[np.ndarray, np.ndarray]:
     """One photo as uint8 (H, W, 3) and its mask as int64 (H, W) class ids."""
     image_path, mask_path = root / "JPEGImages" / f"{image_id}.jpg", root / "SegmentationClass" / f"{image_id}.png"
-    image = np.asarray(Image.open(image_path).convert("RGB"))
-    with Image.open(mask_path) as mask:
+    with decoding(image_path) as opened:
+        image = np.asarray(opened.convert("RGB"))
+    with decoding(mask_path) as mask:
         if mask.size != (image.shape[1], image.shape[0]):
             raise ValueError(f"mask {mask_path} is {mask.width}x{mask.height} pixels but its image {image_path} "
                              f"is {image.shape[1]}x{image.shape[0]}; a mask must match its image")

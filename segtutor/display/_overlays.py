@@ -47,7 +47,9 @@ def overlay(image: ImageLike, labels: ArrayOrTensor, *, alpha: float = 0.5, clas
     Parameters
     ----------
     image : PIL.Image.Image or numpy.ndarray
-        The photo: a PIL image or a uint8 array of shape (H, W, 3).
+        The photo: a PIL image or a uint8 array of shape (H, W, 3). A PIL
+        image is turned upright by its EXIF orientation tag first, as
+        :func:`segtutor.load_image` and so :func:`segtutor.segment` do.
     labels : numpy.ndarray or torch.Tensor
         Integer class map of shape (H, W), the same size as `image`.
     alpha : float, optional
@@ -181,7 +183,9 @@ def show_overlay(image: ImageLike, labels: ArrayOrTensor, *, alpha: float = 0.5,
     Parameters
     ----------
     image : PIL.Image.Image or numpy.ndarray
-        The photo: a PIL image or a uint8 array of shape (H, W, 3).
+        The photo: a PIL image or a uint8 array of shape (H, W, 3). A PIL
+        image is turned upright by its EXIF orientation tag first, as
+        :func:`segtutor.load_image` and so :func:`segtutor.segment` do.
     labels : numpy.ndarray or torch.Tensor
         Integer class map of shape (H, W), the same size as `image`.
     alpha, classes, palette

@@ -21,6 +21,7 @@ from typing import Any
 import torch
 
 from .._checks import StrPath
+from ..data._images import file_kind
 
 __all__ = ["Checkpoint", "CheckpointError", "check_weights", "load_state_dict", "read_checkpoint", "read_state_dict"]
 
@@ -74,7 +75,8 @@ def check_weights(weights: object) -> str | Path:
     TypeError
         If `weights` is neither a string nor a path.
     ValueError
-        If `weights` is a string that is neither choice nor a file, and has no file suffix (a misspelt choice).
+        If `weights` is a string that is neither choice nor a file, and has no file suffix (a misspelt choice),
+        is empty, or names a folder, a device, a FIFO or a socket rather than a file.
     FileNotFoundError
         If the checkpoint file does not exist.
 
@@ -91,9 +93,13 @@ def check_weights(weights: object) -> str | Path:
         raise TypeError(f"`weights` must be 'pretrained', 'random' or a path, got {type(weights).__name__}")
     if isinstance(weights, str) and weights in ("pretrained", "random"):
         return weights
+    if not os.fspath(weights):
+        raise ValueError("`weights` is an empty string; pass 'pretrained', 'random' or the path of a checkpoint file")
     path = Path(weights)
     if isinstance(weights, str) and not path.suffix and not path.exists():
         raise ValueError(f"`weights` must be 'pretrained', 'random' or a path, got {weights!r}")
+    if path.exists() and not path.is_file():
+        raise ValueError(f"`weights` '{path}' is {file_kind(path)}, not a checkpoint file")
     if not path.is_file():
         raise FileNotFoundError(f"`weights` checkpoint not found: {path}")
     return path
@@ -158,7 +164,8 @@ def read_plain(path: StrPath, *, fix: str) -> object:
             warnings.simplefilter("ignore")  # e.g. "Detected pickle protocol 4": the file is refused or read anyway
             return torch.load(path, map_location="cpu", weights_only=True)
     except Exception as err:  # a damaged file can fail in any way: EOFError, RuntimeError, ...
-        needs = re.search(r"Unsupported global: GLOBAL (\S+)", str(err)) if isinstance(err, pickle.UnpicklingError) else None
+        needs = re.search(r"(?:Unsupported global: GLOBAL|unsupported GLOBAL) (\S+)", str(err)) \
+            if isinstance(err, pickle.UnpicklingError) else None
         if needs:
             raise CheckpointError(
                 f"checkpoint file '{path}' is refused: unpickling it fully could run arbitrary code (it holds a "
@@ -180,12 +187,22 @@ def load_state_dict(model: torch.nn.Module, state: dict[str, Any], *, source: st
     value, as ``torch.nn.Module.load_state_dict`` does. The values are
     copied into the model's own tensors: `state` is never aliased.
 
+    Values are checked too: a floating tensor holding inf or NaN, or a
+    BatchNorm ``running_var`` below 0 (whose square root is NaN), is refused,
+    since the model could only answer NaN.
+
     Raises
     ------
     CheckpointError
-        If keys are missing or unexpected, or shapes or kinds of tensor differ
-        (for example a checkpoint for another architecture or another number of classes).
+        If keys are missing or unexpected, shapes or kinds of tensor differ
+        (for example a checkpoint for another architecture or another number
+        of classes), a tensor is nested, or values are not finite or a
+        variance is negative.
     """
+    nested = [k for k, v in state.items() if isinstance(v, torch.Tensor) and v.is_nested]
+    if nested:
+        raise CheckpointError(f"{source} holds {len(nested)} nested tensors (e.g. {', '.join(nested[:3])}); a state "
+                              "dict holds plain tensors: save model.state_dict() again." + (f" {fix}" if fix else ""))
     expected = model.state_dict()
     state = {**{k: v for k, v in expected.items() if k.endswith("num_batches_tracked")}, **state}
     missing = [k for k in expected if k not in state]
@@ -201,10 +218,25 @@ def load_state_dict(model: torch.nn.Module, state: dict[str, Any], *, source: st
             f"{source} does not fit {type(model).__name__}: " + "; ".join(problems)
             + ". Is it for another architecture or another number of classes?" + (f" {fix}" if fix else "")
         )
+    _check_values(state, source=source, fix=fix)
     try:
         model.load_state_dict(state)  # copies (never assign=True): the caller's `state` stays unshared
     except RuntimeError as err:  # e.g. a sparse tensor where the model has a dense one
         raise CheckpointError(f"{source} does not fit {type(model).__name__}: {err}" + (f" {fix}" if fix else "")) from None
+
+
+def _check_values(state: dict[str, torch.Tensor], *, source: str, fix: str) -> None:
+    """Refuse inf or NaN in a floating tensor, and a negative BatchNorm variance (one reduction per tensor)."""
+    for key, tensor in state.items():
+        if tensor.is_floating_point() and tensor.layout == torch.strided and tensor.numel() \
+                and not torch.isfinite(tensor.sum(dtype=torch.float64)):
+            bad = int((~torch.isfinite(tensor)).sum())
+            if bad:
+                raise CheckpointError(f"{source} holds {bad} non-finite values (inf or NaN) in '{key}': a model with "
+                                      "them answers NaN; was it saved after training diverged? Use one saved before." + (f" {fix}" if fix else ""))
+        if key.endswith("running_var") and tensor.is_floating_point() and tensor.numel() and bool((tensor < 0).any()):
+            raise CheckpointError(f"{source} holds negative BatchNorm variances in '{key}' (min {float(tensor.min()):g}): "
+                                  "a variance is never below 0, so the file is damaged; use another copy." + (f" {fix}" if fix else ""))
 
 
 def _kind(tensor: torch.Tensor) -> str:

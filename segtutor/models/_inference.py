@@ -86,25 +86,43 @@ def check_model(model: object, *, accepts: str = "a torch.nn.Module") -> None:
 
 @contextmanager
 def eval_mode(model: torch.nn.Module) -> Iterator[torch.nn.Module]:
-    """Put every submodule in eval mode, then give each back its own mode (even a mixed one)."""
-    modes = [(module, module.training) for module in model.modules()]
-    model.eval()
+    """Put every submodule in eval mode, then give each back its own mode (even a mixed one).
+
+    Only the submodules found in train mode are switched and switched back, so a
+    model already in eval mode (the usual case) costs one walk over its modules.
+    """
+    training = [module for module in model.modules() if module.training]
+    if training:
+        model.eval()
     try:
         yield model
     finally:
-        for module, training in modes:
-            module.training = training
+        for module in training:
+            module.training = True
 
 
 def _check_finite(output: Mapping[str, object], dtype: torch.dtype) -> None:
     for key, value in output.items():
-        if isinstance(value, torch.Tensor) and not torch.isfinite(value).all():
+        if isinstance(value, torch.Tensor) and not _all_finite(value):
             bad = int((~torch.isfinite(value)).sum())
             hint = (f"the model runs in {str(dtype).removeprefix('torch.')}, which overflows easily: run it in float32 "
                     "(load_model(name, half=False), or model.float())" if dtype in (torch.float16, torch.bfloat16)
                     else "check the model's weights and the batch for inf and NaN")
             raise FloatingPointError(f"the model's '{key}' output holds {bad} non-finite values (inf or NaN) out of "
                                      f"{value.numel()}: {hint}")
+
+
+def _all_finite(value: torch.Tensor) -> bool:
+    """Whether every element is finite, with one reduction in the usual case.
+
+    A sum is inf or NaN when any term is; half-precision values are summed in
+    float32. Only when the sum is not finite (an inf or NaN, or finite values
+    whose sum overflowed) are the elements checked one by one.
+    """
+    if not (value.is_floating_point() or value.is_complex()):
+        return True
+    total = value.sum(dtype=torch.float32) if value.dtype in (torch.float16, torch.bfloat16) else value.sum()
+    return bool(torch.isfinite(total)) or bool(torch.isfinite(value).all())
 
 
 def _memory_format(model: torch.nn.Module) -> torch.memory_format:

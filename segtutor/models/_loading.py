@@ -12,7 +12,7 @@ from typing import Literal
 import torch
 
 from .._checks import StrPath
-from ._checkpoints import Checkpoint, check_weights, file_signature
+from ._checkpoints import Checkpoint, CheckpointError, check_weights, file_signature
 from ._registry import get_spec
 from ._spec import ModelSpec
 from ._weights import WeightsUnavailableError, cache_fix, checkpoint_path, download_weights
@@ -142,7 +142,11 @@ def _load(spec: ModelSpec, source: str | Path, *, progress: bool, cache: bool) -
     key, signature = (spec, str(path.resolve())), file_signature(path)
     kept = _CHECKPOINTS.get(key) if cache else None
     checkpoint = kept[1] if kept is not None and kept[0] == signature else spec.reader(path, fix=fix)
-    model = spec.build(checkpoint)  # copies the checkpoint's tensors into the model's own
+    try:
+        model = spec.build(checkpoint)  # copies the checkpoint's tensors into the model's own
+    except RuntimeError as err:  # whatever load_state_dict's checks did not foresee: still the file's fault
+        raise CheckpointError(f"checkpoint file '{path}' cannot be loaded into {spec.name}: "
+                              f"{' '.join(str(err).split())}" + (f" {checkpoint.fix}" if checkpoint.fix else "")) from err
     if cache:
         _CHECKPOINTS[key] = (signature, checkpoint)  # replaces the entry of an older version of the file
     return model
