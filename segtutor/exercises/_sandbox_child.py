@@ -57,6 +57,7 @@ _CONTAINERS = {  # rebuilt empty, then given their children: their forward uses 
     "torch.nn.modules.container.Sequential", "torch.nn.modules.container.ModuleList",
     "torch.nn.modules.container.ModuleDict", "segtutor.exercises._common._ToyModel",
     "segtutor.exercises.training._TwoHeads", "segtutor.exercises.transfer._Segmenter",
+    "segtutor.exercises.transfer._SmallFCN",
     "torchvision.models.segmentation.deeplabv3.DeepLabHead", "torchvision.models.segmentation.deeplabv3.ASPP",
     "torchvision.models.segmentation.deeplabv3.ASPPConv", "torchvision.models.segmentation.deeplabv3.ASPPPooling",
     "torchvision.models.segmentation.fcn.FCNHead",
