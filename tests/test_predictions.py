@@ -44,7 +44,8 @@ def test_truth_and_extra_panels_and_a_given_weights_state(torch_home):
     truth = np.array([[0, 2], [2, 2]])
     fig = show_predictions(IMAGE, {"tiny": np.array([[0, 1], [2, 2]])}, truth=truth, extra={"agreement": IMAGE},
                            weights={"tiny": "random"}, palette="scenes")
-    assert [ax.get_title() for ax in fig.axes] == ["input", "ground truth", f"tiny\n{NOISE_TITLE}", "agreement"]
+    assert [ax.get_title() for ax in fig.axes] == [
+        "input", "ground truth", f"tiny\n{NOISE_TITLE}", "agreement\nfrom random weights: noise"]
     assert [_legend_texts(ax) for ax in fig.axes] == [None, ["square  75.0%", "background  25.0%"], None, None]
 
 
@@ -57,3 +58,8 @@ def test_truth_and_extra_panels_and_a_given_weights_state(torch_home):
 def test_bad_arguments_are_refused(predictions, options, message):
     with pytest.raises(ValueError, match=message):
         show_predictions(IMAGE, predictions, palette="scenes", **options)
+
+
+def test_extra_panels_keep_their_title_when_every_model_is_pretrained(torch_home):
+    fig = show_predictions(IMAGE, {"tiny": np.array([[0, 1], [2, 2]])}, extra={"agreement": IMAGE}, palette="scenes")
+    assert [ax.get_title() for ax in fig.axes] == ["input", "tiny", "agreement"]

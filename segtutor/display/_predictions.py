@@ -58,7 +58,10 @@ def show_predictions(image: ImageLike, predictions: Mapping[str, ArrayOrTensor],
     truth : class map, optional
         The ground truth, shown (with its legend) before the predictions.
     extra : mapping of str to image, optional
-        Further panels, title to image, shown last (an agreement map, say).
+        Further panels made from the predictions, title to image, shown last
+        (an agreement map, say). When a prediction comes from random
+        weights, each of their titles gets a second line,
+        ``"from random weights: noise"``.
     weights : mapping of str to str, optional
         Model name to ``"pretrained"`` or ``"random"``, for models loaded
         otherwise than by the lessons' loader. By default each model's
@@ -96,8 +99,9 @@ def show_predictions(image: ImageLike, predictions: Mapping[str, ArrayOrTensor],
     states = {name: _state(name, weights) for name in predictions}
     titles = {name: f"{name}\n{NOISE_TITLE}" if state == "random" else name for name, state in states.items()}
     maps = {**({"ground truth": truth} if truth is not None else {}), **predictions}
+    noise = "\nfrom random weights: noise" if "random" in states.values() else ""
     panels = {image_title: np.asarray(image), **{titles.get(k, k): decode_segmap(v, palette) for k, v in maps.items()},
-              **(extra or {})}
+              **{title + noise: panel for title, panel in (extra or {}).items()}}
     if len(panels) < 1 + len(maps) + len(extra or {}):
         raise ValueError(f"`predictions`, `truth` and `extra` must have distinct titles, got {list(maps)} and {list(extra or {})}")
     fig = show_images(panels, width=width)
