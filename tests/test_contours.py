@@ -2,6 +2,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import torch
+from matplotlib import patheffects
 from skimage import measure
 
 from segtutor.display import class_contours, show_contours
@@ -74,3 +75,14 @@ def test_show_contours_draws_every_polygon_in_its_class_colour():
         assert np.array_equal(line.get_xydata(), polygon[:, ::-1])  # matplotlib wants (x, y) = (column, row)
         assert np.allclose(line.get_color(), np.array(color) / 255)
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["cat (1 polygon)", "person (2 polygons)"]
+
+
+def test_every_outline_has_a_contrasting_edge():
+    fig = show_contours(np.zeros((6, 7, 3), np.uint8), _blocks(), classes=["cat", "person"])
+    edges = []
+    for line in fig.axes[0].lines:
+        stroke, normal = line.get_path_effects()
+        assert isinstance(stroke, patheffects.Stroke) and isinstance(normal, patheffects.Normal)
+        edges.append((stroke._gc["foreground"], stroke._gc["linewidth"]))
+    # cat (64, 0, 0) is dark: white edge; person (192, 128, 128) is light: black edge; 2 points wider than the line
+    assert edges == [("white", 4.0), ("black", 4.0), ("black", 4.0)]

@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 import torch
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
 from segtutor import plot_class_scores, plot_confusion_matrix
@@ -47,12 +48,24 @@ def test_pr_curves_draw_the_steps_and_name_the_ap():
     probs = np.array([[[0.1, 0.2, 0.3, 0.4]], [[0.9, 0.8, 0.7, 0.6]]])
     curve = precision_recall_curve(probs, np.array([[1, 0, 1, 0]]), class_index=1)
     fig = plot_pr_curves({"cat": curve, "flat": (np.array([1.0, 0.5]), np.array([0.0, 1.0]))})
+    assert [[t.get_text() for t in ax.get_legend().get_texts()] for ax in fig.axes] == [["cat (AP 0.833)"], ["flat (AP 0.500)"]]
+    assert [ax.get_title() for ax in fig.axes] == ["cat", "flat"]
     ax = fig.axes[0]
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["cat (AP 0.833)", "flat (AP 0.500)"]
     line = ax.get_lines()[0]
     assert np.array_equal(line.get_xdata(), curve[1]) and np.array_equal(line.get_ydata(), curve[0])
     assert line.get_drawstyle() == "steps-pre"  # precision P_n holds over (R_n-1, R_n], as AP sums it
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("recall", "precision")
+
+
+def test_pr_curve_areas_differ_in_panel_colour_hatching_and_label():
+    flat = (np.array([1.0, 0.5]), np.array([0.0, 1.0]))
+    fig = plot_pr_curves({"a": flat, "b": flat, "c": flat})
+    areas = [ax.collections[0] for ax in fig.axes]
+    assert len(fig.axes) == 3 and all(len(ax.collections) == 1 for ax in fig.axes)  # one area per panel
+    assert len({area.get_hatch() for area in areas}) == 3
+    assert len({tuple(area.get_facecolor()[0][:3]) for area in areas}) == 3
+    assert [tuple(area.get_facecolor()[0][:3]) for area in areas] == [to_rgb(ax.get_lines()[0].get_color()) for ax in fig.axes]
+    assert [[t.get_text() for t in ax.texts] for ax in fig.axes] == [["AP 0.500"]] * 3
 
 
 def test_dice_against_iou_draws_the_identity_and_the_present_classes():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from matplotlib import patheffects
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from skimage import measure
@@ -68,7 +69,12 @@ def class_contours(labels: ArrayOrTensor, *, classes: Classes = None, palette: P
 
 def show_contours(image: ImageLike, labels: ArrayOrTensor, *, classes: Classes = None, palette: PaletteLike = "voc",
                   linewidth: float = 2.0, width: float = 6.0) -> Figure:
-    """Draw each class's outline, in the class colour, on the image.
+    """Draw each class's outline, in the class colour, on the image, edged so that it stands out.
+
+    A class colour can be close to the photo's (VOC's pink *person* on skin
+    or an orange suit), so every line is drawn over a wider stroke of black
+    or white, whichever contrasts more with the class colour (black under
+    colours whose luminance 0.299 R + 0.587 G + 0.114 B is above one half).
 
     Parameters
     ----------
@@ -88,8 +94,8 @@ def show_contours(image: ImageLike, labels: ArrayOrTensor, *, classes: Classes =
     Returns
     -------
     matplotlib.figure.Figure
-        One axes: the image, one line per polygon (see :func:`class_contours`),
-        and a legend ``"name (k polygons)"`` per class.
+        One axes: the image, one line per polygon (see :func:`class_contours`)
+        with its contrasting edge, and a legend ``"name (k polygons)"`` per class.
 
     Raises
     ------
@@ -116,10 +122,16 @@ def show_contours(image: ImageLike, labels: ArrayOrTensor, *, classes: Classes =
     handles = []
     for class_id, polygons in class_contours(labels, classes=classes, palette=palette).items():
         color = palette.colors[class_id] / 255
+        edge = [patheffects.Stroke(linewidth=linewidth + 2.0, foreground=_edge_color(color)), patheffects.Normal()]
         for polygon in polygons:
-            ax.plot(polygon[:, 1], polygon[:, 0], color=color, linewidth=linewidth)
+            ax.plot(polygon[:, 1], polygon[:, 0], color=color, linewidth=linewidth, path_effects=edge)
         noun = "polygon" if len(polygons) == 1 else "polygons"
-        handles.append(Line2D([], [], color=color, linewidth=linewidth,
+        handles.append(Line2D([], [], color=color, linewidth=linewidth, path_effects=edge,
                               label=f"{palette.names[class_id]} ({len(polygons)} {noun})"))
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
     return fig
+
+
+def _edge_color(color: np.ndarray) -> str:
+    """Black under a light colour, white under a dark one (luminance of RGB in [0, 1], ITU-R BT.601 weights)."""
+    return "black" if float(np.dot(color, (0.299, 0.587, 0.114))) > 0.5 else "white"

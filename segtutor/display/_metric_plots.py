@@ -125,7 +125,10 @@ def plot_class_scores(scores: dict[str, npt.ArrayLike], *, class_names: Sequence
 
 
 def plot_pr_curves(curves: dict) -> Figure:
-    """Draw precision–recall curves as steps, shading the area under each (its AP).
+    """Draw precision–recall curves as steps, one panel each, shading the area under each (its AP).
+
+    The areas of several classes overlap, so each class gets its own panel,
+    colour and hatching, with its AP written in the area and in the legend.
 
     Parameters
     ----------
@@ -136,7 +139,9 @@ def plot_pr_curves(curves: dict) -> Figure:
     Returns
     -------
     matplotlib.figure.Figure
-        One axes, recall across and precision up; the legend gives each AP.
+        One axes per curve, in order, sharing the precision axis: recall
+        across and precision up, titled by the curve's name; each legend
+        gives the AP.
 
     Raises
     ------
@@ -146,24 +151,30 @@ def plot_pr_curves(curves: dict) -> Figure:
     Examples
     --------
     >>> fig = plot_pr_curves({"cat": (np.array([1.0, 1.0, 0.5]), np.array([0.0, 0.5, 1.0]))})
-    >>> fig.axes[0].get_legend().get_texts()[0].get_text()
-    'cat (AP 0.750)'
+    >>> fig.axes[0].get_title(), fig.axes[0].get_legend().get_texts()[0].get_text()
+    ('cat', 'cat (AP 0.750)')
     """
     if not curves:
         raise ValueError("`curves` must hold at least one curve, got an empty dict")
-    fig = Figure(figsize=(5, 4), layout="constrained")
-    ax = fig.subplots()
-    for name, (precision, recall, *_) in curves.items():
+    fig = Figure(figsize=(3.2 * len(curves) + 0.4, 3.4), layout="constrained")
+    axes = fig.subplots(1, len(curves), squeeze=False, sharey=True)[0]
+    for index, (ax, (name, (precision, recall, *_))) in enumerate(zip(axes, curves.items())):
         precision, recall = np.asarray(precision, dtype=np.float64), np.asarray(recall, dtype=np.float64)
         if precision.shape != recall.shape or precision.ndim != 1:
             raise ValueError(f"curve {name!r} must have precision and recall of one shape (K,), "
                              f"got {describe_array(precision)} and {describe_array(recall)}")
-        area = average_precision_from_curve(precision, recall)
-        (line,) = ax.step(recall, precision, where="pre", label=f"{name} (AP {area:.3f})")
-        ax.fill_between(recall, precision, step="pre", alpha=0.15, color=line.get_color())
-    ax.set(xlim=(0, 1), ylim=(0, 1.05), xlabel="recall", ylabel="precision", title="precision–recall curves")
-    ax.legend(loc="lower left")
+        area, color, hatch = average_precision_from_curve(precision, recall), f"C{index % 10}", _HATCHES[index % len(_HATCHES)]
+        ax.step(recall, precision, where="pre", color=color, label=f"{name} (AP {area:.3f})")
+        ax.fill_between(recall, precision, step="pre", facecolor=color, edgecolor=color, alpha=0.3, hatch=hatch, linewidth=0)
+        ax.text(0.5, 0.35, f"AP {area:.3f}", ha="center", fontsize=11, bbox={"facecolor": "white", "alpha": 0.8, "linewidth": 0})
+        ax.set(xlim=(0, 1), ylim=(0, 1.05), xlabel="recall", title=name)
+        ax.legend(loc="lower left")
+    axes[0].set_ylabel("precision")
     return fig
+
+
+_HATCHES = ("//", "\\\\", "xx", "..", "++", "--")
+"""One hatching per panel of :func:`plot_pr_curves`, so that areas differ in more than colour."""
 
 
 def plot_dice_against_iou(iou: npt.ArrayLike, dice: npt.ArrayLike, *, class_names: Sequence[str] | None = None) -> Figure:

@@ -1,7 +1,10 @@
 """Metrics: confusion matrices and every score read from them, evaluation (of a whole dataset, on one process or many), precision-recall, boundaries.
 
 0/0 conventions: a class absent from both prediction and target has no score (NaN),
-and the macro means (:func:`macro_mean`) skip it.
+and the macro means (:func:`macro_mean`) skip it; a class present in only one of them
+gets 0 for a 0/0 score (the recall of a class predicted but not in the target, the
+precision of a class in the target but never predicted) and counts in the means.
+torchvision's reference, MMSegmentation and torchmetrics differ: see :func:`macro_mean`.
 """
 
 from .._checks import MAX_CLASSES

@@ -59,9 +59,10 @@ class Scores:
     ----------
     precision, recall, iou, dice : numpy.ndarray
         float64 (C,) per-class scores; NaN for classes absent from both
-        target and prediction.
+        target and prediction, 0 for a 0/0 score of a class present in only
+        one of them (see :func:`recall_from_confusion`).
     mean_precision, mean_recall, mean_iou, mean_dice : float
-        Macro averages over the present classes.
+        Macro averages over the present classes (NaN scores left out, 0 counted).
     pixel_accuracy : float
         The micro average: correct pixels / labelled pixels.
 

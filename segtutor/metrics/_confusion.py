@@ -28,12 +28,18 @@ Conventions
   - Dice = 2|A∩B| / (|A| + |B|) = 2TP / (2TP + FP + FN) = 2·IoU / (1 + IoU),
     so IoU ≤ Dice ≤ 1.
 
-* **Absent classes.** A class absent from both target and prediction has no
-  defined score: it gets NaN in every per-class score and is left out of
-  every mean. A class present in only one of them has all its scores
-  defined; a zero denominator (precision of a class never predicted, recall
-  of a class not in the target) counts as 0, like scikit-learn's
-  ``zero_division=0``.
+* **0/0 rules.** Three cases, the same for every per-class score:
+
+  - a class absent from both target and prediction has no score: NaN, and
+    every macro mean (:func:`macro_mean`, ``mean_iou``) leaves it out;
+  - a class predicted but absent from the target: precision, IoU and Dice
+    are 0 (0 / FP), and recall, 0 / 0, is 0 too;
+  - a class in the target but never predicted: recall, IoU and Dice are 0
+    (0 / FN), and precision, 0 / 0, is 0 too.
+
+  So a zero denominator of a class that is present counts as 0, like
+  scikit-learn's ``zero_division=0``, and such a class counts in the means.
+  Other libraries differ: see :func:`macro_mean`, and lesson 08's table.
 * **Micro against macro averaging.** A *micro* average pools the pixels of
   all classes before dividing: micro precision = micro recall = ΣTP / Σpixels
   = :func:`pixel_accuracy`, dominated by large classes such as background.
@@ -157,24 +163,39 @@ def pixel_accuracy_from_confusion(matrix: ArrayOrTensor) -> float:
 
 
 def precision_from_confusion(matrix: ArrayOrTensor) -> np.ndarray:
-    """Per-class precision, TP / (TP + FP): float64 (C,); NaN for absent classes.
+    """Per-class precision, TP / (TP + FP): float64 (C,).
+
+    0/0 rules: a class never predicted but in the target gets 0 (0 / 0
+    counted as 0, where MMSegmentation gives NaN); a class absent from both
+    target and prediction gets NaN, which :func:`macro_mean` leaves out. A
+    class predicted but absent from the target gets 0 (0 / FP).
 
     Examples
     --------
     >>> precision_from_confusion(np.array([[1, 1, 0], [0, 2, 0], [0, 0, 0]]))
     array([1.        , 0.66666667,        nan])
+    >>> precision_from_confusion(np.array([[2, 0, 0], [1, 0, 0], [0, 0, 0]]))  # class 1 in the target, never predicted
+    array([0.66666667, 0.        ,        nan])
     """
     matrix = as_confusion_matrix(matrix)
     return _per_class(np.diag(matrix), matrix.sum(axis=0), matrix)
 
 
 def recall_from_confusion(matrix: ArrayOrTensor) -> np.ndarray:
-    """Per-class recall, TP / (TP + FN): float64 (C,); NaN for absent classes.
+    """Per-class recall, TP / (TP + FN): float64 (C,).
+
+    0/0 rules: a class predicted but absent from the target gets 0 (0 / 0
+    counted as 0, where torchvision's reference and MMSegmentation give
+    NaN); a class absent from both target and prediction gets NaN, which
+    :func:`macro_mean` leaves out. A class in the target but never predicted
+    gets 0 (0 / FN).
 
     Examples
     --------
-    >>> recall_from_confusion(np.array([[1, 1, 0], [0, 2, 0], [0, 0, 0]]))
+    >>> recall_from_confusion(np.array([[1, 1, 0], [0, 2, 0], [0, 0, 0]]))  # class 0 predicted as 1 once
     array([0.5, 1. , nan])
+    >>> recall_from_confusion(np.array([[2, 2, 0], [0, 0, 0], [0, 0, 0]]))  # class 1 predicted, not in the target
+    array([0.5, 0. , nan])
     """
     matrix = as_confusion_matrix(matrix)
     return _per_class(np.diag(matrix), matrix.sum(axis=1), matrix)
@@ -186,8 +207,10 @@ def iou_from_confusion(matrix: ArrayOrTensor) -> np.ndarray:
     Returns
     -------
     numpy.ndarray
-        float64 array of shape (num_classes,); NaN for classes absent from
-        both target and prediction.
+        float64 array of shape (num_classes,). A class absent from both
+        target and prediction gets NaN (0 / 0), which :func:`macro_mean`
+        leaves out; a class present in only one of them gets 0 (0 / FP or
+        0 / FN), and counts in the mean.
 
     Raises
     ------
@@ -200,6 +223,8 @@ def iou_from_confusion(matrix: ArrayOrTensor) -> np.ndarray:
     --------
     >>> iou_from_confusion(np.array([[1, 1, 0], [0, 2, 0], [0, 0, 0]]))
     array([0.5       , 0.66666667,        nan])
+    >>> iou_from_confusion(np.array([[2, 2, 0], [0, 0, 0], [0, 0, 0]]))  # class 1 predicted, not in the target
+    array([0.5, 0. , nan])
     """
     matrix = as_confusion_matrix(matrix)
     intersection = np.diag(matrix)
@@ -207,7 +232,11 @@ def iou_from_confusion(matrix: ArrayOrTensor) -> np.ndarray:
 
 
 def dice_from_confusion(matrix: ArrayOrTensor) -> np.ndarray:
-    """Per-class Dice, 2|A∩B| / (|A| + |B|): float64 (C,); NaN for absent classes.
+    """Per-class Dice (the pixel F1 score), 2|A∩B| / (|A| + |B|): float64 (C,).
+
+    0/0 rules as :func:`iou_from_confusion`: NaN for a class absent from both
+    target and prediction (left out of :func:`macro_mean`), 0 for a class
+    present in only one of them.
 
     Examples
     --------
@@ -230,7 +259,8 @@ def pixel_accuracy(pred: ArrayOrTensor, target: ArrayOrTensor, *, num_classes: i
 
 
 def precision(pred: ArrayOrTensor, target: ArrayOrTensor, *, num_classes: int, ignore_index: int = 255) -> np.ndarray:
-    """Per-class precision of two class maps, float64 (C,); see :func:`confusion_matrix` for the inputs.
+    """Per-class precision of two class maps, float64 (C,); see :func:`confusion_matrix` for the inputs,
+    :func:`precision_from_confusion` for the 0/0 rules.
 
     Examples
     --------
@@ -241,7 +271,8 @@ def precision(pred: ArrayOrTensor, target: ArrayOrTensor, *, num_classes: int, i
 
 
 def recall(pred: ArrayOrTensor, target: ArrayOrTensor, *, num_classes: int, ignore_index: int = 255) -> np.ndarray:
-    """Per-class recall of two class maps, float64 (C,); see :func:`confusion_matrix` for the inputs.
+    """Per-class recall of two class maps, float64 (C,); see :func:`confusion_matrix` for the inputs,
+    :func:`recall_from_confusion` for the 0/0 rules.
 
     Examples
     --------
@@ -252,7 +283,8 @@ def recall(pred: ArrayOrTensor, target: ArrayOrTensor, *, num_classes: int, igno
 
 
 def iou(pred: ArrayOrTensor, target: ArrayOrTensor, *, num_classes: int, ignore_index: int = 255) -> np.ndarray:
-    """Per-class IoU of two class maps, float64 (C,); see :func:`confusion_matrix` for the inputs.
+    """Per-class IoU of two class maps, float64 (C,); see :func:`confusion_matrix` for the inputs,
+    :func:`iou_from_confusion` for the 0/0 rules.
 
     Examples
     --------
@@ -263,7 +295,8 @@ def iou(pred: ArrayOrTensor, target: ArrayOrTensor, *, num_classes: int, ignore_
 
 
 def dice(pred: ArrayOrTensor, target: ArrayOrTensor, *, num_classes: int, ignore_index: int = 255) -> np.ndarray:
-    """Per-class Dice of two class maps, float64 (C,); see :func:`confusion_matrix` for the inputs.
+    """Per-class Dice of two class maps, float64 (C,); see :func:`confusion_matrix` for the inputs,
+    :func:`dice_from_confusion` for the 0/0 rules.
 
     Examples
     --------
@@ -288,10 +321,26 @@ def macro_mean(scores: npt.ArrayLike) -> float:
     """Mean of per-class scores (array-like) over the classes that have one: NaN scores, absent classes, are
     left out. Returns a float; NaN, without a warning, when every score is NaN.
 
+    A present class whose score is 0 by a 0/0 rule (see :func:`recall_from_confusion`) counts as 0.
+    torchvision's reference mean IoU (``iu.mean()``) is NaN as soon as one class is NaN; MMSegmentation's
+    ``np.nanmean`` skips NaN as this does, but it has NaN in more cases; torchmetrics' macro average gives
+    a class absent from both a weight of 0, as this does.
+
     Examples
     --------
     >>> macro_mean(np.array([0.5, np.nan, 1.0])), macro_mean(np.array([np.nan, np.nan]))
     (0.75, nan)
+
+    Lesson 08's two cases, with 4 pixels of class 0 in the target:
+
+    >>> predicted_not_in_target = np.array([[2, 2], [0, 0]])  # class 1 predicted twice
+    >>> [(f(predicted_not_in_target).tolist(), macro_mean(f(predicted_not_in_target)))
+    ...  for f in (precision_from_confusion, recall_from_confusion, iou_from_confusion)]
+    [([1.0, 0.0], 0.5), ([0.5, 0.0], 0.25), ([0.5, 0.0], 0.25)]
+    >>> absent_from_both = np.array([[4, 0], [0, 0]])  # class 1 nowhere
+    >>> [(f(absent_from_both).tolist(), macro_mean(f(absent_from_both)))
+    ...  for f in (precision_from_confusion, recall_from_confusion, iou_from_confusion)]
+    [([1.0, nan], 1.0), ([1.0, nan], 1.0), ([1.0, nan], 1.0)]
     """
     scores = np.asarray(scores, dtype=np.float64)
     present = scores[~np.isnan(scores)]

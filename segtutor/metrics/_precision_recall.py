@@ -16,8 +16,10 @@ logits can rank pixels differently and give another AP.
 
 mAP is the mean of AP over the classes present in the target (a macro
 average). A class without any target pixel has no recall, hence no AP: it
-gets NaN and is left out of the mean, like absent classes in
-:mod:`segtutor.metrics`.
+gets NaN and is left out of the mean, however high its scores are. That
+differs from :func:`segtutor.metrics.recall_from_confusion`, which gives 0
+to a class that is predicted but absent from the target (and counts it in
+the mean); a class absent from both has NaN in both.
 
 This is **not** COCO's instance-segmentation mAP. COCO ranks whole object
 instances by their confidence, counts one a true positive only when its mask
@@ -181,7 +183,8 @@ def average_precision(probs: ArrayOrTensor, target: ArrayOrTensor, *, ignore_ind
     Returns
     -------
     numpy.ndarray
-        float64, shape (C,); NaN for classes without a pixel in `target`.
+        float64, shape (C,); NaN for classes without a pixel in `target`
+        (whatever their scores), which :func:`mean_average_precision` leaves out.
 
     Examples
     --------

@@ -12,6 +12,7 @@ from ._loading import clear_model_cache, default_device, load_lesson_model, load
 from ._registry import LOADABLE_MODELS, MODEL_NAMES, class_names, get_spec, list_models
 from ._segment import MIN_IMAGE_SIDE, crop_box, segment
 from ._spec import ModelSpec, ShippedWeights, WeightsEntry
+from ._timing import time_models
 from ._tiny import TINY_CHECKPOINT, TinySegNet, load_tiny_model, save_tiny_model
 from ._weights import WeightsUnavailableError, checkpoint_path, download_weights, offline, weights_status
 
@@ -46,6 +47,7 @@ __all__ = [
     "ShippedWeights",
     "segment",
     "SkipNet",
+    "time_models",
     "TINY_CHECKPOINT",
     "TinySegNet",
     "WeightsEntry",
