@@ -134,3 +134,25 @@ def test_predict_checks_aux_only_when_it_returns_it():
     assert torch.equal(predict(BadAux(), torch.ones(1, 3, 2, 2)), torch.full((1, 3, 2, 2), 2.0))
     with pytest.raises(FloatingPointError, match=r"the model's 'aux' output holds 12 non-finite values"):
         predict(BadAux(), torch.ones(1, 3, 2, 2), return_dict=True)
+
+
+class _Returns(torch.nn.Module):
+    """A 1x1 convolution whose forward returns what `wrap` makes of its logits."""
+
+    def __init__(self, wrap):
+        super().__init__()
+        self.conv, self.wrap = torch.nn.Conv2d(3, 2, 1), wrap
+
+    def forward(self, batch):
+        return self.wrap(self.conv(batch))
+
+
+@pytest.mark.parametrize(("wrap", "what"), [
+    (lambda logits: logits, r"returned a plain tensor of shape \(1, 2, 4, 4\)"),
+    (lambda logits: (logits,), "returned a tuple"),
+    (lambda logits: {"logits": logits}, "returned a dict with the keys 'logits' and no 'out' tensor"),
+])
+def test_predict_says_what_a_model_returned_instead_of_a_dict_with_out(wrap, what):
+    # before: TypeError new(): invalid data type 'str', a tuple-indices TypeError, KeyError 'out'
+    with pytest.raises(TypeError, match=r"`model` must return a dict with its logits under 'out', .*; _Returns " + what):
+        predict(_Returns(wrap), torch.zeros(1, 3, 4, 4))

@@ -141,7 +141,7 @@ def check_pipeline(function: Callable[..., Any], *, seed: int | None = None) -> 
             if torch.equal(mine, unnormalized["out"].argmax(dim=1)[0]):
                 raise _Stop(f"Normalize with the ImageNet mean and std after ToTensor: segtutor.preprocess runs the "
                             f"whole recipe ({case}).")
-            raise _Stop(f"Your class map differs at some pixels: segtutor.preprocess(image), the model, output['out'], "
-                        f"then argmax over the class axis (dim=1) ({case}).")
+            raise _Stop(f"Your class map differs from the seed's at some pixels, in none of the usual ways: compare each "
+                        f"of your steps with the lesson's pipeline ({case}).")
         return "Your pipeline gives the seed's class map on every photo and model tried."
     return _coding(check)
