@@ -20,7 +20,7 @@ def check_overlay_pixel(answer: Any, *, image_color: Sequence[int], class_name: 
 
     Examples
     --------
-    >>> check_overlay_pixel((169, 121, 121), image_color=(100, 100, 100), class_name="person", alpha=0.25)
+    >>> check_overlay_pixel((98, 10, 106), image_color=(200, 40, 40), class_name="dog", alpha=0.25)
     Not yet. alpha weighs the class colour, and 1 - alpha the image: you swapped them.
     False
     """

@@ -20,7 +20,7 @@ def check_grey_value(answer: Any, *, class_name: str, palette: PaletteLike = "vo
 
     Examples
     --------
-    >>> check_grey_value(255, class_name="person")
+    >>> check_grey_value(255, class_name="dog")
     Not yet. 255 (white) marks unlabelled pixels in VOC; the grey value of a class is its id.
     False
     """
@@ -44,9 +44,9 @@ def check_polygon_count(answer: Any, *, labels: np.ndarray, class_name: str, pal
 
     Examples
     --------
-    >>> ring = np.full((5, 5), 8)
-    >>> ring[2, 2] = 0  # a cat ring around one background pixel
-    >>> check_polygon_count(1, labels=ring, class_name="cat")
+    >>> frame = np.full((6, 6), 3)
+    >>> frame[2:4, 2:4] = 0  # a bird frame around a background square
+    >>> check_polygon_count(1, labels=frame, class_name="bird")
     Not yet. Count the holes too: a hole's border is a polygon of its own. Pixels that touch only at a corner are separate regions.
     False
     """

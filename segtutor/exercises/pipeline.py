@@ -22,7 +22,7 @@ def check_resize_size(answer: Any, *, original: tuple[int, int], resize: int = 2
 
     Examples
     --------
-    >>> check_resize_size((256, 256), original=(640, 480))
+    >>> check_resize_size((256, 256), original=(500, 375))
     Not yet. Resize(256) with one number does not make a square: it scales the shorter side to 256.
     False
     """

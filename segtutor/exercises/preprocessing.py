@@ -21,7 +21,7 @@ def check_normalized_pixel(answer: Any, *, pixel: tuple[int, int, int]) -> bool:
 
     Examples
     --------
-    >>> check_normalized_pixel((1111.4, 1136.4, 1131.5), pixel=(255, 255, 255))
+    >>> check_normalized_pixel((434.6, 1069.4, 887.1), pixel=(100, 240, 200))
     Not yet. Normalize works on ToTensor's output: divide the 0-255 values by 255 first.
     False
     """

@@ -27,7 +27,7 @@ def check_background_only_miou(answer: Any, *, background_fraction: float, num_p
 
     Examples
     --------
-    >>> check_background_only_miou(0.8, background_fraction=0.8, num_present=2)
+    >>> check_background_only_miou(0.7, background_fraction=0.7, num_present=3)
     Not yet. That is the pixel accuracy. mIoU first scores each class, then averages the classes.
     False
     """
