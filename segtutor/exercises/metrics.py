@@ -217,7 +217,7 @@ def _per_class_check(function: Callable[..., Any], *, seed: int | None, name: st
             for message, wrong in mistakes(matrix, pred, target, classes, ignore_index).items():
                 if np.allclose(mine, wrong, atol=1e-6, equal_nan=True):
                     raise _Stop(f"{message} ({case}).")
-            raise _Stop(f"Some {name} scores differ: count TP, FP and FN per class from the confusion matrix ({case}).")
+            raise _Stop(f"Some {name} scores differ from segtutor's, in none of the usual ways ({case}).")
         return f"Your per-class {name} matches segtutor's on every pair of maps tried."
     return _coding(check)
 
