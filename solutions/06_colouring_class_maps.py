@@ -12,6 +12,15 @@ def indexes_directly(labels, table):
     return table[labels]
 
 
+def only_255_is_void(labels, table):
+    return table[np.where(labels == 255, len(table) - 1, labels)]
+
+
+def clips_to_last_class(labels, table):
+    void = len(table) - 1
+    return np.where((labels == 255)[..., None], table[void], table[np.minimum(labels, void - 1)])
+
+
 def reverses_channels(labels, table):
     return decode(labels, table)[..., ::-1]
 
@@ -33,14 +42,21 @@ def returns_floats(labels, table):
 
 EXERCISES = [
     ("check_decode_function", decode, [
-        (indexes_directly, "Not yet. Ids outside the table, such as 255, must get its last row, the void colour: clip "
-                           "them first (on a map of 4x6 pixels with void (255) pixels)."),
+        (indexes_directly, "Not yet. Every id outside the classes, K and up (not only 255), must get the table's last row, "
+                           "the void colour, yet your function failed on them (on a map of 4x6 pixels with void (255) "
+                           "pixels)."),
+        (only_255_is_void, "Not yet. Every id outside the classes, K and up (not only 255), must get the table's last "
+                           "row, the void colour, yet your function failed on them (on a batch of 3 maps of 4x5 pixels "
+                           "with ids K (the number of classes) and above, not 255)."),
+        (clips_to_last_class, "Not yet. Every id outside the classes, K and up (not only 255), gets the table's last "
+                              "row, the void colour (on a batch of 3 maps of 4x5 pixels with ids K (the number of "
+                              "classes) and above, not 255)."),
         (reverses_channels, "Not yet. Your channels come in reverse order (B, G, R): keep the table's (R, G, B) order "
                             "(on a map of 5x7 pixels)."),
         (channels_first, "Not yet. Images put the colour last: shape labels.shape + (3,), not (3, H, W) "
                          "(on a map of 5x7 pixels)."),
-        (loops_over_classes, "Not yet. Ids outside the classes, such as 255, get the table's last row, the void colour "
-                             "(on a map of 4x6 pixels with void (255) pixels)."),
+        (loops_over_classes, "Not yet. Every id outside the classes, K and up (not only 255), gets the table's last row, "
+                             "the void colour (on a map of 4x6 pixels with void (255) pixels)."),
         (returns_floats, "Not yet. Your image must have an integer dtype, got float64 (on a map of 5x7 pixels)."),
     ]),
 ]

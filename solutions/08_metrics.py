@@ -34,6 +34,14 @@ def confusion_forgets_ignore(pred, target, num_classes, ignore_index=255):
     return np.bincount(pairs, minlength=num_classes**2).reshape(num_classes, num_classes)
 
 
+def confusion_ignores_only_255(pred, target, num_classes, ignore_index=255):
+    return confusion(pred, target, num_classes, 255)  # the default, whatever ignore_index is given
+
+
+def iou_ignores_only_255(pred, target, num_classes, ignore_index=255):
+    return iou_per_class(pred, target, num_classes, 255)
+
+
 def _per_class(pred, target, num_classes, score):
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.array([score(pred == c, target == c) for c in range(num_classes)], dtype=np.float64)
@@ -70,17 +78,22 @@ def dice_forgets_ignore(pred, target, num_classes, ignore_index=255):
 
 
 FIRST = "(on maps of 6x7 pixels, 3 classes)."
-IGNORED = "(on maps of 5x8 pixels, 5 classes, ignored pixels)."
+IGNORED = "(on maps of 5x8 pixels, 5 classes, ignore_index=255)."
+MINUS_ONE = "(on a batch of 2 of 4x6 pixels, 6 classes, ignore_index=-1)."
 IGNORE_HINT = "Not yet. Pixels whose target is ignore_index (255) must not count, whatever their prediction"
 EXERCISES = [
     ("check_confusion_function", confusion, [
         (confusion_transposed, "Not yet. Your matrix is transposed: rows are the target (true) classes, columns the "
                                f"predictions {FIRST}"),
-        (confusion_forgets_ignore, "Not yet. Pixels whose target is ignore_index (255) must not be counted: drop them "
-                                   f"first, e.g. keep = target != ignore_index {IGNORED}"),
+        (confusion_forgets_ignore, "Not yet. Pixels whose target is ignore_index (255) must not be counted: leave them "
+                                   f"out before counting {IGNORED}"),
+        (confusion_ignores_only_255, "Not yet. Pixels whose target is ignore_index (-1) must not be counted: leave them "
+                                     f"out before counting {MINUS_ONE}"),
     ]),
     ("check_iou_function", iou_per_class, [
         (iou_forgets_ignore, f"{IGNORE_HINT} {IGNORED}"),
+        (iou_ignores_only_255, "Not yet. Pixels whose target is ignore_index (-1) must not be counted: leave them "
+                               f"out before counting {MINUS_ONE}"),
         (iou_absent_as_zero, "Not yet. A class absent from both maps has no IoU (0 / 0): give it NaN, not a number, so "
                              f"that means can leave it out {FIRST}"),
         (iou_is_precision, "Not yet. That is TP / (TP + FP), the precision; IoU's denominator also counts the false "

@@ -101,6 +101,22 @@ def returns_tensor(model, batch, labels, optimizer, scheduler):
     return loss
 
 
+# What a learner tries after the out-of-bounds error: the labels edited in place, then an unweighted loss.
+def labels_edited_in_place(model, batch, labels, optimizer, scheduler):
+    labels[labels == 255] = 0
+    return _update(F.cross_entropy(model(batch)["out"], labels), optimizer, scheduler)
+
+
+def batch_edited_in_place(model, batch, labels, optimizer, scheduler):
+    batch.mul_(0)
+    return _update(F.cross_entropy(model(batch)["out"], labels, ignore_index=255), optimizer, scheduler)
+
+
+def eval_mode_step(model, batch, labels, optimizer, scheduler):
+    model.eval()
+    return _update(F.cross_entropy(model(batch)["out"], labels, ignore_index=255), optimizer, scheduler)
+
+
 EXERCISES = [
     ("check_training_step_function", training_step, [
         (no_ignore_index,
@@ -127,5 +143,14 @@ EXERCISES = [
          "Not yet. The returned loss is not the cross-entropy of output['out'] against the labels, ignoring the 255s."),
         (logits_key,
          "Not yet. Your function raised KeyError: 'logits'"),
+        (labels_edited_in_place,
+         "Not yet. Your step changed `labels` in place: the 255s mark pixels without a label, and turning them into a "
+         "class trains the model on labels nobody gave."),
+        (batch_edited_in_place,
+         "Not yet. Your step changed `batch` in place: a training step reads the images, it never edits the caller's "
+         "data."),
+        (eval_mode_step,
+         "Not yet. Your step switched the model to eval mode: a training step runs (and leaves) the model in train "
+         "mode, where dropout and batch norm behave as in training."),
     ]),
 ]

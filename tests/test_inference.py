@@ -175,3 +175,25 @@ def test_predict_leaves_a_model_in_eval_mode_untouched():
     calls.clear()
     predict(model, torch.zeros(1, 3, 4, 4))
     assert calls == [False] and [m.training for m in model.modules()] == [True, True, True, False, True, True]
+
+
+class _Returns(torch.nn.Module):
+    """A 1x1 convolution whose forward returns what `wrap` makes of its logits."""
+
+    def __init__(self, wrap):
+        super().__init__()
+        self.conv, self.wrap = torch.nn.Conv2d(3, 2, 1), wrap
+
+    def forward(self, batch):
+        return self.wrap(self.conv(batch))
+
+
+@pytest.mark.parametrize(("wrap", "what"), [
+    (lambda logits: logits, r"returned a plain tensor of shape \(1, 2, 4, 4\)"),
+    (lambda logits: (logits,), "returned a tuple"),
+    (lambda logits: {"logits": logits}, "returned a dict with the keys 'logits' and no 'out' tensor"),
+])
+def test_predict_says_what_a_model_returned_instead_of_a_dict_with_out(wrap, what):
+    # before: TypeError new(): invalid data type 'str', a tuple-indices TypeError, KeyError 'out'
+    with pytest.raises(TypeError, match=r"`model` must return a dict with its logits under 'out', .*; _Returns " + what):
+        predict(_Returns(wrap), torch.zeros(1, 3, 4, 4))

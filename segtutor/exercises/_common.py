@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import numbers
+import signal
+import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import torch
+from PIL import Image
 
 from .._checks import is_int as _is_int  # the package's one integer check: NumPy integers count, bools do not
 
@@ -111,17 +116,87 @@ def _rng(seed: int | None) -> np.random.Generator:
     return np.random.default_rng(seed)
 
 
+TIME_LIMIT_S = 5.0
+"""Seconds a learner's function may run per call before the check stops with feedback.
+
+Enforced with ``signal.setitimer`` and SIGALRM, so only where those exist (not on Windows) and only when the
+checker runs in the main thread (as a notebook cell does); elsewhere the function runs without a limit.
+"""
+
+TOO_SLOW = ("Your function ran for more than {:g} s: look for a loop that never ends, or a Python loop over every "
+            "pixel where one array operation would do.")
+"""Feedback (after "Not yet. ") when the learner's function runs past :data:`TIME_LIMIT_S`."""
+
+
+class _Shared:
+    """Marks an argument that `_call` hands to the learner as it is, not copied: what the exercise asks to change."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+def _copy(value: Any) -> Any:
+    """A copy of an argument for the learner: arrays, tensors, images and modules copied, containers copied through."""
+    if isinstance(value, _Shared):
+        return value.value
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, torch.Tensor):
+        return value.detach().clone()
+    if isinstance(value, (Image.Image, torch.nn.Module)):
+        return value.copy() if isinstance(value, Image.Image) else copy.deepcopy(value)
+    if isinstance(value, (list, tuple)) and not hasattr(value, "_fields"):
+        return type(value)(_copy(v) for v in value)
+    if isinstance(value, dict):
+        return type(value)((k, _copy(v)) for k, v in value.items())
+    return value
+
+
+class _TimeUp(BaseException):
+    """Raised in the learner's function by SIGALRM; a BaseException, so that its own ``except Exception`` misses it."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise _TimeUp in the body after `seconds` (again every 0.5 s until it ends); a no-op where SIGALRM cannot work."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def alarm(signum: int, frame: Any) -> None:
+        raise _TimeUp
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    outer = signal.setitimer(signal.ITIMER_REAL, seconds, 0.5)  # repeats: a bare `except:` cannot swallow it for good
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if outer[0] > 0:  # an enclosing timer (e.g. a test runner's): give it back what is left
+            signal.setitimer(signal.ITIMER_REAL, *outer)
+
+
 def _call(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Call the learner's function; an untouched stub or an error ends the check with one line."""
+    """Call the learner's function on copies of the arguments, under :data:`TIME_LIMIT_S`.
+
+    Arrays, tensors, PIL images, modules and the containers holding them are copied, so the checker's own
+    inputs stay pristine for the reference; wrap an argument in `_Shared` to hand it over as it is. An
+    untouched stub, an error of any kind, or running past the time limit ends the check with one line.
+    """
     if not callable(function):
         raise _Stop(NOT_A_FUNCTION.format(_describe(function)))
+    args, kwargs = _copy(args), _copy(kwargs)
     try:
-        return function(*args, **kwargs)
+        with _time_limit(TIME_LIMIT_S):
+            return function(*args, **kwargs)
+    except _TimeUp:
+        raise _Stop(TOO_SLOW.format(TIME_LIMIT_S)) from None
     except NotImplementedError:
         raise _NotAttempted() from None
-    except Exception as error:  # the learner's bug: report it in one line, never raise
+    except (Exception, SystemExit) as error:  # the learner's bug: report it in one line, never raise
         text = str(error).splitlines()[0] if str(error) else ""
-        raise _Stop(f"Your function raised {type(error).__name__}: {text}") from None
+        raise _Stop(f"Your function raised {type(error).__name__}" + (f": {text}" if text else ".")) from None
 
 
 class _NotAttempted(Exception):
@@ -137,6 +212,9 @@ def _coding(check: Callable[[], str]) -> bool:
         return False
     except _Stop as stop:
         return _feedback(False, str(stop))
+    except Exception as error:  # e.g. a returned object that breaks the comparison: one line, never a traceback
+        return _feedback(False, f"Your function's result could not be checked ({type(error).__name__}): return what "
+                                "the exercise asks for, of the type it names.")
 
 
 def _array_result(result: Any, reference: np.ndarray, *, what: str, case: str) -> np.ndarray:

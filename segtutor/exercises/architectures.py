@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..models import receptive_field as _reference
-from ._common import NOT_A_FUNCTION, NOT_ATTEMPTED, _describe, _feedback, _is_int
+from ._common import _call, _coding, _feedback, _is_int, _Stop
 
 __all__ = ["check_receptive_field_function", "check_upsampled_size"]
 
@@ -58,29 +58,23 @@ def check_receptive_field_function(function: Callable[..., Any], *, seed: int | 
     Not yet. On a random chain of (kernel, stride, dilation) your result is off. A layer after a stride-2 layer steps 2 input pixels per pixel: multiply by the product of the earlier strides.
     False
     """  # noqa: E501 - the feedback is one printed line
-    if not callable(function):
-        return _feedback(False, NOT_A_FUNCTION.format(_describe(function)))
-    for chain in _cases(random.Random(secrets.randbelow(2**31) if seed is None else seed)):
-        try:
-            answer = function(list(chain))
-        except NotImplementedError:
-            print(NOT_ATTEMPTED)
-            return False
-        except Exception as err:
-            return _feedback(False, f"Your function raised {type(err).__name__}: {err}")
-        expected = _reference(chain)
-        if not _is_int(answer):
-            return _feedback(False, f"Return the receptive field as an int, got {type(answer).__name__}.")
-        if answer == expected:
-            continue
+    def check():
         hints = ((_no_stride, "A layer after a stride-2 layer steps 2 input pixels per pixel: multiply by the product "
                               "of the earlier strides."),
                  (_no_dilation, "A dilated kernel of size k spans d(k - 1) + 1 pixels: multiply by the dilation."),
                  (_stride_first, "A layer's own stride only affects the layers after it: update the product after adding."))
-        hint = next((text for wrong, text in hints if answer == wrong(chain)), "Start at 1 and add d(k - 1) times the "
-                    "product of the earlier strides, layer by layer.")
-        return _feedback(False, f"On a random chain of (kernel, stride, dilation) your result is off. {hint}")
-    return _feedback(True, "Strides multiply the step of every later layer, dilations widen each kernel: right on 4 random chains.")
+        for chain in _cases(random.Random(secrets.randbelow(2**31) if seed is None else seed)):
+            answer = _call(function, list(chain))
+            if not _is_int(answer):
+                raise _Stop(f"Return the receptive field as an int, got {type(answer).__name__}.")
+            if answer == _reference(chain):
+                continue
+            hint = next((text for wrong, text in hints if answer == wrong(chain)),
+                        "It matches none of the usual slips: check what each layer adds, and how the strides before "
+                        "it scale that.")
+            raise _Stop(f"On a random chain of (kernel, stride, dilation) your result is off. {hint}")
+        return "Strides multiply the step of every later layer, dilations widen each kernel: right on 4 random chains."
+    return _coding(check)
 
 
 def check_upsampled_size(answer: Any, *, size: int, factor: int) -> bool:
@@ -88,8 +82,8 @@ def check_upsampled_size(answer: Any, *, size: int, factor: int) -> bool:
 
     Examples
     --------
-    >>> check_upsampled_size(30, size=16, factor=2)
-    Not yet. A transposed convolution's output is (size - 1) x stride - 2 x padding + kernel.
+    >>> check_upsampled_size(22, size=10, factor=2)
+    Not yet. The padding trims the output on both sides: subtract 2 x padding.
     False
     """
     if not _is_int(answer):
@@ -102,4 +96,4 @@ def check_upsampled_size(answer: Any, *, size: int, factor: int) -> bool:
         return _feedback(False, "The padding trims the output on both sides: subtract 2 x padding.")
     if math.isclose(answer, size / factor):
         return _feedback(False, "A transposed convolution with stride f enlarges: the output is larger than the input.")
-    return _feedback(False, "A transposed convolution's output is (size - 1) x stride - 2 x padding + kernel.")
+    return _feedback(False, "That is not the size this layer gives: work it out from its kernel, stride and padding.")

@@ -7,10 +7,12 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from matplotlib.figure import Figure
 
 from ..data import make_scenes
+from ..display import decode_segmap
 from ..metrics import ConfusionMatrix, Scores
-from ..models import class_names
+from ..models import LOADABLE_MODELS, class_names
 from ._common import _checked, _describe, _is_int, _is_number, _Stop
 
 __all__ = ["CAPSTONE_MIOU", "CAPSTONE_SEED", "capstone_set", "check_capstone"]
@@ -24,7 +26,7 @@ CAPSTONE_SCENES, CAPSTONE_SIZE = 16, 128
 CAPSTONE_MIOU = 0.8
 """The mIoU a report must reach on the held-out set."""
 
-_KEYS = ("model", "predictions", "miou", "per_class_iou", "failure")
+_KEYS = ("model", "predictions", "miou", "per_class_iou", "failure", "figure")
 
 
 def capstone_set() -> tuple[np.ndarray, np.ndarray]:
@@ -53,6 +55,9 @@ def _report(report: object) -> tuple[np.ndarray, float, dict[str, float], int]:
         raise _Stop(f"The report is a dict with the keys {', '.join(_KEYS)}; missing: {', '.join(missing)}.")
     if not isinstance(report["model"], str) or not report["model"]:
         raise _Stop("report['model'] names the model you used, as a string.")
+    if report["model"] not in LOADABLE_MODELS:
+        raise _Stop(f"report['model'] must name a model segtutor knows ({', '.join(LOADABLE_MODELS)}), got "
+                    f"{report['model']!r}.")
     predictions = report["predictions"]
     predictions = predictions.detach().cpu().numpy() if hasattr(predictions, "detach") else predictions
     if not isinstance(predictions, np.ndarray) or predictions.dtype == bool or not np.issubdtype(predictions.dtype, np.integer):
@@ -66,6 +71,32 @@ def _report(report: object) -> tuple[np.ndarray, float, dict[str, float], int]:
         raise _Stop(f"report['failure'] is the index (an int) of the scene you show as a failure case, "
                     f"got {type(report['failure']).__name__}.")
     return predictions, float(report["miou"]), table, int(report["failure"])
+
+
+def _shown(figure: Figure) -> list[np.ndarray]:
+    """Every image drawn on the figure's axes, as an array."""
+    return [np.asarray(image.get_array()) for ax in figure.axes for image in ax.images]
+
+
+def _figure_problem(figure: Any, image: np.ndarray, truth: np.ndarray, prediction: np.ndarray, failure: int) -> str | None:
+    """What the failure figure misses: the scene, its truth, the prediction (as ids or scenes colours), a legend."""
+    if not isinstance(figure, Figure):
+        return (f"report['figure'] is the matplotlib figure that shows your failure case, such as show_images "
+                f"returns; got {_describe(figure)}.")
+    shown = _shown(figure)
+
+    def drawn(ids_or_rgb: np.ndarray, *, class_map: bool) -> bool:
+        forms = [ids_or_rgb, decode_segmap(ids_or_rgb, "scenes")] if class_map else [ids_or_rgb]
+        return any(a.shape == f.shape and np.array_equal(a, f) for a in shown for f in forms)
+    if not drawn(image, class_map=False):
+        return f"Your figure does not show scene {failure}, the one report['failure'] names."
+    if not drawn(truth, class_map=True):
+        return f"Your figure shows scene {failure} but not its true class map."
+    if not drawn(prediction, class_map=True):
+        return f"Your figure shows scene {failure} and its truth, but not your prediction of it."
+    if not figure.legends and not any(ax.get_legend() for ax in figure.axes):
+        return "Your figure has no legend: without one, nobody can tell which colour is which class."
+    return None
 
 
 def _scores(predictions: np.ndarray, labels: np.ndarray, names: Sequence[str]) -> Scores:
@@ -88,16 +119,21 @@ def check_capstone(report: Any) -> bool:
       predictions give it (NaN for a class absent from both);
     - ``"miou"``: the mean of those IoUs, at least :data:`CAPSTONE_MIOU`;
     - ``"failure"``: the index of a scene you show as a failure case, one whose
-      own mIoU is below the set's.
+      own mIoU is below the set's;
+    - ``"figure"``: the matplotlib figure that shows that scene, its true
+      class map and your prediction (as ids, or coloured with the
+      ``"scenes"`` palette), with a legend.
+
+    ``"model"`` must be a name of :data:`segtutor.models.LOADABLE_MODELS`.
 
     Numbers must agree with what the predictions give within 0.005.
 
     Examples
     --------
     >>> check_capstone({"model": "tiny"})
-    Not yet. The report is a dict with the keys model, predictions, miou, per_class_iou, failure; missing: predictions, miou, per_class_iou, failure.
+    Not yet. The report is a dict with the keys model, predictions, miou, per_class_iou, failure, figure; missing: predictions, miou, per_class_iou, failure, figure.
     False
-    """
+    """  # noqa: E501 - the feedback is one printed line
     def check():
         predictions, miou, table, failure = _report(report)
         _, labels = capstone_set()
@@ -124,6 +160,10 @@ def check_capstone(report: Any) -> bool:
         if not own < expected:
             raise _Stop("The scene you show as a failure scores at least the set's mIoU: pick one the model gets "
                         "worse than average, e.g. the lowest per-scene mIoU.")
+        problem = _figure_problem(report["figure"], capstone_set()[0][failure], labels[failure], predictions[failure],
+                                  failure)
+        if problem:
+            raise _Stop(problem)
         return (f"{report['model']} reaches mIoU {expected:.3f} on the held-out set; your table, your mean and your "
                 f"failure case (scene {failure}, mIoU {own:.3f}) all check out.")
     return _checked(check)

@@ -20,7 +20,7 @@ def check_overlay_pixel(answer: Any, *, image_color: Sequence[int], class_name: 
 
     Examples
     --------
-    >>> check_overlay_pixel((169, 121, 121), image_color=(100, 100, 100), class_name="person", alpha=0.25)
+    >>> check_overlay_pixel((98, 10, 106), image_color=(200, 40, 40), class_name="dog", alpha=0.25)
     Not yet. alpha weighs the class colour, and 1 - alpha the image: you swapped them.
     False
     """
@@ -93,17 +93,23 @@ def check_train_id(answer: Any, *, label_id: int, palette: PaletteLike = "citysc
 
 
 def _decode_cases(rng: np.random.Generator) -> list[tuple[str, np.ndarray, np.ndarray]]:
-    """(description, labels, table): random tables and maps, (H, W) and (N, H, W), with and without void ids."""
+    """(description, labels, table): random tables and maps, (H, W) and (N, H, W), with and without void ids.
+
+    Void ids are 255, and also K itself (one past the last class, the table's last row) and ids between K and 255.
+    """
     cases = []
-    for shape, void in [((5, 7), False), ((4, 6), True), ((3, 4, 5), True), ((1, 1, 9), True)]:
+    for shape, void in [((5, 7), ""), ((4, 6), "255"), ((3, 4, 5), "K"), ((1, 1, 9), "K and 255")]:
         classes = int(rng.integers(3, 30))
         table = rng.integers(0, 256, (classes + 1, 3), dtype=np.uint8)  # the classes' colours, then the void colour
         labels = rng.integers(0, classes, shape)
         if void:
-            labels.flat[rng.choice(labels.size, size=max(1, labels.size // 4), replace=False)] = 255
+            spots = rng.choice(labels.size, size=max(2, labels.size // 4), replace=False)
+            ids = {"255": [255], "K": [classes, int(rng.integers(classes + 1, 255))], "K and 255": [classes, 255]}[void]
+            labels.flat[spots] = np.resize(ids, len(spots))
         what = "a map" if len(shape) == 2 else f"a batch of {shape[0]} maps"
-        cases.append((f"on {what} of {shape[-2]}x{shape[-1]} pixels{' with void (255) pixels' if void else ''}",
-                      labels, table))
+        extra = {"": "", "255": " with void (255) pixels", "K": " with ids K (the number of classes) and above, not 255",
+                 "K and 255": " with ids K (the number of classes) and 255"}[void]
+        cases.append((f"on {what} of {shape[-2]}x{shape[-1]} pixels{extra}", labels, table))
     return cases
 
 
@@ -113,8 +119,9 @@ def check_decode_function(function: Callable[..., Any], *, seed: int | None = No
     `table` is a uint8 (K + 1, 3) lookup table: the colours of classes
     0 .. K-1, then a last row for the void colour. Your function must return
     the uint8 ``labels.shape + (3,)`` image in which every pixel gets its
-    class's row, and every id outside the classes (such as 255) the last row.
-    The checker tries fresh random tables and maps, (H, W) and (N, H, W).
+    class's row, and every id outside the classes (K itself, 255, and any id
+    between) the last row. The checker tries fresh random tables and maps,
+    (H, W) and (N, H, W).
 
     Parameters
     ----------
@@ -142,9 +149,9 @@ def check_decode_function(function: Callable[..., Any], *, seed: int | None = No
             try:
                 mine = _call(function, labels.copy(), table.copy())
             except _Stop:
-                if (labels == 255).any():
-                    raise _Stop(f"Ids outside the table, such as 255, must get its last row, the void colour: clip "
-                                f"them first ({case}).") from None
+                if (labels >= len(table) - 1).any():
+                    raise _Stop(f"Every id outside the classes, K and up (not only 255), must get the table's last "
+                                f"row, the void colour, yet your function failed on them ({case}).") from None
                 raise
             if isinstance(mine, np.ndarray) and mine.shape == (3, *labels.shape):
                 raise _Stop(f"Images put the colour last: shape labels.shape + (3,), not (3, H, W) ({case}).")
@@ -156,9 +163,9 @@ def check_decode_function(function: Callable[..., Any], *, seed: int | None = No
             if np.array_equal(mine, expected[..., ::-1]):
                 raise _Stop(f"Your channels come in reverse order (B, G, R): keep the table's (R, G, B) order ({case}).")
             wrong = (mine != expected).any(axis=-1)
-            if (labels[wrong] == 255).all():
-                raise _Stop(f"Ids outside the classes, such as 255, get the table's last row, the void colour ({case}).")
-            raise _Stop(f"Some pixels have the wrong colour: each pixel gets the table's row numbered by its class id; "
-                        f"NumPy can index the table with the whole map at once ({case}).")
+            if (labels[wrong] >= len(table) - 1).all():
+                raise _Stop(f"Every id outside the classes, K and up (not only 255), gets the table's last row, the void "
+                            f"colour ({case}).")
+            raise _Stop(f"Some pixels of a class have another row's colour ({case}).")
         return "Your function colours every map tried exactly as the lookup table says, void pixels included."
     return _coding(check)

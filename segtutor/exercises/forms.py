@@ -20,7 +20,7 @@ def check_grey_value(answer: Any, *, class_name: str, palette: PaletteLike = "vo
 
     Examples
     --------
-    >>> check_grey_value(255, class_name="person")
+    >>> check_grey_value(255, class_name="dog")
     Not yet. 255 (white) marks unlabelled pixels in VOC; the grey value of a class is its id.
     False
     """
@@ -44,9 +44,9 @@ def check_polygon_count(answer: Any, *, labels: np.ndarray, class_name: str, pal
 
     Examples
     --------
-    >>> ring = np.full((5, 5), 8)
-    >>> ring[2, 2] = 0  # a cat ring around one background pixel
-    >>> check_polygon_count(1, labels=ring, class_name="cat")
+    >>> frame = np.full((6, 6), 3)
+    >>> frame[2:4, 2:4] = 0  # a bird frame around a background square
+    >>> check_polygon_count(1, labels=frame, class_name="bird")
     Not yet. Count the holes too: a hole's border is a polygon of its own. Pixels that touch only at a corner are separate regions.
     False
     """
@@ -93,18 +93,31 @@ def _majority(labels: np.ndarray, ignore_index: int) -> int:
     return int(np.bincount(labels[labels != ignore_index].ravel()).argmax())
 
 
-def _majority_cases(rng: np.random.Generator) -> list[tuple[str, np.ndarray]]:
-    """(description, labels) pairs: several sizes, a tie, a void majority, absent classes."""
+def _skewed(rng: np.random.Generator, shape: tuple[int, int], *, mode_first: bool) -> np.ndarray:
+    """Five ids, the smallest (or largest) one the most frequent: the median id and the mean fall elsewhere."""
+    ids = np.sort(rng.choice(np.arange(1, 21), size=5, replace=False))
+    counts = [4, 3, 3, 3, 3] if mode_first else [3, 3, 3, 3, 4]
+    values = np.repeat(ids, counts)
+    return rng.permutation(values).reshape(shape)
+
+
+def _majority_cases(rng: np.random.Generator) -> list[tuple[str, np.ndarray, int]]:
+    """(description, labels, ignore_index): several sizes, a tie, void majorities with several ignore ids, skewed votes."""
     size = (5, 7)
     mixed = rng.choice(rng.choice(21, size=4, replace=False), size=size, p=[0.4, 0.3, 0.2, 0.1])
     tie = np.array([[9, 9, 4], [4, 6, 255]])
     high = int(rng.integers(10, 20))
     tie[tie == 9], tie[tie == 4] = high, high - 3  # two ids, each twice: the smaller one wins
-    void = np.full((4, 5), 255)
-    void[0, :3] = rng.integers(1, 20)
-    void[1, 0] = 3
-    return [(f"a {size[0]}x{size[1]} map", mixed), ("a map with a tie", tie), ("a map that is mostly void (255)", void),
-            ("a 1x1 map", np.array([[int(rng.integers(0, 21))]]))]
+    cases = [("a map whose most frequent id is its smallest", _skewed(rng, (4, 4), mode_first=True), 255),
+             (f"a {size[0]}x{size[1]} map", mixed, 255), ("a map with a tie", tie, 255)]
+    for void, dtype in [(255, np.int64), (0, np.uint8), (-1, np.int16), (int(rng.integers(21, 250)), np.int64)]:
+        labels = np.full((4, 5), void, dtype=dtype)
+        labels[0, :3] = rng.integers(1, 20)
+        labels[1, 0] = int(rng.integers(1, 20))
+        cases.append((f"a map that is mostly void ({void}), ignore_index={void}", labels, void))
+    cases += [("a map whose most frequent id is its largest", _skewed(rng, (2, 8), mode_first=False), 255),
+              ("a 1x1 map", np.array([[int(rng.integers(0, 21))]]), 255)]
+    return cases
 
 
 def check_majority_function(function: Callable[..., Any], *, seed: int | None = None) -> bool:
@@ -112,7 +125,9 @@ def check_majority_function(function: Callable[..., Any], *, seed: int | None = 
 
     Pixels equal to `ignore_index` have no label and do not vote; a tie goes
     to the smaller class id. The checker calls your function on fresh random
-    maps of several sizes, a tie, and a map that is mostly void.
+    maps of several sizes and dtypes, a tie, votes whose most frequent id is
+    not the middle one, and maps that are mostly void, with several
+    `ignore_index` values (255, 0, -1, another id).
 
     Parameters
     ----------
@@ -129,27 +144,32 @@ def check_majority_function(function: Callable[..., Any], *, seed: int | None = 
     Examples
     --------
     >>> def majority_class(labels, ignore_index=255):
-    ...     return int(np.bincount(labels.ravel()).argmax())  # counts the void pixels too
+    ...     return int(np.median(labels[labels != ignore_index]))  # the middle id
     >>> check_majority_function(majority_class, seed=0)
-    Not yet. Your function returns 255 on a map that is mostly void (255): leave pixels equal to ignore_index out of the vote.
+    Not yet. That is the median id, the middle one once sorted, not the id with the most pixels (on a map whose most frequent id is its smallest).
     False
     """
     def check():
-        for case, labels in _majority_cases(_rng(seed)):
-            expected = _majority(labels, 255)
-            mine = _call(function, labels.copy(), ignore_index=255)
+        for case, labels, ignore_index in _majority_cases(_rng(seed)):
+            expected = _majority(labels, ignore_index)
+            mine = _call(function, labels, ignore_index=ignore_index)
             if isinstance(mine, np.ndarray) and mine.ndim == 0:
                 mine = mine[()]
             if not _is_int(mine):
                 raise _Stop(f"Return the class id as an int, got {type(mine).__name__} (on {case}).")
             if mine == expected:
                 continue
-            if mine == 255:
-                raise _Stop(f"Your function returns 255 on {case}: leave pixels equal to ignore_index out of the vote.")
-            counts = np.bincount(labels[labels != 255].ravel(), minlength=256)
-            if 0 <= mine < 256 and counts[mine] == counts.max():
+            if mine == ignore_index:
+                raise _Stop(f"Your function returns {ignore_index} on {case}: leave pixels equal to ignore_index out "
+                            "of the vote.")
+            kept = labels[labels != ignore_index].astype(np.int64)
+            if (kept == mine).sum() == np.bincount(kept.ravel()).max():
                 raise _Stop(f"Two classes tie for the most pixels (on {case}): the vote goes to the smaller class id.")
-            raise _Stop(f"Your function returns a class that is not the most frequent one (on {case}): count each "
-                        "class id's pixels, e.g. with np.bincount, and pick the largest count.")
-        return "Your function finds the majority class on every map tried, voids left out and ties to the smaller id."
+            middle = np.sort(kept.ravel())[[(kept.size - 1) // 2, kept.size // 2]]
+            if mine in (np.median(kept), *middle.tolist()):
+                raise _Stop(f"That is the median id, the middle one once sorted, not the id with the most pixels (on "
+                            f"{case}).")
+            raise _Stop(f"Your function returns a class that is not the most frequent one (on {case}).")
+        return ("Your function finds the majority class on every map tried, whatever the ignore_index, and ties go to "
+                "the smaller id.")
     return _coding(check)

@@ -20,7 +20,7 @@ def check_output_shape(answer: Any, *, model_name: str, input_shape: tuple[int, 
 
     Examples
     --------
-    >>> check_output_shape((4, 3, 320, 480), model_name="fcn_resnet101", input_shape=(4, 3, 320, 480))
+    >>> check_output_shape((2, 3, 200, 300), model_name="deeplabv3_resnet50", input_shape=(2, 3, 200, 300))
     Not yet. C counts the classes the model scores, not the input's 3 colour channels.
     False
     """

@@ -22,7 +22,7 @@ def check_resize_size(answer: Any, *, original: tuple[int, int], resize: int = 2
 
     Examples
     --------
-    >>> check_resize_size((256, 256), original=(640, 480))
+    >>> check_resize_size((256, 256), original=(500, 375))
     Not yet. Resize(256) with one number does not make a square: it scales the shorter side to 256.
     False
     """
@@ -141,7 +141,7 @@ def check_pipeline(function: Callable[..., Any], *, seed: int | None = None) -> 
             if torch.equal(mine, unnormalized["out"].argmax(dim=1)[0]):
                 raise _Stop(f"Normalize with the ImageNet mean and std after ToTensor: segtutor.preprocess runs the "
                             f"whole recipe ({case}).")
-            raise _Stop(f"Your class map differs at some pixels: segtutor.preprocess(image), the model, output['out'], "
-                        f"then argmax over the class axis (dim=1) ({case}).")
+            raise _Stop(f"Your class map differs from the seed's at some pixels, in none of the usual ways: compare each "
+                        f"of your steps with the lesson's pipeline ({case}).")
         return "Your pipeline gives the seed's class map on every photo and model tried."
     return _coding(check)

@@ -14,7 +14,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..training import training_step as _reference_step
-from ._common import NOT_A_FUNCTION, NOT_ATTEMPTED, _checked, _describe, _feedback, _int_answer, _number_answer, _Stop
+from ._common import NOT_A_FUNCTION, _call, _checked, _coding, _describe, _int_answer, _number_answer, _Shared, _Stop
 
 __all__ = ["check_background_only_miou", "check_initial_loss", "check_training_step_function", "check_training_steps"]
 
@@ -27,7 +27,7 @@ def check_background_only_miou(answer: Any, *, background_fraction: float, num_p
 
     Examples
     --------
-    >>> check_background_only_miou(0.8, background_fraction=0.8, num_present=2)
+    >>> check_background_only_miou(0.7, background_fraction=0.7, num_present=3)
     Not yet. That is the pixel accuracy. mIoU first scores each class, then averages the classes.
     False
     """
@@ -181,13 +181,19 @@ _ORDER_PROBLEMS = (
 
 
 def _run(function: Callable[..., Any], seed: int) -> tuple[Any, list[str], tuple[Any, ...], tuple[Any, ...]]:
+    """Call the learner's step on the model, optimizer and scheduler themselves, and on copies of batch and labels.
+
+    The pristine batch and labels, and the model as it was, come back for the reference step.
+    """
     model, batch, labels = _setup(seed)
     before = _TwoHeads(torch.Generator()).train()
     before.load_state_dict(model.state_dict())
     events: list[str] = []
     optimizer, scheduler = _optimizer_and_scheduler(model, events)
-    returned = function(model, batch, labels, optimizer, scheduler)
-    return returned, events, (model, optimizer), (before, batch, labels)
+    model.register_forward_pre_hook(lambda module, args: events.append("eval forward") if not module.training else None)
+    given = batch.clone(), labels.clone()
+    returned = _call(function, _Shared(model), _Shared(given[0]), _Shared(given[1]), _Shared(optimizer), _Shared(scheduler))
+    return returned, events, (model, optimizer, *given), (before, batch, labels)
 
 
 def _reference(before, batch, labels):
@@ -196,15 +202,25 @@ def _reference(before, batch, labels):
         candidates = {"aux": F.cross_entropy(output["aux"], labels, ignore_index=255).item(),
                       "sum": F.cross_entropy(output["out"], labels, ignore_index=255, reduction="sum").item()}
     loss = _reference_step(before, batch, labels, *_optimizer_and_scheduler(before))
-    return loss, candidates, before
+    return loss, candidates, before, (before, batch, labels)
 
 
 def _diagnose(returned: Any, events: list[str], learner: tuple[Any, ...], reference: tuple[Any, ...]) -> str | None:
     """The first problem found, as feedback, or None when the step is right."""
+    model, optimizer, batch, labels = learner
+    _, pristine_batch, pristine_labels = reference[3]
+    if not torch.equal(labels, pristine_labels):
+        return ("Your step changed `labels` in place: the 255s mark pixels without a label, and turning them into a "
+                "class trains the model on labels nobody gave.")
+    if not torch.equal(batch, pristine_batch):
+        return "Your step changed `batch` in place: a training step reads the images, it never edits the caller's data."
+    if "eval forward" in events or not model.training or any(not m.training for m in model.modules()):
+        return ("Your step switched the model to eval mode: a training step runs (and leaves) the model in train mode, "
+                "where dropout and batch norm behave as in training.")
     for broken, message in _ORDER_PROBLEMS:
         if broken(events):
             return message
-    loss, candidates, after = reference
+    loss, candidates, after, _ = reference
     if isinstance(returned, torch.Tensor):
         return "Return the loss as a Python float (a tensor keeps the whole graph alive): use .item()."
     if not isinstance(returned, float):
@@ -215,7 +231,6 @@ def _diagnose(returned: Any, events: list[str], learner: tuple[Any, ...], refere
         return "That is the summed loss; cross_entropy's default mean over the labelled pixels is what the step uses."
     if not math.isclose(returned, loss, rel_tol=1e-4, abs_tol=1e-6):
         return "The returned loss is not the cross-entropy of output['out'] against the labels, ignoring the 255s."
-    model, optimizer = learner
     if not all(torch.allclose(a, b, atol=1e-5) for a, b in zip(model.parameters(), after.parameters())):
         return "The loss is right, but the weights after your step differ from those after a correct step."
     if not math.isclose(optimizer.param_groups[0]["lr"], 0.25):
@@ -245,26 +260,22 @@ def check_training_step_function(function: Callable[..., Any], *, seed: int | No
     Not yet. cross_entropy failed on a label of 255: 255 marks unlabelled pixels, tell cross_entropy to ignore them (ignore_index=255).
     False
     """
-    if not callable(function):
-        return _feedback(False, NOT_A_FUNCTION.format(_describe(function)))
-    seeds = [secrets.randbelow(2**31), secrets.randbelow(2**31)] if seed is None else [seed, seed + 1]
-    for seed in seeds:
-        try:
-            with torch.random.fork_rng(devices=[]), warnings.catch_warnings():  # the learner's random state stays
-                warnings.simplefilter("ignore")  # e.g. torch's own scheduler-order warning: the feedback says it
-                returned, events, learner, inputs = _run(function, seed)
-        except NotImplementedError:
-            print(NOT_ATTEMPTED)
-            return False
-        except (IndexError, RuntimeError) as err:
-            if "out of bounds" in str(err):
-                return _feedback(False, "cross_entropy failed on a label of 255: 255 marks unlabelled pixels, "
-                                        "tell cross_entropy to ignore them (ignore_index=255).")
-            return _feedback(False, f"Your function raised {type(err).__name__}: {err}")
-        except Exception as err:
-            return _feedback(False, f"Your function raised {type(err).__name__}: {err}")
-        problem = _diagnose(returned, events, learner, _reference(*inputs))
-        if problem:
-            return _feedback(False, problem)
-    return _feedback(True, "Forward pass, cross-entropy on 'out' ignoring 255, zero_grad, backward, optimizer step "
-                           "and scheduler step, in the right order, on two fresh random batches.")
+    def check():
+        if not callable(function):
+            raise _Stop(NOT_A_FUNCTION.format(_describe(function)))
+        for seed_ in [secrets.randbelow(2**31), secrets.randbelow(2**31)] if seed is None else [seed, seed + 1]:
+            try:
+                with torch.random.fork_rng(devices=[]), warnings.catch_warnings():  # the learner's random state stays
+                    warnings.simplefilter("ignore")  # e.g. torch's own scheduler-order warning: the feedback says it
+                    returned, events, learner, inputs = _run(function, seed_)
+            except _Stop as stop:
+                if "out of bounds" in str(stop):
+                    raise _Stop("cross_entropy failed on a label of 255: 255 marks unlabelled pixels, tell "
+                                "cross_entropy to ignore them (ignore_index=255).") from None
+                raise
+            problem = _diagnose(returned, events, learner, _reference(*inputs))
+            if problem:
+                raise _Stop(problem)
+        return ("Forward pass, cross-entropy on 'out' ignoring 255, zero_grad, backward, optimizer step and scheduler "
+                "step, in the right order, on two fresh random batches.")
+    return _coding(check)

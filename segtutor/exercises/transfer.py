@@ -13,7 +13,7 @@ import torch.nn.functional as F
 from torch import nn
 from torchvision.models.segmentation.fcn import FCNHead
 
-from ._common import _call, _coding, _describe, _feedback, _is_int, _rng, _Stop
+from ._common import _call, _coding, _describe, _feedback, _is_int, _rng, _Shared, _Stop
 
 __all__ = ["check_freeze_function", "check_replace_head_function", "check_trainable_after_freeze"]
 
@@ -92,7 +92,7 @@ def check_freeze_function(function: Callable[..., Any], *, seed: int | None = No
                 model = _Segmenter(torch.Generator().manual_seed(int(rng.integers(2**31)))).train(training)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                returned = _call(function, model)
+                returned = _call(function, _Shared(model))  # freezing works in place: the checker reads this model
             problem = _freeze_problem(model, returned, training)
             if problem:
                 raise _Stop(problem)

@@ -72,6 +72,7 @@ def predict(model: torch.nn.Module, batch: torch.Tensor, *,
     batch = batch.to(parameter.device, parameter.dtype, memory_format=_memory_format(model))
     with torch.inference_mode(), eval_mode(model):
         output: OrderedDict[str, torch.Tensor] = model(batch)
+    check_output(output, model)
     _check_finite(output if return_dict else {"out": output["out"]}, parameter.dtype)
     return output if return_dict else output["out"]
 
@@ -82,6 +83,21 @@ def check_model(model: object, *, accepts: str = "a torch.nn.Module") -> None:
         raise TypeError(f"`model` must be {accepts}, got {type(model).__name__}")
     if next(model.parameters(), None) is None:
         raise ValueError(f"`model` must be a torch.nn.Module with parameters, got a {type(model).__name__} with none")
+
+
+def check_output(output: object, model: torch.nn.Module) -> None:
+    """Refuse a model output that is not a dict holding the logits tensor under ``'out'``, as torchvision's is.
+
+    A plain tensor, a tuple or a dict without 'out' would fail later with an unclear error (``new(): invalid
+    data type 'str'``, tuple indices, KeyError); the TypeError says what the model returned instead.
+    """
+    if isinstance(output, Mapping) and isinstance(output.get("out"), torch.Tensor):
+        return
+    what = (f"a dict with the keys {', '.join(map(repr, output))} and no 'out' tensor" if isinstance(output, Mapping)
+            else f"a plain tensor of shape {tuple(output.shape)}" if isinstance(output, torch.Tensor)
+            else f"a {type(output).__name__}")
+    raise TypeError(f"`model` must return a dict with its logits under 'out', as torchvision's segmentation models do; "
+                    f"{type(model).__name__} returned {what}: wrap it, e.g. return {{'out': logits}}")
 
 
 @contextmanager
