@@ -49,9 +49,9 @@ def test_only_a_coding_checker_and_a_python_name_are_accepted():
 
 def test_reference_solution_is_correct_and_a_typical_wrong_answer_gets_its_exact_line():  # (g), (h)
     assert _grade(REFERENCE) == Grade(True, "correct", "Correct! Your function finds the majority class on every map "
-                                                       "tried, voids left out and ties to the smaller id.")
-    assert grade_in_fresh_process(MAJORITY, REFERENCE, "counts_void", seed=0) == Grade(False, "wrong", "Not yet. Your function returns 255 on a map that is mostly void (255): leave pixels "
-                                 "equal to ignore_index out of the vote.")
+                                                       "tried, whatever the ignore_index, and ties go to the smaller id.")
+    assert grade_in_fresh_process(MAJORITY, REFERENCE, "counts_void", seed=0) == Grade(False, "wrong", "Not yet. Your function returns 255 on a map that is mostly void (255), "
+                                 "ignore_index=255: leave pixels equal to ignore_index out of the vote.")
 
 
 def test_untouched_stub_is_not_attempted():  # (f)
@@ -98,8 +98,8 @@ def majority_class(labels, ignore_index=255):
 
 def test_printed_correct_lines_and_bytes_on_stdout_and_stderr_earn_nothing(capfd):  # (b)
     grade = _grade(FAKE_OUTPUT)
-    assert grade == Grade(False, "wrong", "Not yet. Your function returns 255 on a 5x7 map: leave pixels equal to "
-                                          "ignore_index out of the vote.")
+    assert grade == Grade(False, "wrong", "Not yet. Your function returns 255 on a map whose most frequent id is "
+                                          "its smallest: leave pixels equal to ignore_index out of the vote.")
     assert capfd.readouterr() == ("", "")  # nothing of the learner's reaches the grader's output
 
 
@@ -260,8 +260,8 @@ def test_the_command_line_prints_the_grade_as_json(tmp_path, capsys):
     (tmp_path / "answer.py").write_text(REFERENCE)
     assert main([MAJORITY, str(tmp_path / "answer.py"), "counts_void", "--seed", "0"]) == 0
     assert json.loads(capsys.readouterr().out) == {"passed": False, "status": "wrong", "feedback": "Not yet. Your function "
-                                                   "returns 255 on a map that is mostly void (255): leave pixels equal to "
-                                                   "ignore_index out of the vote."}
+                                                   "returns 255 on a map that is mostly void (255), ignore_index=255: leave "
+                                                   "pixels equal to ignore_index out of the vote."}
 
 
 def test_the_learners_process_starts_isolated():
