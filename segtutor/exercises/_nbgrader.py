@@ -148,7 +148,9 @@ class SandboxGrades:
     def _grade_one(self, checker: str, source: str, function: str) -> Any:
         grade = self._grade
         if grade is None:
-            from ._sandbox import grade_in_fresh_process as grade
+            from ._sandbox import grade_in_fresh_process
+
+            grade = grade_in_fresh_process
         try:
             return grade(checker, source, function, time_limit=self.time_limit, memory_limit=self.memory_limit)
         except ValueError as error:  # not a coding checker: nothing to run apart
