@@ -4,6 +4,7 @@ Usage::
 
     .venv/bin/python tools/classroom_check.py            # needs segtutor's instructor extra (nbgrader)
     .venv/bin/python tools/classroom_check.py --keep DIR # leave the graded course in DIR to look at
+    .venv/bin/python tools/classroom_check.py --copies 4 # each student 4 times (ada1..ada4, ...): a bigger class to time
 
 It first checks that notebooks/ equal a fresh release of course/source (tools/course.py check).
 Then, for each lesson in :data:`LESSONS` (light ones, so that autograding is quick), it runs
@@ -121,9 +122,9 @@ def expected_lines(lesson: str, function: str, wrong: str) -> dict[str, list[str
     return {"ada": ["Correct! "], "ben": [NOT_ATTEMPTED], "cy": [line], "dee": ["Not yet. ", "NotPassed"], "eve": ["time limit", "NotPassed"]}
 
 
-def write_submissions(root: Path, lesson: str, cells: dict[str, str]) -> None:
+def write_submissions(root: Path, lesson: str, cells: dict[str, str], copies: int = 1) -> None:
     release = root / "release" / lesson / f"{lesson}.ipynb"
-    for student, source in cells.items():
+    for student, source in _class(cells, copies).items():
         notebook = nbformat.read(release, as_version=4)
         function = LESSONS[lesson][0]
         _solution_cell(notebook, function).source = source
@@ -133,29 +134,34 @@ def write_submissions(root: Path, lesson: str, cells: dict[str, str]) -> None:
         (folder / "timestamp.txt").write_text("2026-01-15 12:00:00.000000 UTC")
 
 
-def check_scores(csv_path: Path, lesson: str) -> list[str]:
+def _class(by_kind: dict, copies: int) -> dict:
+    """{student id: their kind's value}: each kind once as itself, or `copies` times numbered (ada1, ada2, ...)."""
+    return by_kind if copies == 1 else {f"{kind}{i}": value for kind, value in by_kind.items() for i in range(1, copies + 1)}
+
+
+def check_scores(csv_path: Path, lesson: str, copies: int = 1) -> list[str]:
     rows = {row["student_id"]: row for row in csv.DictReader(csv_path.open()) if row["assignment"] == lesson}
     problems = []
-    for student in STUDENTS:
-        expected = float(rows[student]["max_score"]) if student == "ada" else 0.0
+    for student, kind in _class({s: s for s in STUDENTS}, copies).items():
+        expected = float(rows[student]["max_score"]) if kind == "ada" else 0.0
         if float(rows[student]["score"]) != expected:
             problems.append(f"{lesson}/{student}: {rows[student]['score']} points, expected {expected}")
     return problems
 
 
-def check_feedback(root: Path, lesson: str, function: str, wrong: str) -> list[str]:
+def check_feedback(root: Path, lesson: str, function: str, wrong: str, copies: int = 1) -> list[str]:
     problems = []
     reference = [line.strip() for line in reference_cell(lesson, function).split("\n")[1:] if line.strip()
                  and not line.strip().startswith(('"""', "#"))]
-    for student, lines in expected_lines(lesson, function, wrong).items():
+    for student, lines in _class(expected_lines(lesson, function, wrong), copies).items():
         page = html.unescape(re.sub(r"<[^>]+>", "", (root / "feedback" / student / lesson / f"{lesson}.html").read_text()))
         problems += [f"{lesson}/{student}: feedback lacks {line!r}" for line in lines if line not in page]
-        if student != "ada":  # ada submitted the reference; nobody else's page may show it
+        if not student.startswith("ada"):  # ada submitted the reference; nobody else's page may show it
             problems += [f"{lesson}/{student}: feedback shows the reference {r!r}" for r in reference if r in page]
     return problems
 
 
-def run(root: Path) -> int:
+def run(root: Path, copies: int = 1) -> int:
     stale = course.differences()
     if stale:
         print("notebooks/ differ from the release of course/source: " + ", ".join(stale) + " (tools/course.py release)")
@@ -165,25 +171,26 @@ def run(root: Path) -> int:
     problems = []
     for lesson, (function, wrong) in LESSONS.items():
         _nbgrader(["generate_assignment", lesson, "--force"], root)
-        write_submissions(root, lesson, submissions(lesson, function, wrong))
+        write_submissions(root, lesson, submissions(lesson, function, wrong), copies)
         start = time.perf_counter()
         _nbgrader(["autograde", lesson, "--force"], root)
-        print(f"{lesson}: autograded {len(STUDENTS)} students in {time.perf_counter() - start:.1f} s", flush=True)
+        print(f"{lesson}: autograded {len(STUDENTS) * copies} students in {time.perf_counter() - start:.1f} s", flush=True)
         _nbgrader(["export", "--to", str(root / "grades.csv")], root)
         _nbgrader(["generate_feedback", lesson, "--force"], root)
-        problems += check_scores(root / "grades.csv", lesson) + check_feedback(root, lesson, function, wrong)
-    print("\n".join(problems) or f"classroom check passed: {len(STUDENTS)} students, {len(LESSONS)} lessons")
+        problems += check_scores(root / "grades.csv", lesson, copies) + check_feedback(root, lesson, function, wrong, copies)
+    print("\n".join(problems) or f"classroom check passed: {len(STUDENTS) * copies} students, {len(LESSONS)} lessons")
     return 1 if problems else 0
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description="Release, submit, autograde, export and feed back a fictional class.")
     parser.add_argument("--keep", type=Path, help="grade in this new folder and leave it there")
+    parser.add_argument("--copies", type=int, default=1, help="submit each of the five students this many times")
     args = parser.parse_args(argv)
     if args.keep:
-        return run(args.keep)
+        return run(args.keep, args.copies)
     with tempfile.TemporaryDirectory(prefix="segtutor-class-") as tmp:
-        return run(Path(tmp) / "course")
+        return run(Path(tmp) / "course", args.copies)
 
 
 if __name__ == "__main__":
