@@ -157,7 +157,12 @@ def source_notebook(lesson_path: Path):
     for cell in cells:
         calls = checker_calls(cell.source) if cell.cell_type == "code" else []
         stubs = [c for _, name in calls for c in cells if _defines(c, name) and STUB in c.source]
-        if not calls or len(stubs) != len(calls):
+        if calls and len(stubs) != len(calls):
+            defined = [name for _, name in calls if any(_defines(c, name) for c in cells)]
+            if defined:  # a function the checker gets, but no stub to hold its solution: not graded
+                print(f"{lesson}: {', '.join(defined)} has no cell with the stub `{STUB}`: not an autograded exercise")
+            continue
+        if not calls:
             continue
         names = [name for _, name in calls]
         for stub in {id(c): c for c in stubs}.values():
