@@ -6,9 +6,9 @@ Usage::
     .venv/bin/python tools/classroom_check.py --keep DIR # leave the graded course in DIR to look at
     .venv/bin/python tools/classroom_check.py --copies 4 # each student 4 times (ada1..ada4, ...): a bigger class to time
 
-It first checks that notebooks/ equal a fresh release of course/source (tools/course.py check).
-Then, for each lesson in :data:`LESSONS` (light ones, so that autograding is quick), it runs
-``nbgrader generate_assignment``, writes one submission per student into
+It runs ``nbgrader generate_assignment`` for every lesson and checks that the release equals
+notebooks/ (as tools/course.py check does). Then, for each lesson in :data:`LESSONS` (light ones,
+so that autograding is quick), it writes one submission per student into
 ``submitted/<student>/<lesson>/`` and runs ``nbgrader autograde``, ``nbgrader export`` (CSV) and
 ``nbgrader generate_feedback``. The students (:data:`STUDENTS`):
 
@@ -162,15 +162,15 @@ def check_feedback(root: Path, lesson: str, function: str, wrong: str, copies: i
 
 
 def run(root: Path, copies: int = 1) -> int:
-    stale = course.differences()
+    shutil.copytree(course.COURSE, root, ignore=shutil.ignore_patterns("release", "submitted", "autograded", "feedback",
+                                                                       "gradebook.db", "__pycache__"))
+    _nbgrader(["generate_assignment", "[0-9][0-9]-*", "--force"], root)  # every lesson: its release must be notebooks/
+    stale = course.differences(root / "release")
     if stale:
         print("notebooks/ differ from the release of course/source: " + ", ".join(stale) + " (tools/course.py release)")
         return 1
-    shutil.copytree(course.COURSE, root, ignore=shutil.ignore_patterns("release", "submitted", "autograded", "feedback",
-                                                                       "gradebook.db", "__pycache__"))
     problems = []
     for lesson, (function, wrong) in LESSONS.items():
-        _nbgrader(["generate_assignment", lesson, "--force"], root)
         write_submissions(root, lesson, submissions(lesson, function, wrong), copies)
         start = time.perf_counter()
         _nbgrader(["autograde", lesson, "--force"], root)

@@ -241,18 +241,17 @@ def comparable(notebook) -> list[tuple]:
             if NAV not in c.metadata.get("tags", [])]
 
 
-def differences() -> list[str]:
-    """The lessons of notebooks/ that differ from a fresh release (and those without a source)."""
-    paths = lessons()
-    with tempfile.TemporaryDirectory() as tmp:
-        release = generate(Path(tmp) / "course")
-        stale = []
-        for path in paths:
-            fresh = release / path.stem / path.name
-            if not fresh.exists() or comparable(nbformat.read(fresh, as_version=4)) != comparable(
-                    nbformat.read(path, as_version=4)):
-                stale.append(path.stem)
-        return stale
+def differences(release: Path | None = None) -> list[str]:
+    """The lessons of notebooks/ that differ from `release` (by default a fresh one), or have no release there."""
+    if release is None:
+        with tempfile.TemporaryDirectory() as tmp:
+            return differences(generate(Path(tmp) / "course"))
+    stale = []
+    for path in lessons():
+        fresh = release / path.stem / path.name
+        if not fresh.exists() or comparable(nbformat.read(fresh, as_version=4)) != comparable(nbformat.read(path, as_version=4)):
+            stale.append(path.stem)
+    return stale
 
 
 def main(argv: list[str]) -> int:
