@@ -5,6 +5,7 @@ BIN = $(VENV)/bin
 # `make test` installs segtutor with its test extra (which includes the lab extra); `make lab` only the lab extra.
 STAMP ?= $(VENV)/.installed
 LAB_STAMP ?= $(VENV)/.installed-lab
+INSTRUCTOR_STAMP ?= $(VENV)/.installed-instructor
 LAB_FLAGS ?=
 # pytest workers: the CI machine has 2 cores. Each notebook and test file stays on one worker.
 TEST_WORKERS ?= 2
@@ -16,7 +17,7 @@ IPYWIDGETS7 = $(VENV)/ipywidgets7
 # `make colab-check` builds this fresh venv, Colab-like, on every run.
 COLAB_VENV ?= .venv-colab
 
-.PHONY: install lab test unit lint site colab-check clean
+.PHONY: install lab test unit lint site colab-check classroom-check clean
 
 install: $(STAMP)
 
@@ -31,6 +32,12 @@ $(LAB_STAMP): pyproject.toml constraints/test.txt
 	$(BIN)/python -m pip install --upgrade pip
 	$(BIN)/python -m pip install -c constraints/test.txt -e ".[lab]"
 	touch $(LAB_STAMP)
+
+$(INSTRUCTOR_STAMP): pyproject.toml constraints/test.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --upgrade pip
+	$(BIN)/python -m pip install -c constraints/test.txt -e ".[instructor]"
+	touch $(INSTRUCTOR_STAMP)
 
 lab: $(LAB_STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG) $(LAB_FLAGS)
@@ -63,6 +70,11 @@ site: $(STAMP)
 # segtutor from its wheel with its declared dependencies; then every notebook, offline. See tools/colab_check.py.
 colab-check:
 	$(PYTHON) tools/colab_check.py --venv $(COLAB_VENV)
+
+# The nbgrader course (course/, docs/teaching.md): notebooks/ must equal its release, then five fictional students
+# are released to, submit, get autograded (the grade from a fresh process), exported to CSV and fed back.
+classroom-check: $(INSTRUCTOR_STAMP)
+	OMP_NUM_THREADS=1 $(BIN)/python tools/classroom_check.py
 
 clean:
 	rm -rf $(VENV) $(COLAB_VENV) site build/site-doctrees build/site-outputs

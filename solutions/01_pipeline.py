@@ -1,16 +1,8 @@
 """Notebook 01 · the pipeline: a PIL image and a model in, the (H, W) class map out."""
 
-import torch
 import torchvision.transforms as T
 
 import segtutor
-
-
-def segment_image(model, image):
-    batch = segtutor.preprocess(image)  # Resize(256), CenterCrop(224), ToTensor, Normalize, then [1, 3, H, W]
-    with torch.inference_mode():
-        logits = model(batch)["out"]
-    return logits.argmax(dim=1)[0]
 
 
 def uses_aux(model, image):
@@ -32,7 +24,7 @@ def returns_scores(model, image):
 
 CASE = "(on a 300x240 photo)."
 EXERCISES = [
-    ("check_pipeline", segment_image, [
+    ("check_pipeline", "segment_image", [
         (uses_aux, f"Not yet. Use output['out'], the final scores; 'aux' is the auxiliary head's {CASE}"),
         (forgets_normalize, "Not yet. Normalize with the ImageNet mean and std after ToTensor: segtutor.preprocess runs "
                             f"the whole recipe {CASE}"),

@@ -1,14 +1,11 @@
 """Notebook 03 · preprocessing: the seed's transform of one PIL image."""
 
 import torchvision.transforms as T
+from _reference import reference
 
 import segtutor
 
-
-def transform(image):
-    recipe = T.Compose([T.Resize(256), T.CenterCrop(224), T.ToTensor(),
-                        T.Normalize(mean=segtutor.IMAGENET_MEAN, std=segtutor.IMAGENET_STD)])
-    return recipe(image)
+transform = reference(__file__, "transform")  # the reference solution, kept once in course/source
 
 
 def square_resize(image):
@@ -35,7 +32,7 @@ def forgets_crop(image):
 
 CASE = "(on a 451x300 photo)."
 EXERCISES = [
-    ("check_seed_transform", transform, [
+    ("check_seed_transform", "transform", [
         (square_resize, "Not yet. Resize(256) with one number keeps the aspect ratio; Resize((256, 256)) squashes the "
                         f"photo {CASE}"),
         (forgets_normalize, "Not yet. Normalize after ToTensor: subtract the ImageNet mean and divide by the std, "

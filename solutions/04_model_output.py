@@ -1,10 +1,6 @@
 """Notebook 04 · the model's output: class probabilities from the output OrderedDict."""
 
 
-def probabilities(output):
-    return output["out"].softmax(dim=1)  # dim=1 is the class axis of [N, C, H, W]
-
-
 def uses_aux(output):
     return output["aux"].softmax(dim=1)
 
@@ -23,7 +19,7 @@ def drops_batch_axis(output):
 
 CASE = "(on a batch of 1)."
 EXERCISES = [
-    ("check_probabilities_function", probabilities, [
+    ("check_probabilities_function", "probabilities", [
         (uses_aux, f"Not yet. Use output['out'], the final scores; 'aux' is the auxiliary head's {CASE}"),
         (softmax_over_batch, "Not yet. Your probabilities sum to 1 over the batch axis N (dim=0); the classes are dim=1 "
                              f"{CASE}"),

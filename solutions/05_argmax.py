@@ -1,10 +1,6 @@
 """Notebook 05 · argmax: the [N, H, W] class map of a batch of logits."""
 
 
-def to_class_map(logits):
-    return logits.argmax(dim=1)  # the class axis; keeps the batch axis, also for N = 1
-
-
 def squeezes(logits):
     return logits.squeeze().argmax(dim=0)
 
@@ -23,7 +19,7 @@ def argmin(logits):
 
 CASE = "(on a batch of 3 of 5x5 pixels)."
 EXERCISES = [
-    ("check_class_map_function", to_class_map, [
+    ("check_class_map_function", "to_class_map", [
         (squeezes, "Not yet. squeeze() keeps the batch axis N=3, so dim=0 is the batch, not the classes: keep [N, H, W], "
                    f"use argmax(dim=1) {CASE}"),
         (argmax_over_height, f"Not yet. Your argmax runs over the height axis H (dim=2); the classes are dim=1 {CASE}"),

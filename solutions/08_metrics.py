@@ -1,28 +1,11 @@
 """Notebook 08 · metrics: a confusion matrix via bincount, then IoU and Dice per class, ignored pixels left out."""
 
 import numpy as np
+from _reference import reference
 
-
-def confusion(pred, target, num_classes, ignore_index=255):
-    keep = target != ignore_index
-    pairs = num_classes * target[keep] + pred[keep]  # row: target class, column: predicted class
-    return np.bincount(pairs, minlength=num_classes**2).reshape(num_classes, num_classes)
-
-
-def iou_per_class(pred, target, num_classes, ignore_index=255):
-    matrix = confusion(pred, target, num_classes, ignore_index)
-    tp = np.diag(matrix)
-    union = matrix.sum(axis=0) + matrix.sum(axis=1) - tp  # TP + FP + FN
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return tp / union  # 0 / 0 = NaN for a class absent from both maps
-
-
-def dice_per_class(pred, target, num_classes, ignore_index=255):
-    matrix = confusion(pred, target, num_classes, ignore_index)
-    tp = np.diag(matrix)
-    sizes = matrix.sum(axis=0) + matrix.sum(axis=1)  # |A| + |B|
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return 2 * tp / sizes
+confusion = reference(__file__, "confusion")  # the reference solution, kept once in course/source
+iou_per_class = reference(__file__, "iou_per_class")  # the reference solution, kept once in course/source
+dice_per_class = reference(__file__, "dice_per_class")  # the reference solution, kept once in course/source
 
 
 def confusion_transposed(pred, target, num_classes, ignore_index=255):
@@ -82,7 +65,7 @@ IGNORED = "(on maps of 5x8 pixels, 5 classes, ignore_index=255)."
 MINUS_ONE = "(on a batch of 2 of 4x6 pixels, 6 classes, ignore_index=-1)."
 IGNORE_HINT = "Not yet. Pixels whose target is ignore_index (255) must not count, whatever their prediction"
 EXERCISES = [
-    ("check_confusion_function", confusion, [
+    ("check_confusion_function", "confusion", [
         (confusion_transposed, "Not yet. Your matrix is transposed: rows are the target (true) classes, columns the "
                                f"predictions {FIRST}"),
         (confusion_forgets_ignore, "Not yet. Pixels whose target is ignore_index (255) must not be counted: leave them "
@@ -90,7 +73,7 @@ EXERCISES = [
         (confusion_ignores_only_255, "Not yet. Pixels whose target is ignore_index (-1) must not be counted: leave them "
                                      f"out before counting {MINUS_ONE}"),
     ]),
-    ("check_iou_function", iou_per_class, [
+    ("check_iou_function", "iou_per_class", [
         (iou_forgets_ignore, f"{IGNORE_HINT} {IGNORED}"),
         (iou_ignores_only_255, "Not yet. Pixels whose target is ignore_index (-1) must not be counted: leave them "
                                f"out before counting {MINUS_ONE}"),
@@ -99,7 +82,7 @@ EXERCISES = [
         (iou_is_precision, "Not yet. That is TP / (TP + FP), the precision; IoU's denominator also counts the false "
                            f"negatives {FIRST}"),
     ]),
-    ("check_dice_function", dice_per_class, [
+    ("check_dice_function", "dice_per_class", [
         (dice_with_union, "Not yet. That divides by |A∪B|: Dice is 2|A∩B| / (|A| + |B|), the sum of the two sizes "
                           f"{FIRST}"),
         (dice_is_iou, f"Not yet. That is the IoU, |A∩B| / |A∪B|. Dice divides 2|A∩B| by |A| + |B| {FIRST}"),

@@ -1,12 +1,10 @@
 """Notebook 12 · transfer learning: new last layers for FCN's two heads, freezing a backbone, and typical wrong answers."""
 
+from _reference import reference
 from torch import nn
 
-
-def replace_head(model, num_classes):
-    for head in (model.classifier, model.aux_classifier):
-        head[4] = nn.Conv2d(head[4].in_channels, num_classes, kernel_size=1)  # a new, untrained layer; the rest is kept
-    return model
+replace_head = reference(__file__, "replace_head")  # the reference solutions, kept once in course/source
+freeze = reference(__file__, "freeze")
 
 
 def forgets_the_aux_head(model, num_classes):
@@ -76,14 +74,6 @@ def also_freezes(model, num_classes):
     return replace_head(model, num_classes)
 
 
-
-
-def freeze(model):
-    for parameter in model.backbone.parameters():
-        parameter.requires_grad = False  # the optimizer leaves them alone; the mode stays as it is
-    return sum(p.numel() for p in model.parameters() if p.requires_grad)
-
-
 def freezes_everything(model):
     for parameter in model.parameters():
         parameter.requires_grad = False
@@ -116,7 +106,7 @@ def counts_tensors(model):
 
 
 EXERCISES = [
-    ("check_replace_head_function", replace_head, [
+    ("check_replace_head_function", "replace_head", [
         (forgets_the_aux_head,
          "Not yet. model.aux_classifier still outputs the old number of classes. FCN's auxiliary head predicts the same classes as the main one."),
         (uses_the_heads_input_width,
@@ -142,7 +132,7 @@ EXERCISES = [
         (also_freezes,
          "Not yet. requires_grad changed outside the new layers: freezing is a step of its own, leave it out here."),
     ]),
-    ("check_freeze_function", freeze, [
+    ("check_freeze_function", "freeze", [
         (freezes_everything,
          "Not yet. The heads are frozen too: only model.backbone's parameters should stop learning."),
         (also_eval,

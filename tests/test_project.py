@@ -56,6 +56,10 @@ def test_runtime_requirements_are_what_a_notebook_needs_and_lab_tools_are_an_ext
     assert "segtutor[lab]" in project["optional-dependencies"]["test"]  # the browser tests need JupyterLab and Voila
     assert "segtutor[site]" in project["optional-dependencies"]["test"]  # CI builds the website and tests it
     assert set(_requirements(project["optional-dependencies"]["site"])) == {"sphinx", "myst-nb", "sphinx-book-theme"}
+    # nbgrader is the instructor's alone: never a runtime, lab or test requirement (Colab and learners do without it)
+    assert _requirements(project["optional-dependencies"]["instructor"]) == {"nbgrader": "<0.10,>=0.9"}
+    assert not any("instructor" in r or "nbgrader" in r for extra in ("lab", "test", "site")
+                   for r in project["optional-dependencies"][extra])
 
 
 def test_environment_yml_names_the_runtime_and_lab_packages_with_pyproject_ranges():
@@ -71,7 +75,8 @@ def test_library_requirements_are_ranges_and_only_the_test_env_pins_torch_and_th
     pins = [line for line in (ROOT / "constraints" / "test.txt").read_text().splitlines() if line and not line.startswith("#")]
     site = ['sphinx==9.0.4; python_version >= "3.11"', 'myst-nb==1.4.0; python_version >= "3.11"',
             'sphinx-book-theme==1.4.0; python_version >= "3.11"']
-    assert pins == ["torch==2.14.1", "torchvision==0.29.1", "ruff==0.17.6", "mypy==2.4.1", *site]
+    instructor = ["nbgrader==0.9.6", "notebook==7.6.5", "alembic==1.20.1", "sqlalchemy==2.1.9", "rapidfuzz==3.14.6"]
+    assert pins == ["torch==2.14.1", "torchvision==0.29.1", "ruff==0.17.6", "mypy==2.4.1", *site, *instructor]
     test_extra = _requirements(_pyproject()["project"]["optional-dependencies"]["test"][2:])
     assert test_extra["ruff"] == ">=0.17" and test_extra["mypy"] == ">=2.4"
     assert _pyproject()["project"]["requires-python"] == ">=3.10"
@@ -84,7 +89,7 @@ def test_readme_opens_with_exactly_two_commands_and_ci_runs_the_test_one():
     assert commands == ["make lab", "make test"]
     assert readme.index("make lab") < 1500
     ci = [line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line and not line.startswith("#")]
-    assert ci[-1].split()[-2:] == ["make", "test"]
+    assert ci[-2:] == ["time make test", "time make classroom-check"]  # nbgrader joins .venv only after the tests
 
 
 PACKAGES = ("data", "models", "metrics", "display", "training", "widgets")
@@ -345,6 +350,8 @@ def test_make_lab_installs_the_lab_extra_and_make_test_the_test_extra(tmp_path):
     test = _make_dry_run("test", tmp_path)
     assert '-e ".[test]"' in test and "pytest -n 2 --dist loadfile" in test
     assert "tools/colab_check.py" in _make_dry_run("colab-check", tmp_path)
+    classroom = _make_dry_run("classroom-check", tmp_path)
+    assert '-e ".[instructor]"' in classroom and "tools/classroom_check.py" in classroom and ".[test]" not in classroom
 
 
 def _root_conftest():
@@ -392,7 +399,7 @@ def test_make_unit_runs_the_fast_selection_and_ci_lints_and_builds_the_site_befo
     lint = _make_dry_run("lint", tmp_path)
     assert "ruff check ." in lint and "mypy segtutor" in lint
     ci = [line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line and not line.startswith("#")]
-    assert ci[-3:] == ["time make lint", "time make site", "time make test"]
+    assert ci[-4:] == ["time make lint", "time make site", "time make test", "time make classroom-check"]
     site = _make_dry_run("site", tmp_path)
     assert "-m sphinx -W --keep-going -b html -c docs -d build/site-doctrees . site" in site
 

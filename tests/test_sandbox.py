@@ -19,10 +19,10 @@ from segtutor.exercises import Grade, grade_in_fresh_process
 from segtutor.exercises import _sandbox_child as wire
 from segtutor.exercises._common import NOT_ATTEMPTED
 from segtutor.exercises._sandbox import _Learner
-from tests.test_solutions import EXERCISES, SOLUTIONS
+from tests.test_solutions import EXERCISES, SOLUTIONS, submission_source
 
 MAJORITY = "check_majority_function"
-REFERENCE = (SOLUTIONS / "02_what_is_a_segmentation.py").read_text()
+REFERENCE = submission_source(SOLUTIONS / "02_what_is_a_segmentation.py")
 
 
 def _grade(source: str, **options) -> Grade:
@@ -248,7 +248,7 @@ def test_a_module_outside_the_allowlist_is_not_carried():
 @pytest.mark.parametrize(("stem", "checker", "solution", "mistakes"), EXERCISES, ids=[e[1] for e in EXERCISES])
 def test_every_coding_exercise_grades_through_the_sandbox(stem, checker, solution, mistakes):
     """The reference gets "correct", the first typical wrong answer its exact line, and the stub "not attempted"."""
-    source = (SOLUTIONS / f"{stem}.py").read_text()
+    source = submission_source(SOLUTIONS / f"{stem}.py")
     assert grade_in_fresh_process(checker, source, solution.__name__, seed=1).status == "correct"
     wrong, line = mistakes[0]
     assert grade_in_fresh_process(checker, source, wrong.__name__, seed=1) == Grade(False, "wrong", line)

@@ -1,8 +1,9 @@
-"""The reference solutions in solutions/ pass their checkers; each typical wrong answer gets its own line of feedback."""
+"""The reference solutions (course/source) pass their checkers; each typical wrong answer (solutions/) gets its own line of feedback."""
 
 import doctest
 import importlib.util
 import inspect
+import sys
 from pathlib import Path
 
 import nbformat
@@ -16,6 +17,11 @@ SOLUTIONS = Path(__file__).resolve().parents[1] / "solutions"
 SEEDS = [0, 1, 12345]  # fixed seeds; the checkers' own default draws fresh inputs on every call
 
 
+if str(SOLUTIONS) not in sys.path:
+    sys.path.insert(0, str(SOLUTIONS))  # solutions/_reference.py loads the references from course/source
+from _reference import reference, reference_source, source_notebook, submission_source  # noqa: E402
+
+
 def _load(path: Path):
     spec = importlib.util.spec_from_file_location(f"solutions_{path.stem}", path)
     module = importlib.util.module_from_spec(spec)
@@ -24,11 +30,13 @@ def _load(path: Path):
 
 
 FILES = sorted(SOLUTIONS.glob("[0-9][0-9]_*.py"))
-EXERCISES = [(path.stem, *entry) for path in FILES for entry in getattr(_load(path), "EXERCISES", [])]
+EXERCISES = [(path.stem, checker, reference(path, name), mistakes)
+             for path in FILES for checker, name, mistakes in getattr(_load(path), "EXERCISES", [])]
 IDS = [f"{stem}-{checker}" for stem, checker, _, _ in EXERCISES]
 CODING = {checker: (solution, mistakes) for _, checker, solution, mistakes in EXERCISES}
 """(reference solution, [(typical wrong answer, its exact feedback line)]) of each coding checker: the one copy
-of each wrong answer is in solutions/, and every test reads it from here."""
+of each reference is in course/source (loaded by solutions/_reference.py), of each wrong answer in solutions/,
+and every test reads them from here."""
 
 
 def test_every_coding_checker_has_a_tested_solution():
@@ -106,7 +114,7 @@ def test_checker_leaves_global_random_state_alone():
     np.random.seed(5), torch.manual_seed(5)  # noqa: NPY002
     expected = np.random.random(), torch.rand(1)  # noqa: NPY002
     np.random.seed(5), torch.manual_seed(5)  # noqa: NPY002
-    exercises.check_pipeline(_load(SOLUTIONS / "01_pipeline.py").segment_image)
+    exercises.check_pipeline(reference(SOLUTIONS / "01_pipeline.py", "segment_image"))
     assert (np.random.random(), torch.rand(1)) == expected  # noqa: NPY002
 
 
@@ -116,6 +124,26 @@ def test_solutions_are_plain_functions_with_the_stub_signature():
         for wrong, _ in mistakes:
             assert list(inspect.signature(wrong).parameters) == names, (checker, wrong.__name__)
     assert segtutor.exercises is exercises
+
+
+def test_each_reference_is_kept_once_in_its_source_notebook_between_the_solution_markers():
+    """solutions/ defines no reference; the source notebook's solution cell does, and the grader's source defines it."""
+    for path in FILES:
+        names = [name for _, name, _ in getattr(_load(path), "EXERCISES", [])]
+        defined = {line.split("(")[0].removeprefix("def ") for line in path.read_text().splitlines() if line.startswith("def ")}
+        assert not defined & set(names), path.name
+        for name in names:
+            source = reference_source(path.name[:2], name)
+            assert f"def {name}(" in source and "### BEGIN SOLUTION" in source and "### END SOLUTION" in source
+            assert reference(path, name).__code__.co_filename == str(source_notebook(path.name[:2]))
+
+
+def test_a_solutions_file_as_a_submission_defines_its_wrong_answers_with_the_reference_they_call():
+    namespace = {}
+    exec(submission_source(SOLUTIONS / "03_preprocessing.py"), namespace)
+    assert "reference" not in namespace and namespace["transform"].__name__ == "transform"
+    assert exercises.check_seed_transform(namespace["adds_batch_axis"], seed=0) is False
+    assert exercises.check_seed_transform(namespace["transform"], seed=0) is True
 
 
 @pytest.fixture(scope="module")
