@@ -10,8 +10,13 @@ import torch
 import torchvision
 from torch import nn
 
-from segtutor.exercises import (check_freeze_function, check_receptive_field_function, check_replace_head_function,
-                                check_trainable_after_freeze, check_upsampled_size)
+from segtutor.exercises import (
+    check_freeze_function,
+    check_receptive_field_function,
+    check_replace_head_function,
+    check_trainable_after_freeze,
+    check_upsampled_size,
+)
 from segtutor.exercises.transfer import _SmallFCN
 from segtutor.models import receptive_field
 from segtutor.training import freeze_backbone, replace_heads

@@ -214,9 +214,11 @@ def released(release: Path, lesson_path: Path, paths: list[Path], titles: dict) 
     fresh = nbformat.read(release / lesson_path.stem / lesson_path.name, as_version=4)
     stored = nbformat.read(lesson_path, as_version=4)
     cells = make_navigation.with_navigation(fresh, lesson_path, paths, titles)
-    kept = {_key(c): c for c in stored.cells}
+    kept: dict = {}
+    for c in stored.cells:  # cells with the same text (e.g. two "run the checker" lines) are matched in order
+        kept.setdefault(_key(c), []).append(c)
     for cell in cells:
-        old = kept.get(_key(cell))
+        old = kept[_key(cell)].pop(0) if kept.get(_key(cell)) else None
         if old is not None:
             cell.id = old.id
             if cell.cell_type == "code":
