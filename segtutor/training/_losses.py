@@ -32,8 +32,9 @@ _METHODS = ("inverse", "median")
 def class_weights(labels: ArrayOrTensor, *, num_classes: int, ignore_index: int = 255, method: str = "median") -> torch.Tensor:
     """Weights for ``cross_entropy(weight=...)`` from the pixel frequency of each class.
 
-    ``"median"`` is median frequency balancing (Eigen & Fergus, ICCV 2015,
-    section 4.1): ``freq(c)`` is the number of pixels of class ``c`` divided by
+    ``"median"`` is median frequency balancing (Eigen & Fergus, "Predicting
+    depth, surface normals and semantic labels with a common multi-scale
+    convolutional architecture", ICCV 2015): ``freq(c)`` is the number of pixels of class ``c`` divided by
     the total number of pixels of the images in which ``c`` appears, and the
     weight is ``median(freq) / freq(c)``, the median taken over the present
     classes. ``"inverse"`` uses the global share ``f_c`` of the pixels of
