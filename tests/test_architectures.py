@@ -3,7 +3,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from segtutor.models import FUSIONS, SkipNet, bilinear_upsampler, receptive_field
+from segtutor.models import FUSIONS, SkipNet, bilinear_kernel, bilinear_upsampler, receptive_field
 
 
 @pytest.mark.parametrize("factor", [2, 3, 4, 8])
@@ -25,6 +25,24 @@ def test_bilinear_kernel_by_hand_and_channels_stay_apart():
     ramp = torch.tensor([0.25, 0.75, 0.75, 0.25])
     assert torch.equal(up.weight[0, 0], ramp[:, None] * ramp[None, :])
     assert torch.equal(up.weight[0, 1], torch.zeros(4, 4)) and up.bias is None
+
+
+def test_bilinear_kernel_by_hand():
+    assert torch.equal(bilinear_kernel(2), torch.outer(torch.tensor([0.25, 0.75, 0.75, 0.25]), torch.tensor([0.25, 0.75, 0.75, 0.25])))
+    ramp = torch.tensor([1 / 3, 2 / 3, 1.0, 2 / 3, 1 / 3])  # odd factor: odd side 5, centre 2
+    assert torch.allclose(bilinear_kernel(3), torch.outer(ramp, ramp))
+    with pytest.raises(ValueError, match=r"`factor` must be at least 2, got 1"):
+        bilinear_kernel(1)
+
+
+def test_a_transposed_conv_given_the_kernel_interpolates_like_f_interpolate():
+    x = torch.randn(1, 1, 5, 6, generator=torch.Generator().manual_seed(0))
+    up = nn.ConvTranspose2d(1, 1, 4, stride=2, padding=1, bias=False)
+    with torch.no_grad():
+        up.weight[0, 0] = bilinear_kernel(2)
+        ours = up(x)
+    reference = F.interpolate(x, scale_factor=2, mode="bilinear", align_corners=False)
+    assert torch.allclose(ours[..., 1:-1, 1:-1], reference[..., 1:-1, 1:-1], atol=1e-6)
 
 
 def test_bilinear_upsampler_refuses_bad_values():

@@ -25,6 +25,16 @@ def test_median_frequency_weights_by_hand():
     assert weights.tolist() == pytest.approx([2 / 8, 1.0, 2.0, 0.0])
 
 
+def test_median_frequency_counts_only_the_images_a_class_appears_in():
+    # Eigen & Fergus: freq(c) = pixels of c / pixels of the images holding c.
+    # image 0: 3 background, 1 class-1 (and one ignored); image 1: 2 background, 2 class-2
+    labels = np.array([[[0, 0, 0, 1, 255]], [[0, 0, 2, 2, 255]]])
+    # freq = 5/8, 1/4, 2/4; median 1/2 (the global shares 5/8, 1/8, 2/8 would give 0.4, 2, 1)
+    weights = class_weights(labels, num_classes=4)
+    assert weights.tolist() == pytest.approx([0.8, 2.0, 1.0, 0.0])
+    assert class_weights(torch.from_numpy(labels[1]), num_classes=3).tolist() == pytest.approx([1.0, 0.0, 1.0])  # [H, W]: one image
+
+
 def test_class_weights_refuses_bad_input():
     with pytest.raises(ValueError, match=r"`method` must be one of \('inverse', 'median'\), got 'log'"):
         class_weights(LABELS, num_classes=3, method="log")

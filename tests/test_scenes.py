@@ -82,11 +82,38 @@ def test_colour_alone_cannot_solve_it():
         ({"n": 2, "seed": None}, TypeError, r"`seed` must be an int, got NoneType"),
         ({"n": 2, "seed": True}, TypeError, r"`seed` must be an int, got bool"),
         ({"n": 2, "seed": -1}, ValueError, r"`seed` must be at least 0, got -1"),
+        ({"n": 2, "simple": "yes"}, TypeError, r"`simple` must be a bool, got str"),
     ],
 )
 def test_bad_arguments_are_refused(kwargs, error, message):
     with pytest.raises(error, match=message):
         make_scenes(**kwargs)
+
+
+# --- issue 23: simple scenes, which a small network learns in a minute ---
+
+def test_simple_scenes_have_a_flat_background_and_larger_shapes_apart():
+    images, labels = make_scenes(40, size=48, seed=3, simple=True)
+    _, hard = make_scenes(40, size=48, seed=3)
+    assert not np.array_equal(labels, hard)
+    for image, scene in zip(images, labels):
+        background = image[scene == 0].astype(float)
+        assert background.std(axis=0).max() < 20  # one colour plus pixel noise (sigma 4 to 16)
+        shapes = regionprops(label(scene > 0, connectivity=2), intensity_image=scene)
+        assert 1 <= len(shapes) <= 3
+        for shape in shapes:  # a component of one class: no shape touches or covers another
+            assert len(np.unique(scene[tuple(shape.coords.T)])) == 1
+    areas = lambda maps: np.median([r.area for m in maps for r in regionprops(label(m > 0, connectivity=2))])
+    assert areas(labels) > 1.3 * areas(hard)
+    assert (np.bincount(labels.ravel(), minlength=5)[1:] > 0).all()
+
+
+def test_simple_scenes_are_seeded_and_the_dataset_passes_them_on():
+    images, labels = make_scenes(3, size=48, seed=5, simple=True)
+    again = make_scenes(5, size=48, seed=5, simple=True)
+    assert np.array_equal(images, again[0][:3]) and np.array_equal(labels, again[1][:3])
+    dataset = SceneDataset(3, size=48, seed=5, simple=True)
+    assert np.array_equal(dataset.images, images) and np.array_equal(dataset.labels, labels)
 
 
 def test_images_to_batch_equals_torchvision_to_tensor_and_normalize():

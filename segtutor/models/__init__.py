@@ -5,7 +5,7 @@ A model name is turned into its :class:`ModelSpec` once, at the public boundary
 """
 
 from .._table import ModelTable
-from ._architectures import FUSIONS, SkipNet, bilinear_upsampler, receptive_field
+from ._architectures import FUSIONS, SkipNet, bilinear_kernel, bilinear_upsampler, receptive_field
 from ._checkpoints import CheckpointError, load_state_dict, read_checkpoint
 from ._inference import logits_to_labels, predict
 from ._loading import clear_model_cache, default_device, load_lesson_model, load_model, load_with_fallback
@@ -17,6 +17,7 @@ from ._tiny import TINY_CHECKPOINT, TinySegNet, load_tiny_model, save_tiny_model
 from ._weights import WeightsUnavailableError, checkpoint_path, download_weights, offline, weights_status
 
 __all__ = [
+    "bilinear_kernel",
     "bilinear_upsampler",
     "checkpoint_path",
     "CheckpointError",

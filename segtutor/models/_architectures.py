@@ -2,8 +2,9 @@
 
 A segmenter's encoder shrinks the image to see whole shapes (a large
 receptive field); its decoder has to bring the class scores back to full
-size. :func:`bilinear_upsampler` is a transposed convolution that starts out
-as bilinear interpolation and can learn from there; :class:`SkipNet` is a
+size. :func:`bilinear_kernel` gives the weights that make a transposed
+convolution interpolate bilinearly; :func:`bilinear_upsampler` is such a
+transposed convolution, which can learn from there; :class:`SkipNet` is a
 small encoder-decoder whose decoder either upsamples the coarsest scores
 alone (``"none"``), adds scores from finer encoder stages (``"fcn"``, FCN's
 skip fusion), or concatenates finer features (``"unet"``).
@@ -20,17 +21,58 @@ from torch import nn
 
 from .._checks import check_batch, check_int
 
-__all__ = ["FUSIONS", "SkipNet", "bilinear_upsampler", "receptive_field"]
+__all__ = ["FUSIONS", "SkipNet", "bilinear_kernel", "bilinear_upsampler", "receptive_field"]
 
 FUSIONS = ("none", "fcn", "unet")
 """How :class:`SkipNet`'s decoder uses the encoder's finer stages."""
 
 
+def bilinear_kernel(factor: int) -> torch.Tensor:
+    """The 2-D kernel with which a transposed convolution of stride `factor` interpolates bilinearly.
+
+    Side ``2 factor - factor % 2``; row ``i`` and column ``j`` hold
+    ``r(i) r(j)`` with the ramp ``r(i) = 1 - |i - c| / factor`` around the
+    centre ``c``. FCN (Long et al., CVPR 2015) initialises its upsampling
+    layers with it.
+
+    Parameters
+    ----------
+    factor : int
+        Upsampling factor (the stride), at least 2.
+
+    Returns
+    -------
+    torch.Tensor
+        float32, shape [k, k] with ``k = 2 factor - factor % 2``.
+
+    Raises
+    ------
+    TypeError
+        If `factor` is not an int.
+    ValueError
+        If `factor` is below 2.
+
+    Examples
+    --------
+    >>> bilinear_kernel(2)
+    tensor([[0.0625, 0.1875, 0.1875, 0.0625],
+            [0.1875, 0.5625, 0.5625, 0.1875],
+            [0.1875, 0.5625, 0.5625, 0.1875],
+            [0.0625, 0.1875, 0.1875, 0.0625]])
+    """
+    factor = check_int(factor, name="factor", minimum=2)
+    kernel = 2 * factor - factor % 2
+    center = (kernel - 1) / 2 if kernel % 2 else factor - 0.5
+    ramp = 1 - (torch.arange(kernel, dtype=torch.float32) - center).abs() / factor
+    return ramp[:, None] * ramp[None, :]
+
+
 def bilinear_upsampler(channels: int, factor: int) -> nn.ConvTranspose2d:
     """A transposed convolution that upsamples by `factor`, initialised to bilinear interpolation.
 
-    Kernel ``2 factor - factor % 2``, stride `factor`, each channel mapped to
-    itself. Away from the border it equals
+    Kernel :func:`bilinear_kernel` (side ``2 factor - factor % 2``), stride
+    `factor`, padding ``factor // 2``, each channel mapped to itself. Away
+    from the border it equals
     ``F.interpolate(x, scale_factor=factor, mode="bilinear", align_corners=False)``;
     unlike interpolation its weights can be trained.
 
@@ -61,14 +103,11 @@ def bilinear_upsampler(channels: int, factor: int) -> nn.ConvTranspose2d:
     ((1, 1, 8, 8), True)
     """
     channels = check_int(channels, name="channels", minimum=1)
-    factor = check_int(factor, name="factor", minimum=2)
-    kernel = 2 * factor - factor % 2
-    center = (kernel - 1) / 2 if kernel % 2 else factor - 0.5
-    ramp = 1 - (torch.arange(kernel, dtype=torch.float32) - center).abs() / factor
-    conv = nn.ConvTranspose2d(channels, channels, kernel, stride=factor, padding=factor // 2, bias=False)
+    weights = bilinear_kernel(factor)
+    conv = nn.ConvTranspose2d(channels, channels, len(weights), stride=factor, padding=factor // 2, bias=False)
     with torch.no_grad():
         conv.weight.zero_()
-        conv.weight[range(channels), range(channels)] = ramp[:, None] * ramp[None, :]
+        conv.weight[range(channels), range(channels)] = weights
     return conv
 
 
@@ -131,12 +170,16 @@ class SkipNet(nn.Module):
 
     - ``"none"``: class scores at 1/16, bilinearly upsampled x16 (like FCN-32s);
     - ``"fcn"``: FCN's skip fusion: the scores are upsampled x2 by a
-      :func:`bilinear_upsampler` and added to scores computed from the
-      encoder stage of that size, three times, up to 1/2;
+      :func:`bilinear_upsampler` (initialised bilinear, then learned) and
+      added to scores computed from the encoder stage of that size, three
+      times, up to 1/2;
     - ``"unet"``: U-Net's: features are upsampled x2 and concatenated with
       the encoder's features of that size, then convolved, three times, up to 1/2.
 
-    ``"fcn"`` and ``"unet"`` then upsample their 1/2-size scores bilinearly x2.
+    ``"fcn"`` and ``"unet"`` then upsample their 1/2-size scores bilinearly x2,
+    a fixed interpolation. So does FCN-8s (Long et al., CVPR 2015, sections
+    4.2-4.3): its intermediate x2 upsamplings are initialised bilinear and
+    learned, its final x8 upsampling is fixed bilinear.
 
     Parameters
     ----------

@@ -32,16 +32,20 @@ _METHODS = ("inverse", "median")
 def class_weights(labels: ArrayOrTensor, *, num_classes: int, ignore_index: int = 255, method: str = "median") -> torch.Tensor:
     """Weights for ``cross_entropy(weight=...)`` from the pixel frequency of each class.
 
-    With ``f_c`` the share of (not ignored) pixels of class ``c``:
-    ``"inverse"`` gives ``1 / (K f_c)``, K the number of classes present, so
-    that the average weight over the pixels is 1; ``"median"`` (median
-    frequency balancing) gives ``median(f) / f_c`` over the present classes.
-    A class with no pixel gets weight 0.
+    ``"median"`` is median frequency balancing (Eigen & Fergus, "Predicting
+    depth, surface normals and semantic labels with a common multi-scale
+    convolutional architecture", ICCV 2015): ``freq(c)`` is the number of pixels of class ``c`` divided by
+    the total number of pixels of the images in which ``c`` appears, and the
+    weight is ``median(freq) / freq(c)``, the median taken over the present
+    classes. ``"inverse"`` uses the global share ``f_c`` of the pixels of
+    class ``c`` instead, and gives ``1 / (K f_c)``, K the number of classes
+    present, so that the average weight over the pixels is 1. Pixels equal
+    to `ignore_index` count nowhere; a class with no pixel gets weight 0.
 
     Parameters
     ----------
     labels : numpy.ndarray or torch.Tensor
-        integer class maps [H, W] or [N, H, W].
+        integer class maps: one image [H, W] or N images [N, H, W].
     num_classes : int
         Number of classes.
     ignore_index : int, optional
@@ -66,25 +70,42 @@ def class_weights(labels: ArrayOrTensor, *, num_classes: int, ignore_index: int 
     --------
     >>> class_weights(np.array([[0, 0, 0, 1]]), num_classes=3, method="inverse")
     tensor([0.6667, 2.0000, 0.0000])
+    >>> two_images = np.array([[[0, 0, 0, 1]], [[0, 0, 2, 2]]])  # freq = 5/8, 1/4 (first image only), 2/4
+    >>> class_weights(two_images, num_classes=3)  # median 1/2 divided by each freq
+    tensor([0.8000, 2.0000, 1.0000])
     """
     check_labels(labels)
     num_classes = check_num_classes(num_classes)
     ignore_index = check_ignore_index(ignore_index, num_classes=num_classes)
     if method not in _METHODS:
         raise ValueError(f"`method` must be one of {_METHODS}, got {method!r}")
-    values = np.asarray(to_numpy(labels)).ravel()
+    values = np.asarray(to_numpy(labels))
+    values = values.reshape(-1 if values.ndim == 3 else 1, values.shape[-2] * values.shape[-1])
+    image = np.broadcast_to(np.arange(len(values))[:, None], values.shape)[values != ignore_index]
     values = values[values != ignore_index]
     if values.size and (values.min() < 0 or values.max() >= num_classes):
         raise ValueError(f"`labels` must hold class ids 0..{num_classes - 1} or {ignore_index}, "
                          f"got values from {values.min()} to {values.max()}")
     if not values.size:
         raise ValueError("`labels` must hold at least one labelled pixel, got none")
-    frequency = np.bincount(values, minlength=num_classes) / values.size
+    images = int(image.max()) + 1
+    counts = np.bincount(image * num_classes + values, minlength=images * num_classes).reshape(images, num_classes)
+    frequency = _frequencies(counts, method=method)
     present = frequency > 0
     reference = 1 / present.sum() if method == "inverse" else np.median(frequency[present])
     weights = np.zeros(num_classes)
     weights[present] = reference / frequency[present]
     return torch.tensor(weights, dtype=torch.float32)
+
+
+def _frequencies(counts: np.ndarray, *, method: str) -> np.ndarray:
+    """Each class's frequency from per-image pixel counts [N, C]: its share of all pixels (``"inverse"``), or of
+    the pixels of the images it appears in (``"median"``, Eigen & Fergus); 0 for an absent class."""
+    pixels = counts.sum(axis=0)
+    if method == "inverse":
+        return pixels / pixels.sum()
+    seen_in = ((counts > 0) * counts.sum(axis=1, keepdims=True)).sum(axis=0)
+    return np.divide(pixels, seen_in, out=np.zeros(len(pixels)), where=seen_in > 0)
 
 
 def _check_pair(logits: torch.Tensor, labels: torch.Tensor, ignore_index: int) -> int:
