@@ -40,10 +40,11 @@ SLOW = {
     "tests/test_sandbox.py::test_a_forked_process_is_killed_with_the_learners",
     "tests/test_sandbox.py::test_a_huge_file_is_cut_at_the_file_size_limit",
     "tests/test_sandbox.py::test_code_that_fails_gets_one_clear_line",
-    "tests/test_sandbox.py::test_the_proxy_brings_back_in_place_edits_flags_and_a_replaced_layer",
+    "tests/test_sandbox_learner.py::test_the_proxy_brings_back_in_place_edits_flags_and_a_replaced_layer",
     "tests/test_sandbox.py::test_every_coding_exercise_grades_through_the_sandbox",
     "tests/test_sandbox.py::test_the_command_line_prints_the_grade_as_json",
-    "tests/test_sandbox.py::test_the_learners_process_starts_isolated",
+    "tests/test_sandbox_child.py::test_the_learners_process_starts_isolated",
+    "tests/test_sandbox_child.py::test_run_as_a_script_it_loads_the_graders_wire_files_and_leaves_its_folder_off_sys_path",
 }
 """Tests (every parametrization) that took about a second or more in
 ``pytest segtutor tests --ignore=tests/test_browser.py --ignore=tests/test_notebooks.py -p no:randomly --durations=60 -n 2``

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from segtutor import exercises
-from segtutor.exercises._sandbox import _Learner
+from segtutor.exercises._sandbox_learner import _Learner
 
 SOLUTIONS = Path(__file__).resolve().parents[1] / "solutions"
 
