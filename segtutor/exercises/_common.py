@@ -123,7 +123,7 @@ Enforced with ``signal.setitimer`` and SIGALRM, so only where those exist (not o
 checker runs in the main thread (as a notebook cell does); elsewhere the function runs without a limit.
 """
 
-TOO_SLOW = ("Your function ran for more than {:g} s: look for a loop that never ends, or a Python loop over every "
+TOO_SLOW = ("Your function ran past the {:g} s time limit: look for a loop that never ends, or a Python loop over every "
             "pixel where one array operation would do.")
 """Feedback (after "Not yet. ") when the learner's function runs past :data:`TIME_LIMIT_S`."""
 
