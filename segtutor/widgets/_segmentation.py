@@ -125,6 +125,7 @@ def explore_comparison(*, model_a: str = "fcn_resnet101", model_b: str = "deepla
              "weights": widgets.HTML()}
     titles = {"image": ["model A", "model B", "agreement"], "fallback": [f"{EXPLORER_MODELS[0]} (segtutor's own)", "ground truth"]}
     rows = {name: titles_row(names, width=PANEL_PX) for name, names in titles.items()}
+    views["status"].add_class("segtutor-agreement")  # for the browser tests
     state: dict[str, Any] = {}
 
     def update(_=None):
