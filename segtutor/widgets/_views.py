@@ -192,7 +192,7 @@ _GAP = 0.15
 """Inches between two pictures."""
 _TITLE = 0.25
 """Inches above a picture for the titles of its panels."""
-_COLUMNS = 90
+_COLUMNS = 80
 """Readouts are wrapped at this many characters."""
 _PICTURES = ("image", "fallback")
 _TEXTS = ("weights", "status", "stats", "scores", "probe", "note")
