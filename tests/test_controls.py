@@ -92,3 +92,32 @@ def test_an_error_while_redraws_are_silenced_does_not_silence_them_for_good(monk
     before = box.views["image"].value
     box.controls["alpha"].value = 0.1
     assert box.views["image"].value != before
+
+
+# --- class checkboxes (issue 24) ---
+
+def test_class_checkboxes_rebuild_when_the_list_shrinks_and_follow_the_value():
+    toggles = _controls.ClassToggles()
+    seen = []
+    toggles.observe(lambda change: seen.append(change["new"]), names="value")
+    toggles.options = tuple((name, i) for i, name in enumerate("abcde"))
+    five = toggles.children
+    assert [(c.description, c.value) for c in five] == [(n, True) for n in "abcde"] and toggles.value == (0, 1, 2, 3, 4)
+    five[1].value = False  # one plain click unticks a class
+    assert toggles.value == (0, 2, 3, 4)
+    toggles.options = (("a", 0), ("e", 4))  # shorter: new checkboxes, never a selection widget's options shrunk in place
+    assert all(not hasattr(c, "options") for c in toggles.children)
+    assert [(c.description, c.value) for c in toggles.children] == [("a", True), ("e", True)]
+    assert not set(map(id, toggles.children)) & set(map(id, five)) and toggles.value == (0, 4)
+    toggles.value = (4,)
+    assert [c.value for c in toggles.children] == [False, True]
+    assert seen == [(0, 1, 2, 3, 4), (0, 2, 3, 4), (0, 4), (4,)]
+
+
+def test_the_segmentation_explorers_class_list_is_checkboxes():
+    box = explorers.explore_segmentation(model="tiny", image="scene-0")
+    assert all(isinstance(c, ipywidgets.Checkbox) for c in box.controls["classes"].children)
+    assert not any(isinstance(w, ipywidgets.SelectMultiple) for w in box.controls.values())
+    before = box.views["image"].value
+    box.controls["classes"].children[0].value = False  # background unticked: redrawn
+    assert box.views["image"].value != before and 0 not in box.controls["classes"].value

@@ -36,6 +36,20 @@ def test_agreement_map():
         agreement_map(np.zeros((1, 2), int), np.zeros((2, 1), int))
 
 
+def test_agreement_counts_only_the_pixels_both_models_saw():
+    crop_a = np.full((4, 6), 255)
+    crop_a[1:3, 1:5] = 1  # model A saw a 2x4 crop only
+    crop_b = np.where(crop_a == 255, 255, 2)  # B saw the same crop and disagrees on all of it
+    picture, share = agreement_map(crop_a, crop_b)
+    assert share == 0.0  # not 16/24: the unseen border agrees on nothing
+    assert (picture[crop_a == 255] == [160, 160, 160]).all() and (picture[crop_a == 1] == [220, 50, 50]).all()
+    b = crop_b.copy()
+    b[1, 1], b[0, 0] = 1, 1  # one seen pixel agrees; a pixel only B saw counts for nothing
+    assert agreement_map(crop_a, b)[1] == 1 / 8
+    assert agreement_map(np.array([[0, 7]]), np.array([[0, 7]]), ignore_index=7)[1] == 1.0
+    assert np.isnan(agreement_map(np.array([[255]]), np.array([[3]]))[1])  # nothing seen by both
+
+
 # --- one scores function for the metrics explorer and its exercise (issue 12) ---
 
 def test_playground_scores_by_hand():

@@ -43,9 +43,16 @@ def _close_to_photo(box, key: str) -> bool:
 def test_segmentation_explorer_draws_the_overlay_and_says_which_weights():
     box = explorers.explore_segmentation(model=CHEAP, image="chelsea")
     assert _pixels(box.views["image"]).shape == (300, 451, 3)
-    assert "random weights" in box.controls["model"].options[[v for _, v in box.controls["model"].options].index(CHEAP)][0]
+    assert box.controls["model"].options[[v for _, v in box.controls["model"].options].index(CHEAP)][0] == f"{CHEAP} (random)"
     assert box.views["status"].value.startswith(f"{CHEAP}: random weights")
-    assert set(box.controls["classes"].options) <= set(class_names(CHEAP))
+    # the weights' state stands beside the menu, without opening it
+    assert box.views["weights"].value == (f"⚠️ {CHEAP}: <b>random weights</b> (pretrained ones not cached): "
+                                          "its output is noise, not a prediction")
+    assert box.children[0].children == (box.controls["model"], box.views["weights"])
+    labels = segment_cached(CHEAP, "chelsea", "weights")[0]
+    names = ["background" if name == "__background__" else name for name in class_names(CHEAP)]
+    assert box.controls["classes"].options == tuple((names[i], i) for i in np.unique(labels).tolist())
+    assert box.controls["classes"].value == tuple(np.unique(labels).tolist())
 
 
 def test_opacity_and_class_toggles_redraw_without_running_the_model_again():
@@ -72,7 +79,7 @@ def test_switching_model_and_image_changes_the_picture():
     box.controls["image"].value = "scene-0"
     assert np.asarray(explorer_image("scene-0")).shape[:2] == (160, 160)
     assert _pixels(box.views["image"]).shape[:2] == (480, 480)  # enlarged 3 times to be readable
-    assert set(box.controls["classes"].options) <= {"disc", "square", "triangle", "ring", "background"}
+    assert {name for name, _ in box.controls["classes"].options} <= {"disc", "square", "triangle", "ring", "background"}
 
 
 def _upload_value(name: str, content: bytes):
@@ -96,9 +103,9 @@ def test_upload_of_a_good_and_a_bad_file():
 
 def test_model_comparison_reports_agreement_and_times():
     box = explorers.explore_comparison(model_a="tiny", model_b=CHEAP, image="scene-1")
-    a = segment_cached("tiny", "scene-1", "seed")[0]
-    b = segment_cached(CHEAP, "scene-1", "seed")[0]
-    assert f"agree on <b>{100 * np.mean(a == b):.1f}%</b>" in box.views["status"].value
+    a = segment_cached("tiny", "scene-1", "weights")[0]
+    b = segment_cached(CHEAP, "scene-1", "weights")[0]
+    assert f"agree on <b>{100 * np.mean(a == b):.1f}%</b> of the pixels both models saw" in box.views["status"].value
     box.controls["model_b"].value = "tiny"
     assert "agree on <b>100.0%</b>" in box.views["status"].value
 
@@ -124,7 +131,7 @@ def _expected_line(title, labels, probs, row, col, names):
 
 def test_probe_sliders_set_the_readout_and_move_the_crosshair():
     box = explorers.explore_segmentation(model="tiny", image="scene-0")
-    labels, probs = segment_cached("tiny", "scene-0", "seed")[:2]
+    labels, probs = segment_cached("tiny", "scene-0", "weights")[:2]
     assert (box.controls["row"].max, box.controls["col"].max) == (159, 159)
     assert (box.controls["row"].value, box.controls["col"].value) == (80, 80)  # a new image starts at its centre
     for row, col in [(70, 100), (95, 60)]:
@@ -138,7 +145,7 @@ def test_probe_sliders_set_the_readout_and_move_the_crosshair():
 
 
 def test_probe_says_when_the_model_did_not_see_the_pixel():
-    box = explorers.explore_segmentation(model="tiny", image="chelsea")
+    box = explorers.explore_segmentation(model="tiny", image="chelsea", preprocessing="seed")
     box.controls["row"].value, box.controls["col"].value = 5, 3  # outside the seed's 224 crop
     assert box.views["probe"].value == ("<b>pixel: row 5, column 3</b><br>tiny: <i>not seen by the model</i> "
                                         "(label 255: outside what it was shown)")
@@ -149,8 +156,11 @@ def test_probe_keeps_its_pixel_on_a_model_switch_and_recentres_on_a_new_image():
     box.controls["row"].value, box.controls["col"].value = 200, 300
     box.controls["model"].value = CHEAP
     assert (box.controls["row"].value, box.controls["col"].value) == (200, 300)
-    labels, probs = segment_cached(CHEAP, "chelsea", "seed")[:2]
-    assert _expected_line(CHEAP, labels, probs, 200, 300, class_names(CHEAP)) in box.views["probe"].value
+    labels = segment_cached(CHEAP, "chelsea", "weights")[0]
+    name = class_names(CHEAP)[labels[200, 300]]  # random weights: the argmax, no probabilities
+    assert box.views["probe"].value == ("<b>pixel: row 200, column 300</b><br>"
+                                        f"{CHEAP}: <i>random weights: noise, not a prediction</i> "
+                                        f"(its argmax here: {name}, id {labels[200, 300]})")
     box.controls["image"].value = "scene-1"
     assert (box.controls["row"].value, box.controls["col"].value) == (80, 80)
     assert (box.controls["row"].max, box.controls["col"].max) == (159, 159)
@@ -159,12 +169,13 @@ def test_probe_keeps_its_pixel_on_a_model_switch_and_recentres_on_a_new_image():
 def test_comparison_probe_reads_both_models_and_the_ground_truth():
     box = explorers.explore_comparison(model_a="tiny", model_b=CHEAP, image="scene-1")
     box.controls["row"].value, box.controls["col"].value = 90, 70
-    (a, pa), (b, pb) = (segment_cached(m, "scene-1", "seed")[:2] for m in ("tiny", CHEAP))
+    (a, pa), (b, pb) = (segment_cached(m, "scene-1", "weights")[:2] for m in ("tiny", CHEAP))
     truth = scene_labels("scene-1")[90, 70]
     assert box.views["probe"].value == "<br>".join([
         "<b>pixel: row 90, column 70</b>",
         _expected_line("A · tiny", a, pa, 90, 70, list(SCENE_CLASSES)),
-        _expected_line(f"B · {CHEAP}", b, pb, 90, 70, class_names(CHEAP)),
+        f"B · {CHEAP}: <i>random weights: noise, not a prediction</i> (its argmax here: "
+        f"{class_names(CHEAP)[b[90, 70]]}, id {b[90, 70]})",
         f"ground truth: <b>{SCENE_CLASSES[truth]}</b> (id {truth})"])
     picture = _pixels(box.views["image"])
     assert picture.shape == (480, 3 * 480, 3)  # three panels, each enlarged 3 times
@@ -207,11 +218,47 @@ def test_a_tiny_upload_shows_its_error_and_the_explorer_keeps_working():
 
 def test_the_comparison_has_a_legend_for_each_model_in_its_own_palette():
     box = explorers.explore_comparison(model_a="tiny", model_b=CHEAP, image="scene-1")
-    a = segment_cached("tiny", "scene-1", "seed")[0]
+    a = segment_cached("tiny", "scene-1", "weights")[0]
     legend = box.views["legend"].value
-    b_heading = f"<b>B · {CHEAP} (random weights: noise)</b>"  # offline: no pretrained weights, so its map is noise
-    assert legend.startswith("<b>A · tiny</b>") and b_heading in legend
-    tiny_part = legend.split(b_heading)[0]
+    b_heading = f"<b>B · {CHEAP}</b>"
+    assert "<b>A · tiny</b>" in legend and b_heading in legend
+    tiny_part, cheap_part = legend.split(b_heading)
+    assert "random weights: noise, not a prediction" in cheap_part  # offline: no pretrained weights, so its map is noise
+    assert "random weights" not in tiny_part
     shown = [name for name in SCENE_CLASSES if f"</span>{name} " in tiny_part]
     assert shown == [SCENE_CLASSES[i] for i in sorted(set(np.unique(a).tolist()) - {255})]  # the scenes' names, not VOC's
     assert box.views["legend"] in box.children
+
+
+# --- issue 24: the agreement, the defaults, the layout ---
+
+def test_comparison_agreement_ignores_the_border_neither_model_saw():
+    box = explorers.explore_comparison(model_a="tiny", model_b=CHEAP, image="chelsea", preprocessing="seed")
+    a, b = (segment_cached(m, "chelsea", "seed")[0] for m in ("tiny", CHEAP))
+    seen = (a != 255) & (b != 255)
+    assert 0.4 < seen.mean() < 0.6  # the seed's crop: about half of the photo
+    share = ((a == b) & seen).sum() / seen.sum()
+    assert np.mean(a == b) >= 1 - seen.mean()  # counted over the whole picture, the unseen border would "agree"
+    assert (f"they agree on <b>{100 * share:.1f}%</b> of the pixels both models saw ({100 * seen.mean():.0f}% of the picture"
+            in box.views["status"].value)
+
+
+def test_explorers_default_to_each_models_own_preprocessing():
+    for box in (explorers.explore_segmentation(), explorers.explore_comparison(model_a="tiny", model_b="tiny")):
+        assert box.controls["preprocessing"].value == "weights"
+    box = explorers.explore_segmentation(model="tiny", image="chelsea")
+    assert (np.asarray(_segmentation.segment_cached("tiny", "chelsea", "weights")[0]) != 255).all()  # the whole photo seen
+
+
+def test_comparison_panels_have_fixed_widths_titles_over_them_and_a_colour_key():
+    box = explorers.explore_comparison(model_a=CHEAP, model_b="tiny", image="chelsea")
+    width = _segmentation.PANEL_PX
+    assert box.views["image"].layout.width == f"{3 * width}px" and box.views["fallback"].layout.width == f"{2 * width}px"
+    titles = box.children[box.children.index(box.views["image"]) - 1]
+    assert [w.layout.width for w in titles.children] == [f"{width}px"] * 3
+    assert ["model A" in t.value for t in titles.children] == [True, False, False] and "agreement" in titles.children[2].value
+    over_fallback = box.children[box.children.index(box.views["fallback"]) - 1]
+    assert [t.value.count("ground truth") for t in over_fallback.children] == [0, 1]
+    legend = box.views["legend"].value
+    assert legend.count(f'<td style="width:{width}px;') == 3 and "same class" in legend and "different classes" in legend
+    assert "unseen by one model" in legend

@@ -25,7 +25,7 @@ def test_untrained_fallback_keeps_a_scene_and_replaces_a_photo_by_scene_0():
         tiny = cache.segment_cached("tiny", scene, "weights")[0]
         assert np.array_equal(panels[0], decode_segmap(tiny, "scenes"))
         assert note.startswith(f"⚠️ No pretrained weights here for fcn_resnet101 and {CHEAP} (offline")
-        assert f" on {scene} | its ground truth: " in note
+        assert f" on {scene}, beside the scene's ground truth: " in note
 
 
 def _png(figure) -> bytes:
@@ -47,7 +47,8 @@ def test_first_view_shows_the_explorers_picture_its_legend_and_its_readouts():
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert legend[0].startswith("background ") and len(legend) == explorer.views["legend"].value.count("<span")
     text = figure.texts[-1].get_text()
-    assert text.startswith("tiny: pretrained weights, TIME (cached afterwards)\npixel: row 80, column 80\n")
+    assert text.startswith("tiny: trained here on synthetic shapes\ntiny: pretrained weights, TIME (cached afterwards)\n"
+                           "pixel: row 80, column 80\n")
     assert figure._suptitle.get_text() == "The explorer's first view: moving the controls needs a running kernel"
 
 
@@ -88,3 +89,38 @@ def test_a_still_keeps_the_legends_headings_and_swatches_in_order():
     handles = _legend_handles(legend)
     assert [h.get_label() for h in handles] == ["A · tiny", "background 50.0%", "disc 50.0%", "B · x (random weights: noise)"]
     assert [h.get_visible() for h in handles] == [False, True, True, False]
+
+
+def test_legend_shares_account_for_the_unseen_border():
+    labels = np.array([[0, 8, 8, 255], [255, 255, 255, 255]])
+    assert views.legend_entries(labels) == [("background", (0, 0, 0), 1 / 8), ("cat", (64, 0, 0), 2 / 8)][::-1] + [
+        (views.UNSEEN_NAME, (224, 224, 192), 5 / 8)]
+    assert views.legend_entries(labels, classes=[8]) == [("cat", (64, 0, 0), 2 / 8), (views.UNSEEN_NAME, (224, 224, 192), 5 / 8)]
+    assert sum(share for *_, share in views.legend_entries(labels)) == 1.0
+    legend = views.legend_html(labels, unseen_color=(255, 255, 255))
+    assert "background:rgb(255, 255, 255);" in legend and "unseen border (outside the model&#x27;s crop) 62.5%" in legend
+    assert "__background__" not in legend and "background 12.5%" in legend
+    assert views.legend_html(labels, random=True).split("<br>")[0].endswith(f"<b>⚠️ {views.NOISE}</b>")
+
+
+def test_the_agreement_sentence_says_it_counts_only_the_pixels_both_saw():
+    a, b = np.array([[1, 1, 255, 255]]), np.array([[2, 2, 1, 255]])  # the whole crop disagrees
+    assert views.agreement_html(a, b) == ("they agree on <b>0.0%</b> of the pixels both models saw "
+                                          "(50% of the picture; grey: unseen by one of them)")
+    assert views.agreement_html(np.array([[255]]), np.array([[1]])) == "the models saw no pixel in common: nothing to compare"
+
+
+def test_statistics_table_has_padded_cells_in_every_front_end():
+    table = views.table_html([{"channel": "R", "mean": 0.5}, {"channel": "G", "mean": 1}])
+    cell = 'style="padding:2px 10px;text-align:right;border-bottom:1px solid #ddd"'
+    assert table == (f'<table style="border-collapse:collapse"><tr><th {cell}>channel</th><th {cell}>mean</th></tr>'
+                     f'<tr><td {cell}>R</td><td {cell}>0.5</td></tr><tr><td {cell}>G</td><td {cell}>1</td></tr></table>')
+    stats = widgets.explore_preprocessing(image="chelsea").views["stats"].value
+    assert stats.count("padding:2px 10px") == 5 * 4  # a header and three channels, five columns
+
+
+def test_the_comparisons_still_has_its_panel_titles():
+    explorer = widgets.explore_comparison(model_a="tiny", model_b=CHEAP, image="scene-0")
+    figure = widgets.first_view(explorer)
+    titles = [[t.get_text() for t in ax.texts] for ax in figure.axes]
+    assert titles == [["model A", "model B", "agreement"], ["tiny (segtutor's own)", "ground truth"]]

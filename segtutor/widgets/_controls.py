@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import ipywidgets as widgets
+import traitlets
 
 from . import _probe as probe
 from ._model_menu import EXPLORER_MODELS, model_label
@@ -29,13 +30,63 @@ def box(children: Sequence[Any], controls: dict[str, Any], views: dict[str, Any]
     return vbox
 
 
-def image_view(format: str = "png") -> widgets.Image:
-    return widgets.Image(format=format, layout=widgets.Layout(max_width="100%"))
+def image_view(format: str = "png", *, width: str | None = None) -> widgets.Image:
+    """A picture; with `width` (CSS pixels), always shown that wide, whatever the front end."""
+    layout = widgets.Layout(width=width, height="auto") if width else widgets.Layout(max_width="100%")
+    return widgets.Image(format=format, layout=layout)
+
+
+def titles_row(titles: Sequence[str], *, width: int) -> widgets.HBox:
+    """Titles over side-by-side panels of `width` CSS pixels each, one centred over each panel."""
+    return widgets.HBox([widgets.HTML(f'<div style="text-align:center"><b>{html.escape(title)}</b></div>',
+                                      layout=widgets.Layout(width=f"{width}px")) for title in titles])
 
 
 def model_dropdown(value: str, description: str = "model") -> widgets.Dropdown:
     options = [(model_label(name), name) for name in EXPLORER_MODELS]
-    return widgets.Dropdown(options=options, value=value, description=description)
+    return widgets.Dropdown(options=options, value=value, description=description, layout=widgets.Layout(width="360px"))
+
+
+class ClassToggles(widgets.VBox):
+    """One checkbox per class, all ticked when the classes change.
+
+    ``options`` holds (display name, class id) pairs; ``value`` the ids ticked,
+    in that order. Changing ``options`` builds new checkboxes (a shorter list
+    never updates a selection widget's options in place, which ipywidgets 8's
+    front end logs as an error).
+    """
+
+    options = traitlets.Tuple()
+    value = traitlets.Tuple()
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._syncing = False
+
+    @traitlets.observe("options")
+    def _rebuild(self, change: dict[str, Any]) -> None:
+        old = self.children  # type: ignore[has-type]
+        boxes = [widgets.Checkbox(value=True, description=str(name), indent=False, layout=widgets.Layout(width="auto"))
+                 for name, _ in change["new"]]
+        for checkbox in boxes:
+            checkbox.observe(self._ticked, names="value")
+        self.children = tuple(boxes)
+        for checkbox in old:
+            checkbox.close()
+        self.value = tuple(class_id for _, class_id in change["new"])
+
+    def _ticked(self, _: Any) -> None:
+        if not self._syncing:
+            self.value = tuple(class_id for (_, class_id), box in zip(self.options, self.children) if box.value)
+
+    @traitlets.observe("value")
+    def _tick(self, change: dict[str, Any]) -> None:
+        self._syncing = True
+        try:
+            for (_, class_id), checkbox in zip(self.options, self.children):
+                checkbox.value = class_id in change["new"]
+        finally:
+            self._syncing = False
 
 
 def guarded(status: widgets.HTML, callback: Callable[..., Any]) -> Callable[..., Any]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 from scipy import ndimage
 
-from .._checks import ArrayOrTensor, check_labels
+from .._checks import ArrayOrTensor, check_labels, to_numpy
 from ..data import make_scenes
 from ..metrics import dice, iou, macro_mean, pixel_accuracy
 
-__all__ = ["agreement_map", "perturb_labels", "playground_scores", "playground_target"]
+__all__ = ["AGREE", "DIFFER", "UNSEEN", "agreement_map", "perturb_labels", "playground_scores", "playground_target"]
 
 
 def playground_target(*, seed: int = 0) -> np.ndarray:
@@ -102,19 +102,51 @@ def perturb_labels(labels: ArrayOrTensor, *, shift: tuple[int, int] = (0, 0), gr
     return grown
 
 
-def agreement_map(labels_a: ArrayOrTensor, labels_b: ArrayOrTensor) -> tuple[np.ndarray, float]:
-    """Where two class maps agree (green) or differ (red), and the share of agreeing pixels.
+AGREE, DIFFER, UNSEEN = (40, 170, 70), (220, 50, 50), (160, 160, 160)
+"""The agreement map's colours: both models gave the same class (green), different classes (red), or one of them
+did not see the pixel (grey: outside its crop)."""
+
+
+def agreement_map(labels_a: ArrayOrTensor, labels_b: ArrayOrTensor, *, ignore_index: int = 255) -> tuple[np.ndarray, float]:
+    """Where two class maps agree (green) or differ (red), and the share of agreement among the pixels both saw.
+
+    A pixel labelled `ignore_index` in either map (:func:`segtutor.segment`
+    marks so the border outside its crop) was not seen by that model: it is
+    grey, and it counts neither as agreeing nor as differing.
+
+    Parameters
+    ----------
+    labels_a, labels_b : numpy.ndarray or torch.Tensor
+        Integer (H, W) class maps of one shape.
+    ignore_index : int, optional
+        The label of the pixels a model did not see.
+
+    Returns
+    -------
+    picture : numpy.ndarray
+        uint8 (H, W, 3): :data:`AGREE`, :data:`DIFFER` or :data:`UNSEEN` per pixel.
+    share : float
+        Agreeing pixels divided by the pixels both maps saw; NaN when they saw none in common.
+
+    Raises
+    ------
+    ValueError
+        If the maps differ in shape.
 
     Examples
     --------
-    >>> picture, share = agreement_map(np.array([[1, 2]]), np.array([[1, 3]]))
+    >>> picture, share = agreement_map(np.array([[1, 2, 255]]), np.array([[1, 3, 3]]))
     >>> picture.tolist(), share
-    ([[[40, 170, 70], [220, 50, 50]]], 0.5)
+    ([[[40, 170, 70], [220, 50, 50], [160, 160, 160]]], 0.5)
     """
     check_labels(labels_a, name="labels_a", ndims=(2,))
     check_labels(labels_b, name="labels_b", ndims=(2,))
     if labels_a.shape != labels_b.shape:
         raise ValueError(f"`labels_a` and `labels_b` must have the same shape, got {tuple(labels_a.shape)} and {tuple(labels_b.shape)}")
-    same = np.asarray(labels_a) == np.asarray(labels_b)
-    picture = np.where(same[..., None], np.array([40, 170, 70], np.uint8), np.array([220, 50, 50], np.uint8)).astype(np.uint8)
-    return picture, float(same.mean())
+    a, b = to_numpy(labels_a), to_numpy(labels_b)
+    seen = (a != ignore_index) & (b != ignore_index)
+    same = seen & (a == b)
+    picture = np.empty(a.shape + (3,), np.uint8)
+    picture[...] = UNSEEN
+    picture[same], picture[seen & ~same] = AGREE, DIFFER
+    return picture, float(same.sum() / seen.sum()) if seen.any() else float("nan")

@@ -206,8 +206,12 @@ def top_classes(probs: np.ndarray, row: int, col: int, *, k: int = 3) -> list[tu
     return [(int(c), float(values[c])) for c in order]
 
 
-def probe_html(labels: np.ndarray, probs: np.ndarray, row: int, col: int, *, names: Sequence[str], title: str = "") -> str:
+def probe_html(labels: np.ndarray, probs: np.ndarray, row: int, col: int, *, names: Sequence[str], title: str = "",
+               random: bool = False) -> str:
     """One line of HTML: the pixel's class, and its top 3 classes with their softmax probabilities.
+
+    A model with random weights gets no probabilities: its line says it is
+    noise, not a prediction, and names the class its argmax gives there.
 
     Parameters
     ----------
@@ -221,12 +225,16 @@ def probe_html(labels: np.ndarray, probs: np.ndarray, row: int, col: int, *, nam
         Class names, indexed by class id.
     title : str, optional
         What the line is about (e.g. a model's name), written before it.
+    random : bool, optional
+        Whether the model has random weights.
 
     Examples
     --------
     >>> probs = np.array([[[0.25, 0.1]], [[0.75, 0.9]]])
     >>> probe_html(np.array([[1, 1]]), probs, 0, 1, names=["background", "disc"], title="tiny")
     'tiny: <b>disc</b> (id 1) · top 3: disc 90.0%, background 10.0%'
+    >>> probe_html(np.array([[1, 1]]), probs, 0, 1, names=["background", "disc"], random=True)
+    '<i>random weights: noise, not a prediction</i> (its argmax here: disc, id 1)'
     """
     label = int(labels[_check_pixel(row, col, labels.shape)])
     lead = f"{html.escape(title)}: " if title else ""
@@ -234,6 +242,8 @@ def probe_html(labels: np.ndarray, probs: np.ndarray, row: int, col: int, *, nam
     if not ranked:
         return f"{lead}<i>not seen by the model</i> (label {label}: outside what it was shown)"
     name = names[label] if 0 <= label < len(names) else "void"
+    if random:
+        return f"{lead}<i>random weights: noise, not a prediction</i> (its argmax here: {html.escape(name)}, id {label})"
     top = ", ".join(f"{html.escape(names[c])} {100 * p:.1f}%" for c, p in ranked)
     return f"{lead}<b>{html.escape(name)}</b> (id {label}) · top 3: {top}"
 
