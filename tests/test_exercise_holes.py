@@ -139,3 +139,12 @@ def test_no_checker_docstring_reuses_a_notebooks_case():
             documented |= _checker_calls(example.source)
     assert documented and notebooks
     assert not documented & notebooks
+
+
+def test_the_changed_pixels_fallback_names_the_mistake_not_the_recipe(capsys):
+    # before: "Shift the target with segtutor.perturb_labels, compare it ... (pred != target) and count."
+    from segtutor.exercises import check_changed_pixels
+
+    assert check_changed_pixels(1, shift=(0, 5), seed=3) is False
+    line = capsys.readouterr().out
+    assert line.startswith("Not yet. That is not how many pixels change class.") and "!=" not in line

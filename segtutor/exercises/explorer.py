@@ -65,8 +65,8 @@ def check_changed_pixels(answer: Any, *, shift: tuple[int, int] = (0, 5), seed: 
             raise _Stop("That counts the pixels that keep their class; count those that change.")
         if answer in (round(100 * changed / target.size), int(100 * changed / target.size)) and answer != changed:
             raise _Stop("Count pixels, not a percentage: compare the two maps pixel by pixel and sum.")
-        raise _Stop("Shift the target with segtutor.perturb_labels, compare it with the target pixel by pixel "
-                    "(pred != target) and count.")
+        raise _Stop("That is not how many pixels change class. Check that the shift is (x, y), as perturb_labels "
+                    "takes it, and that a pixel counts once however its class changes.")
     return _checked(check)
 
 
