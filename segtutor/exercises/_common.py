@@ -143,8 +143,10 @@ def _copy(value: Any) -> Any:
         return value.copy()
     if isinstance(value, torch.Tensor):
         return value.detach().clone()
-    if isinstance(value, (Image.Image, torch.nn.Module)):
-        return value.copy() if isinstance(value, Image.Image) else copy.deepcopy(value)
+    if isinstance(value, Image.Image):
+        return value.copy()
+    if isinstance(value, torch.nn.Module):
+        return copy.deepcopy(value)
     if isinstance(value, (list, tuple)) and not hasattr(value, "_fields"):
         return type(value)(_copy(v) for v in value)
     if isinstance(value, dict):
