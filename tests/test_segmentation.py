@@ -23,6 +23,11 @@ from ._explorer_helpers import png as _png
 
 CHEAP = "lraspp_mobilenet_v3_large"
 
+
+def _shown_names(model: str) -> list[str]:
+    """The class names the explorers show: torchvision's ``__background__`` reads ``background``."""
+    return ["background" if name == "__background__" else name for name in class_names(model)]
+
 pytestmark = pytest.mark.usefixtures("offline_explorers")
 
 
@@ -50,7 +55,7 @@ def test_segmentation_explorer_draws_the_overlay_and_says_which_weights():
                                           "its output is noise, not a prediction")
     assert box.children[0].children == (box.controls["model"], box.views["weights"])
     labels = segment_cached(CHEAP, "chelsea", "weights")[0]
-    names = ["background" if name == "__background__" else name for name in class_names(CHEAP)]
+    names = _shown_names(CHEAP)
     assert box.controls["classes"].options == tuple((names[i], i) for i in np.unique(labels).tolist())
     assert box.controls["classes"].value == tuple(np.unique(labels).tolist())
 
@@ -157,7 +162,7 @@ def test_probe_keeps_its_pixel_on_a_model_switch_and_recentres_on_a_new_image():
     box.controls["model"].value = CHEAP
     assert (box.controls["row"].value, box.controls["col"].value) == (200, 300)
     labels = segment_cached(CHEAP, "chelsea", "weights")[0]
-    name = class_names(CHEAP)[labels[200, 300]]  # random weights: the argmax, no probabilities
+    name = _shown_names(CHEAP)[labels[200, 300]]  # random weights: the argmax, no probabilities
     assert box.views["probe"].value == ("<b>pixel: row 200, column 300</b><br>"
                                         f"{CHEAP}: <i>random weights: noise, not a prediction</i> "
                                         f"(its argmax here: {name}, id {labels[200, 300]})")
@@ -175,7 +180,7 @@ def test_comparison_probe_reads_both_models_and_the_ground_truth():
         "<b>pixel: row 90, column 70</b>",
         _expected_line("A · tiny", a, pa, 90, 70, list(SCENE_CLASSES)),
         f"B · {CHEAP}: <i>random weights: noise, not a prediction</i> (its argmax here: "
-        f"{class_names(CHEAP)[b[90, 70]]}, id {b[90, 70]})",
+        f"{_shown_names(CHEAP)[b[90, 70]]}, id {b[90, 70]})",
         f"ground truth: <b>{SCENE_CLASSES[truth]}</b> (id {truth})"])
     picture = _pixels(box.views["image"])
     assert picture.shape == (480, 3 * 480, 3)  # three panels, each enlarged 3 times
