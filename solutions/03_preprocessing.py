@@ -30,6 +30,10 @@ def forgets_crop(image):
     return T.Compose([T.Resize(256), T.ToTensor(), T.Normalize(segtutor.IMAGENET_MEAN, segtutor.IMAGENET_STD)])(image)
 
 
+def keeps_bytes(image):
+    return T.PILToTensor()(image)
+
+
 CASE = "(on a 451x300 photo)."
 EXERCISES = [
     ("check_seed_transform", "transform", [
@@ -42,5 +46,6 @@ EXERCISES = [
                           f"{CASE}"),
         (forgets_crop, f"Not yet. The result must be [3, 224, 224], got [3, 256, 384]: Resize(256), then CenterCrop(224) "
                        f"{CASE}"),
+        (keeps_bytes, f"Not yet. Return floats, got torch.uint8: ToTensor turns 0-255 bytes into floats in [0, 1] {CASE}"),
     ]),
 ]

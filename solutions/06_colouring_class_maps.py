@@ -38,6 +38,10 @@ def returns_floats(labels, table):
     return decode(labels, table) / 255
 
 
+def copies_ids(labels, table):
+    return np.stack([labels] * 3, axis=-1)
+
+
 EXERCISES = [
     ("check_decode_function", "decode", [
         (indexes_directly, "Not yet. Every id outside the classes, K and up (not only 255), must get the table's last row, "
@@ -56,5 +60,7 @@ EXERCISES = [
         (loops_over_classes, "Not yet. Every id outside the classes, K and up (not only 255), gets the table's last row, "
                              "the void colour (on a map of 4x6 pixels with void (255) pixels)."),
         (returns_floats, "Not yet. Your image must have an integer dtype, got float64 (on a map of 5x7 pixels)."),
+        (copies_ids, "Not yet. Return uint8 colours, 0 to 255, as the table holds them; got int64 (on a map of 5x7 "
+                     "pixels)."),
     ]),
 ]

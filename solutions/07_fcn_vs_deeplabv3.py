@@ -19,6 +19,10 @@ def upsamples_class_map(logits, size):
     return F.interpolate(logits.argmax(dim=1, keepdim=True).float(), size=size, mode="nearest").long()
 
 
+def no_upsampling(logits, size):
+    return logits
+
+
 CASE = "(on a batch of 1 from 4x5 to 32x40)."
 EXERCISES = [
     ("check_upsample_function", "upsample", [
@@ -26,5 +30,6 @@ EXERCISES = [
         (aligns_corners, f"Not yet. torchvision's heads use align_corners=False {CASE}"),
         (width_first, f"Not yet. `size` is (H, W), height first, as in the tensor's shape {CASE}"),
         (upsamples_class_map, f"Not yet. Upsample the float scores, then take the argmax; got torch.int64 {CASE}"),
+        (no_upsampling, f"Not yet. The result must be [N, C, H, W] = [1, 3, 32, 40], got [1, 3, 4, 5] {CASE}"),
     ]),
 ]

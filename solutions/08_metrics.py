@@ -21,6 +21,10 @@ def confusion_ignores_only_255(pred, target, num_classes, ignore_index=255):
     return confusion(pred, target, num_classes, 255)  # the default, whatever ignore_index is given
 
 
+def confusion_counts_nothing(pred, target, num_classes, ignore_index=255):
+    return np.zeros((num_classes, num_classes), dtype=np.int64)
+
+
 def iou_ignores_only_255(pred, target, num_classes, ignore_index=255):
     return iou_per_class(pred, target, num_classes, 255)
 
@@ -72,6 +76,8 @@ EXERCISES = [
                                    f"out before counting {IGNORED}"),
         (confusion_ignores_only_255, "Not yet. Pixels whose target is ignore_index (-1) must not be counted: leave them "
                                      f"out before counting {MINUS_ONE}"),
+        (confusion_counts_nothing, "Not yet. Some counts differ: entry [t, p] counts the pixels with target t and "
+                                   f"prediction p {FIRST}"),
     ]),
     ("check_iou_function", "iou_per_class", [
         (iou_forgets_ignore, f"{IGNORE_HINT} {IGNORED}"),

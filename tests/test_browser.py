@@ -203,7 +203,13 @@ def test_explorer_in_jupyterlab_changes_picture_with_model_and_image(tmp_path, b
     assert errors == [], "\n".join(sorted(set(errors)))
 
 
-def test_voila_serves_the_explorer_ten_times_out_of_ten(tmp_path, browser):
+VOILA_LOADS = 3
+"""Page loads in the Voila test. Each runs lesson 10 in a fresh kernel (about 30 s on a busy 2-core machine): issue 7
+saw half of all first loads stall after ``interact`` cells, and three loads catch a stall that frequent 7 times in 8
+(ten loads took 5 minutes of CI's 15)."""
+
+
+def test_voila_serves_the_explorer_on_every_load(tmp_path, browser):
     command = [str(Path(sys.prefix) / "bin" / "voila"), f"notebooks/{NOTEBOOK}", "--no-browser",
                "--port={port}", "--Voila.ip=127.0.0.1", "--ServerApp.allow_root=True",
                # JupyterLab extensions of other packages in the venv (nbgrader's, and notebook 7's that it brings) are
@@ -212,7 +218,7 @@ def test_voila_serves_the_explorer_ten_times_out_of_ten(tmp_path, browser):
     OUTPUT.mkdir(parents=True, exist_ok=True)
     loaded, errors = [], []
     with running(command, tmp_path=tmp_path, ready_path="/voila/static/voila.js") as (base, _):
-        for attempt in range(10):
+        for attempt in range(VOILA_LOADS):
             page = browser.new_page(viewport=VIEWPORT)
             _console(page, errors)
             start = time.monotonic()
@@ -224,8 +230,8 @@ def test_voila_serves_the_explorer_ten_times_out_of_ten(tmp_path, browser):
                 _check_the_agreement_ignores_unseen_pixels(page)
                 page.screenshot(path=str(OUTPUT / "explorer-voila.png"), full_page=True)
             page.close()
-    print(f"Voila page loads: {len(loaded)}/10, seconds: {', '.join(f'{s:.1f}' for s in loaded)}")
-    assert len(loaded) == 10
+    print(f"Voila page loads: {len(loaded)}/{VOILA_LOADS}, seconds: {', '.join(f'{s:.1f}' for s in loaded)}")
+    assert len(loaded) == VOILA_LOADS
     assert errors == [], "\n".join(sorted(set(errors)))
 
 

@@ -11,7 +11,7 @@ from PIL import Image
 from torchvision.transforms import v2
 
 from segtutor import IMAGENET_MEAN, IMAGENET_STD
-from segtutor.exercises import check_dice, check_majority_function, check_mean_iou, check_seed_transform, check_upsampled_size
+from segtutor.exercises import check_dice, check_majority_function, check_mean_iou, check_seed_transform, check_top_k_function, check_upsampled_size
 from segtutor.exercises._common import TIME_LIMIT_S, TOO_SLOW, _call, _Shared
 
 from .test_solutions import CODING
@@ -148,3 +148,15 @@ def test_the_changed_pixels_fallback_names_the_mistake_not_the_recipe(capsys):
     assert check_changed_pixels(1, shift=(0, 5), seed=3) is False
     line = capsys.readouterr().out
     assert line.startswith("Not yet. That is not how many pixels change class.") and "!=" not in line
+
+
+def test_the_first_k_classes_in_id_order_never_pass_the_top_k_checker(capsys):
+    """The probed pixel's tied top pair used to be classes 0 and 1, so the first k classes passed on most seeds."""
+    def first_k(probs, row, col, k):
+        return [(c, float(probs[c, row, col])) for c in range(min(k, len(probs)))]
+
+    assert [check_top_k_function(first_k, seed=seed) for seed in range(40)] == [False] * 40
+    assert set(capsys.readouterr().out.splitlines()) <= {
+        "Not yet. Most probable first: sort the probabilities from high to low (on 5 classes, 4x6 pixels, k=3).",
+        "Not yet. Some pairs are not among the k most probable classes at (row, col) (on 5 classes, 4x6 pixels, k=3)."}
+    assert check_top_k_function(CODING["check_top_k_function"][0], seed=0) is True

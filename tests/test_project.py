@@ -399,7 +399,7 @@ def test_make_unit_runs_the_fast_selection_and_ci_lints_and_builds_the_site_befo
     lint = _make_dry_run("lint", tmp_path)
     assert "ruff check ." in lint and "mypy segtutor" in lint
     ci = [line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line and not line.startswith("#")]
-    order = [ci.index(step) for step in ("time make install", "( time make colab-check ) > build/colab-check.log 2>&1 &",
+    order = [ci.index(step) for step in ("( time make colab-check ) > build/colab-check.log 2>&1 &", "time make install",
                                         "time make lint", "time make site", 'wait "$colab" || colab_status=$?',
                                         "time make test", "time make classroom-check")]
     assert order == sorted(order) and ci[-1] == "time make classroom-check"

@@ -7,7 +7,8 @@ Usage::
 1. A fresh venv gets what Colab preinstalls and segtutor must not disturb:
    the classic ``notebook==6.5.7``, ``ipywidgets==7.7.1`` and the torch pair
    pinned in constraints/test.txt (not its lint tools' pins: see :func:`colab_pins`).
-2. segtutor's wheel is built (``pip wheel --no-deps .``) and installed from the
+2. segtutor's wheel is built (``pip wheel --no-deps``, from a copy of the work tree
+   without its venvs and build outputs) and installed from the
    file with its declared dependencies, as ``pip install segtutor`` would.
    That install must keep notebook, ipywidgets, torch and torchvision at
    their versions and must not add JupyterLab, Voila or notebook 7.
@@ -38,6 +39,8 @@ FORBIDDEN = ("jupyterlab", "voila")
 
 
 TORCH_PAIR = ("torch", "torchvision")
+UNPACKAGED = (".git", ".venv*", "build", "dist", "site", "test-output", "*.egg-info", "__pycache__", ".*_cache")
+"""What the wheel's build copies of the work tree leave out: venvs, build outputs and caches."""
 
 
 def pins(path: Path = ROOT / "constraints" / "test.txt") -> dict[str, str]:
@@ -106,7 +109,10 @@ def main(argv: list[str]) -> int:
     start = _step("fresh venv with " + ", ".join(f"{n}=={v}" for n, v in kept.items()), start)
     with tempfile.TemporaryDirectory() as work:
         work = Path(work)
-        _run([python, "-m", "pip", "wheel", "-q", "--no-deps", "-w", work / "dist", ROOT])
+        # from a copy: a setuptools build writes build/ and *.egg-info into its source, and CI runs this beside
+        # `make install`, whose editable install writes there too
+        source = shutil.copytree(ROOT, work / "source", ignore=shutil.ignore_patterns(*UNPACKAGED))
+        _run([python, "-m", "pip", "wheel", "-q", "--no-deps", "-w", work / "dist", source])
         wheel = next((work / "dist").glob("segtutor-*.whl"))
         before = _freeze(python)
         _run([python, "-m", "pip", "install", "-q", wheel])

@@ -151,10 +151,10 @@ def check_class_map_function(function: Callable[..., Any], *, seed: int | None =
 
     Examples
     --------
-    >>> def to_class_map(logits):
-    ...     return logits.squeeze().argmax(dim=0)
+    >>> def to_class_map(logits):  # adds up the class scores
+    ...     return logits.sum(dim=1).long()
     >>> check_class_map_function(to_class_map, seed=0)
-    Not yet. squeeze() keeps the batch axis N=3, so dim=0 is the batch, not the classes: keep [N, H, W], use argmax(dim=1) (on a batch of 3 of 5x5 pixels).
+    Not yet. Your class map differs at some pixels: the class with the highest score wins; a tie goes to the lowest class id (on a batch of 3 of 5x5 pixels).
     False
     """  # noqa: E501 - the feedback is one printed line
     def check():

@@ -137,10 +137,10 @@ def check_decode_function(function: Callable[..., Any], *, seed: int | None = No
 
     Examples
     --------
-    >>> def decode(labels, table):
-    ...     return table[labels][..., ::-1]
+    >>> def decode(labels, table):  # the ids themselves, three times
+    ...     return np.stack([labels] * 3, axis=-1)
     >>> check_decode_function(decode, seed=0)
-    Not yet. Your channels come in reverse order (B, G, R): keep the table's (R, G, B) order (on a map of 5x7 pixels).
+    Not yet. Return uint8 colours, 0 to 255, as the table holds them; got int64 (on a map of 5x7 pixels).
     False
     """
     def check():

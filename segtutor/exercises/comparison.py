@@ -123,10 +123,10 @@ def check_upsample_function(function: Callable[..., Any], *, seed: int | None = 
 
     Examples
     --------
-    >>> def upsample(logits, size):
-    ...     return F.interpolate(logits, size=size, mode="nearest")
+    >>> def upsample(logits, size):  # forgets to upsample
+    ...     return logits
     >>> check_upsample_function(upsample, seed=0)
-    Not yet. Nearest-neighbour upsampling makes blocky maps: the heads interpolate bilinearly (on a batch of 1 from 4x5 to 32x40).
+    Not yet. The result must be [N, C, H, W] = [1, 3, 32, 40], got [1, 3, 4, 5] (on a batch of 1 from 4x5 to 32x40).
     False
     """
     def check():

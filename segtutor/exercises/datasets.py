@@ -105,12 +105,13 @@ def check_read_mask_function(function: Callable[..., Any], *, seed: int | None =
 
     Examples
     --------
-    >>> def read_mask(path):
-    ...     return np.asarray(Image.open(path).convert("RGB"))
+    >>> import torchvision.transforms as T
+    >>> def read_mask(path):  # as if it were a photo
+    ...     return T.ToTensor()(Image.open(path))
     >>> check_read_mask_function(read_mask, seed=0)
-    Not yet. convert('RGB') turns the class ids into their palette colours, (H, W, 3): read the palette indices themselves (on a 8x6 mask).
+    Not yet. ToTensor divides by 255 and makes floats: fine for photos, wrong for masks, whose values are class ids. Read the ids the PIL image holds (on a 8x6 mask).
     False
-    """
+    """  # noqa: E501 - the feedback is one printed line
     def check():
         with tempfile.TemporaryDirectory() as folder:
             for index, (case, labels) in enumerate(_mask_cases(_rng(seed))):

@@ -71,12 +71,17 @@ def check_changed_pixels(answer: Any, *, shift: tuple[int, int] = (0, 5), seed: 
 
 
 def _probability_cases(rng: np.random.Generator) -> list[tuple[str, np.ndarray, int, int, int]]:
-    """(description, probs, row, col, k): softmax of small integer logits, so ties happen; k up to beyond C."""
+    """(description, probs, row, col, k): softmax of small integer logits, so ties happen; k up to beyond C.
+
+    The probed pixel's two most probable classes tie, and are two random classes other than class 0 where there
+    are three classes or more: the first k classes in id order are never the answer there.
+    """
     cases = []
     for classes, height, width, k in [(5, 4, 6, 3), (3, 5, 5, 3), (7, 2, 9, 1), (2, 3, 1, 4)]:
         logits = rng.integers(-2, 3, (classes, height, width)).astype(np.float64)
         row, col = int(rng.integers(0, height)), int(rng.integers(0, width))
-        logits[:2, row, col] = logits[:, row, col].max()  # a tie at the top: the lower class id comes first
+        top = rng.choice(np.arange(1 if classes > 2 else 0, classes), size=2, replace=False)
+        logits[top, row, col] = logits[:, row, col].max() + 1  # a tie at the top: the lower class id comes first
         probs = np.exp(logits) / np.exp(logits).sum(axis=0)
         cases.append((f"on {classes} classes, {height}x{width} pixels, k={k}", probs, row, col, k))
     return cases
@@ -104,9 +109,8 @@ def check_top_k_function(function: Callable[..., Any], *, seed: int | None = Non
 
     Examples
     --------
-    >>> def top_k(probs, row, col, k):
-    ...     values = probs[:, row, col]
-    ...     return [(int(c), float(values[c])) for c in np.argsort(values)[:k]]
+    >>> def top_k(probs, row, col, k):  # the first k classes, in id order
+    ...     return [(c, float(probs[c, row, col])) for c in range(k)]
     >>> check_top_k_function(top_k, seed=0)
     Not yet. Most probable first: sort the probabilities from high to low (on 5 classes, 4x6 pixels, k=3).
     False

@@ -128,10 +128,10 @@ def check_probabilities_function(function: Callable[..., Any], *, seed: int | No
 
     Examples
     --------
-    >>> def probabilities(output):
-    ...     return output["out"].softmax(dim=0)
+    >>> def probabilities(output):  # the scores as they come
+    ...     return output["out"]
     >>> check_probabilities_function(probabilities, seed=0)
-    Not yet. Your probabilities sum to 1 over the batch axis N (dim=0); the classes are dim=1 (on a batch of 1).
+    Not yet. Those are the logits themselves: apply softmax to turn them into probabilities (on a batch of 1).
     False
     """
     def check():

@@ -157,10 +157,10 @@ def check_seed_transform(function: Callable[..., Any], *, seed: int | None = Non
 
     Examples
     --------
-    >>> def transform(image):
-    ...     return T.Compose([T.Resize(256), T.CenterCrop(224), T.ToTensor()])(image)
+    >>> def transform(image):  # keeps the bytes
+    ...     return T.PILToTensor()(image)
     >>> check_seed_transform(transform, seed=0)
-    Not yet. Normalize after ToTensor: subtract the ImageNet mean and divide by the std, channel by channel (on a 451x300 photo).
+    Not yet. Return floats, got torch.uint8: ToTensor turns 0-255 bytes into floats in [0, 1] (on a 451x300 photo).
     False
     """
     def check():
