@@ -47,12 +47,12 @@ $(IPYWIDGETS7)/.installed: $(STAMP)
 	touch $@
 
 test: $(STAMP) $(IPYWIDGETS7)/.installed
-	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 	SEGTUTOR_EXPECT_IPYWIDGETS=7.7.1 PYTHONPATH=$(IPYWIDGETS7) $(BIN)/python -m pytest tests/test_controls.py tests/test_lessons.py tests/test_segmentation.py
 
 # The unit tests and doctests without the slow, browser and notebook ones (markers set in conftest.py).
 unit: $(STAMP)
-	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not slow and not browser and not notebook"
+	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder -m "not slow and not browser and not notebook"
 
 # Style and types, as configured in pyproject.toml: ruff over the repository, mypy over the package.
 lint: $(STAMP)
@@ -68,8 +68,9 @@ site: $(STAMP)
 
 # Colab-like: a fresh venv with Colab's classic notebook 6.5.7, ipywidgets 7.7.1 and the pinned torch pair;
 # segtutor from its wheel with its declared dependencies; then every notebook, offline. See tools/colab_check.py.
+# CI passes COLAB_FLAGS="--nbval-kernel build/colab-kernel": `make test`'s nbval then runs the notebooks in that venv.
 colab-check:
-	$(PYTHON) tools/colab_check.py --venv $(COLAB_VENV)
+	$(PYTHON) tools/colab_check.py --venv $(COLAB_VENV) $(COLAB_FLAGS)
 
 # The nbgrader course (course/, docs/teaching.md): notebooks/ must equal its release, then five fictional students
 # are released to, submit, get autograded (the grade from a fresh process), exported to CSV and fed back.

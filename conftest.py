@@ -51,10 +51,39 @@ SLOW = {
 on the 2-core CI machine; the rest took under 0.8 s each. Measure again after adding a heavy test."""
 
 
+LONGEST_FIRST = (
+    "tests/test_sandbox.py", "tests/test_browser.py", "notebooks/13-upsampling-and-skips.ipynb",
+    "notebooks/11-training-your-own.ipynb", "tests/test_cli.py", "tests/test_site.py", "tests/test_training.py",
+    "notebooks/12-transfer-learning.ipynb", "notebooks/15-scoring-a-whole-dataset.ipynb",
+    "notebooks/10-interactive-explorer.ipynb", "tests/test_project.py", "tests/test_loading.py",
+    "notebooks/07-fcn-vs-deeplabv3.ipynb",
+)
+"""The files that took 17 s or more (217 s down to 17 s) on one of 2 workers, `make test` on the 2-core CI machine
+(each test's start and end, summed per file). They are collected first, in this order, and `make test` keeps that
+order (``--no-loadscope-reorder``), so that no long file starts last while the other worker idles; every other file
+follows in its usual order. Measure again after adding a heavy file."""
+
+NBVAL_KERNEL = os.environ.get("SEGTUTOR_NBVAL_KERNEL")
+"""A kernel spec's name for nbval, instead of this Python (``--nbval-current-env``). CI sets it to the Colab-like
+venv's kernel that ``tools/colab_check.py --nbval-kernel`` writes, so that every notebook runs once, there."""
+
+
+def pytest_configure(config):
+    if NBVAL_KERNEL:
+        config.option.nbval_current_env = False
+        config.option.nbval_kernel_name = NBVAL_KERNEL
+
+
+def pytest_report_header(config):
+    return f"notebooks run in kernel {NBVAL_KERNEL} (SEGTUTOR_NBVAL_KERNEL)" if NBVAL_KERNEL else None
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """Mark nbval's notebook cells `notebook`, the real-browser tests `browser`, the website's tests `site` and `slow`,
-    and the measured tests `slow`."""
+    and the measured tests `slow`; then put the files of :data:`LONGEST_FIRST` first."""
+    rank = {path: i for i, path in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))  # stable: in-file order kept
     for item in items:
         if item.path.suffix == ".ipynb":
             item.add_marker(pytest.mark.notebook)

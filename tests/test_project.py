@@ -10,6 +10,7 @@ import subprocess
 import sys
 import urllib.request
 from pathlib import Path
+from types import SimpleNamespace
 
 try:
     import tomllib
@@ -89,7 +90,8 @@ def test_readme_opens_with_exactly_two_commands_and_ci_runs_the_test_one():
     assert commands == ["make lab", "make test"]
     assert readme.index("make lab") < 1500
     ci = [line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line and not line.startswith("#")]
-    assert ci[-2:] == ["time make test", "time make classroom-check"]  # nbgrader joins .venv only after the tests
+    assert ci[-2].startswith("time ") and ci[-2].endswith(" make test")  # with the Colab-like kernel for nbval
+    assert ci[-1] == "time make classroom-check"  # nbgrader joins .venv only after the tests
 
 
 PACKAGES = ("data", "models", "metrics", "display", "training", "widgets")
@@ -380,7 +382,17 @@ def test_markers_are_registered_strictly_and_conftest_sets_them():
              _Item("tests/test_lessons.py::test_superpixel_explorer_follows_the_sliders[7.7.1]"),
              _Item("tests/test_site.py::test_internal_links_and_images_resolve")]
     _root_conftest().pytest_collection_modifyitems(None, items)
-    assert [item.markers for item in items] == [["notebook"], ["browser"], ["slow"], [], ["slow"], ["site", "slow"]]
+    # the long files first, in LONGEST_FIRST's order (test_browser, test_cli, test_site), each keeping its own order
+    assert [(item.nodeid.split("::")[0].split("/")[1], item.markers) for item in items] == [
+        ("test_browser.py", ["browser"]), ("test_cli.py", ["slow"]), ("test_cli.py", []), ("test_site.py", ["site", "slow"]),
+        ("01-seed-pipeline.ipynb", ["notebook"]), ("test_lessons.py", ["slow"])]
+    assert [item.nodeid for item in items][1:3] == ["tests/test_cli.py::test_module_entry_point",
+                                                    "tests/test_cli.py::test_segment_writes_a_palette_png"]
+
+
+def test_the_longest_files_listed_first_exist():
+    missing = [path for path in _root_conftest().LONGEST_FIRST if not (ROOT / path).is_file()]
+    assert missing == []
 
 
 def test_every_test_marked_slow_exists():
@@ -399,9 +411,11 @@ def test_make_unit_runs_the_fast_selection_and_ci_lints_and_builds_the_site_befo
     lint = _make_dry_run("lint", tmp_path)
     assert "ruff check ." in lint and "mypy segtutor" in lint
     ci = [line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line and not line.startswith("#")]
-    order = [ci.index(step) for step in ("( time make colab-check ) > build/colab-check.log 2>&1 &", "time make install",
-                                        "time make lint", "time make site", 'wait "$colab" || colab_status=$?',
-                                        "time make test", "time make classroom-check")]
+    order = [ci.index(step) for step in (
+        '( time make colab-check COLAB_FLAGS="--nbval-kernel build/colab-kernel" ) > build/colab-check.log 2>&1 &',
+        "time make install", "time make lint", "time make site", 'wait "$colab" || colab_status=$?',
+        'time env JUPYTER_PATH="$PWD/build/colab-kernel" SEGTUTOR_NBVAL_KERNEL=segtutor-colab make test',
+        "time make classroom-check")]
     assert order == sorted(order) and ci[-1] == "time make classroom-check"
     site = _make_dry_run("site", tmp_path)
     assert "-m sphinx -W --keep-going -b html -c docs -d build/site-doctrees . site" in site
@@ -423,3 +437,23 @@ def test_colab_check_refuses_an_install_that_changes_colab_or_adds_jupyterlab():
     assert tool.install_problems(colab, {**colab, "ipywidgets": "8.1.9", "jupyterlab": "4.5.0", "voila": "0.5.8"}, kept=colab) == [
         "ipywidgets changed from 7.7.1 to 8.1.9", "jupyterlab 4.5.0 was added", "voila 0.5.8 was added"]
     assert tool.parse_freeze("Jupyter_Client==8.6.0\nnotebook==6.5.7\n-e git+x#egg=y\n") == {"jupyter-client": "8.6.0", "notebook": "6.5.7"}
+
+
+def test_colab_check_writes_a_kernel_spec_for_nbval_on_the_venvs_python(tmp_path):
+    spec = _colab_check().write_kernel_spec(tmp_path / "kernels-home", Path("/venv/bin/python"))
+    assert spec == tmp_path / "kernels-home" / "kernels" / "segtutor-colab" / "kernel.json"
+    assert json.loads(spec.read_text()) == {
+        "argv": ["/venv/bin/python", "-E", "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python 3 (Colab-like venv)", "language": "python"}
+
+
+def test_conftest_hands_nbval_the_kernel_named_by_segtutor_nbval_kernel(monkeypatch):
+    conftest = _root_conftest()
+    config = SimpleNamespace(option=SimpleNamespace(nbval_current_env=True, nbval_kernel_name=None))
+    monkeypatch.setattr(conftest, "NBVAL_KERNEL", None)
+    conftest.pytest_configure(config)
+    assert (config.option.nbval_current_env, config.option.nbval_kernel_name) == (True, None)
+    monkeypatch.setattr(conftest, "NBVAL_KERNEL", "segtutor-colab")
+    conftest.pytest_configure(config)
+    assert (config.option.nbval_current_env, config.option.nbval_kernel_name) == (False, "segtutor-colab")
+    assert conftest.pytest_report_header(config) == "notebooks run in kernel segtutor-colab (SEGTUTOR_NBVAL_KERNEL)"

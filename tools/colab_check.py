@@ -3,6 +3,7 @@
 Usage::
 
     python3 tools/colab_check.py [--venv .venv-colab] [--timeout 300]
+    python3 tools/colab_check.py --nbval-kernel build/colab-kernel   # CI: nbval runs the notebooks
 
 1. A fresh venv gets what Colab preinstalls and segtutor must not disturb:
    the classic ``notebook==6.5.7``, ``ipywidgets==7.7.1`` and the torch pair
@@ -17,12 +18,18 @@ Usage::
    a temporary folder: the kernel imports the installed wheel, not this work tree.
    Two notebooks run at once, each kernel on one thread (``--jobs``).
 
+   With ``--nbval-kernel DIR`` (CI), step 3 is nbval's instead: the tool writes a kernel spec
+   on that venv's Python into ``DIR/kernels/`` and stops, and ``make test`` runs every notebook
+   through nbval in that kernel (conftest.py, ``SEGTUTOR_NBVAL_KERNEL``), stored outputs
+   compared, so that CI runs each notebook once, not twice.
+
 It prints how long each step took and ends with one line ``N passed, N failed``.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -93,11 +100,32 @@ def _step(name: str, start: float) -> float:
     return now
 
 
+KERNEL_NAME = "segtutor-colab"
+"""The kernel spec ``--nbval-kernel`` writes; conftest.py hands it to nbval when ``SEGTUTOR_NBVAL_KERNEL`` names it."""
+
+
+def write_kernel_spec(folder: Path, python: Path) -> Path:
+    """Write ``folder/kernels/segtutor-colab/kernel.json``: a kernel on `python`, which ignores PYTHONPATH (``-E``).
+
+    With ``JUPYTER_PATH=folder``, Jupyter finds it. Started in notebooks/, as nbval starts it, its
+    ``import segtutor`` finds the installed wheel, never the work tree.
+    """
+    kernel = Path(folder).resolve() / "kernels" / KERNEL_NAME
+    kernel.mkdir(parents=True, exist_ok=True)
+    (kernel / "kernel.json").write_text(json.dumps({
+        "argv": [str(python), "-E", "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python 3 (Colab-like venv)", "language": "python"}, indent=1) + "\n")
+    return kernel / "kernel.json"
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--venv", type=Path, default=ROOT / ".venv-colab")
     parser.add_argument("--timeout", type=int, default=300, help="seconds one cell may run")
     parser.add_argument("--jobs", type=int, default=2, help="notebooks run at once (the CI machine has 2 cores)")
+    parser.add_argument("--nbval-kernel", type=Path, metavar="DIR",
+                        help="instead of running the notebooks, write the kernel spec segtutor-colab (this venv's "
+                             "Python) into DIR/kernels/, for nbval to run them (CI: see conftest.py)")
     args = parser.parse_args(argv)
     venv = args.venv.resolve()
     python = venv / "bin" / "python"
@@ -130,6 +158,10 @@ def main(argv: list[str]) -> int:
         if not Path(imported).is_relative_to(venv):
             print(f"[colab-check] the kernel would import segtutor from {imported}, not from the installed wheel")
             return 1
+        if args.nbval_kernel:
+            spec = write_kernel_spec(args.nbval_kernel, python)
+            print(f"[colab-check] the notebooks run under nbval, in `make test`: kernel {KERNEL_NAME} ({spec})")
+            return 0
         result = subprocess.run([python, ROOT / "tools" / "refresh_notebooks.py", "--no-write", "--jobs", str(args.jobs),
                                  "--timeout", str(args.timeout), *sorted(copy.glob("[0-9][0-9]-*.ipynb"))],
                                 cwd=work, env=env)

@@ -52,12 +52,12 @@ def check_receptive_field_function(function: Callable[..., Any], *, seed: int | 
 
     Examples
     --------
-    >>> def receptive_field(layers):
-    ...     return 1 + sum(dilation * (kernel - 1) for kernel, stride, dilation in layers)
+    >>> def receptive_field(layers):  # counts the layers, as a float
+    ...     return float(len(layers))
     >>> check_receptive_field_function(receptive_field, seed=0)
-    Not yet. On a random chain of (kernel, stride, dilation) your result is off. A layer after a stride-2 layer steps 2 input pixels per pixel: multiply by the product of the earlier strides.
+    Not yet. Return the receptive field as an int, got float.
     False
-    """  # noqa: E501 - the feedback is one printed line
+    """
     def check():
         hints = ((_no_stride, "A layer after a stride-2 layer steps 2 input pixels per pixel: multiply by the product "
                               "of the earlier strides."),

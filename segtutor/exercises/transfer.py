@@ -77,12 +77,10 @@ def check_freeze_function(function: Callable[..., Any], *, seed: int | None = No
 
     Examples
     --------
-    >>> def freeze(model):
-    ...     for parameter in model.parameters():
-    ...         parameter.requires_grad = False
+    >>> def freeze(model):  # freezes nothing yet
     ...     return 0
     >>> check_freeze_function(freeze)
-    Not yet. The heads are frozen too: only model.backbone's parameters should stop learning.
+    Not yet. Some backbone parameters still have requires_grad=True.
     False
     """
     def check() -> str:
