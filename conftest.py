@@ -58,8 +58,8 @@ LONGEST_FIRST = (
     "notebooks/10-interactive-explorer.ipynb", "tests/test_project.py", "tests/test_loading.py",
     "notebooks/07-fcn-vs-deeplabv3.ipynb",
 )
-"""The files that took 17 s or more (217 s down to 17 s) on one of 2 workers, `make test` on the 2-core CI machine
-(each test's start and end, summed per file). They are collected first, in this order, and `make test` keeps that
+"""The files that took 17 s or more (217 s down to 17 s) on one of 2 workers in `make test` on our idle 2-core
+machine (each test's start and end, summed per file). They are collected first, in this order, and `make test` keeps that
 order (``--no-loadscope-reorder``), so that no long file starts last while the other worker idles; every other file
 follows in its usual order. Measure again after adding a heavy file."""
 

@@ -206,7 +206,7 @@ def test_explorer_in_jupyterlab_changes_picture_with_model_and_image(tmp_path, b
 VOILA_LOADS = 3
 """Page loads in the Voila test. Each runs lesson 10 in a fresh kernel (about 30 s on a busy 2-core machine): issue 7
 saw half of all first loads stall after ``interact`` cells, and three loads catch a stall that frequent 7 times in 8
-(ten loads took 5 minutes of CI's 15)."""
+(ten loads took 306 s of `make test` on our 2-core machine, where CI has 15 minutes in all)."""
 
 
 def test_voila_serves_the_explorer_on_every_load(tmp_path, browser):
