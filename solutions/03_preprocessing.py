@@ -44,7 +44,7 @@ EXERCISES = [
         (swaps_mean_and_std, f"Not yet. Normalize(mean, std) takes the mean first: you swapped them {CASE}"),
         (adds_batch_axis, "Not yet. Return one image, [3, H, W]: the batch axis is added later, with unsqueeze(0) "
                           f"{CASE}"),
-        (forgets_crop, f"Not yet. The result must be [3, 224, 224], got [3, 256, 384]: Resize(256), then CenterCrop(224) "
+        (forgets_crop, f"Not yet. The result must be [3, 224, 224], got [3, 256, 384]: print the size after each of your steps "
                        f"{CASE}"),
         (keeps_bytes, f"Not yet. Return floats, got torch.uint8: ToTensor turns 0-255 bytes into floats in [0, 1] {CASE}"),
     ]),

@@ -179,8 +179,8 @@ def check_seed_transform(function: Callable[..., Any], *, seed: int | None = Non
             if tuple(mine.shape) == (224, 224, 3):
                 raise _Stop(f"Tensors put the channels first: [3, H, W], as ToTensor returns them ({case}).")
             if tuple(mine.shape) != (3, 224, 224):
-                raise _Stop(f"The result must be [3, 224, 224], got {list(mine.shape)}: Resize(256), then "
-                            f"CenterCrop(224) ({case}).")
+                raise _Stop(f"The result must be [3, 224, 224], got {list(mine.shape)}: print the size after each of "
+                            f"your steps ({case}).")
             if _within_a_grey_level(mine.float(), expected):
                 continue
             for message, variant in _variants(image).items():
